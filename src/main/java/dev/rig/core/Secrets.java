@@ -1,0 +1,68 @@
+package dev.rig.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one redaction path: every string rig prints or writes goes through {@link #redact}.
+ * A variable is secret when its name ends in password, token, secret or _key; its value is
+ * then masked wherever it appears, in any output.
+ */
+public final class Secrets {
+    public static final String MASK = "********";
+    private static final int MIN_SECRET_LENGTH = 3;
+    private final Map<String, Boolean> values = new ConcurrentHashMap<>();
+    private volatile List<String> ordered = List.of();
+
+    public static boolean isSecretName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith("password") || n.endsWith("passwd") || n.endsWith("token")
+                || n.endsWith("secret") || n.endsWith("_key") || n.equals("key");
+    }
+
+    /** Registers every secret-named entry of a variable map (recursively) as a secret value. */
+    public void collect(Map<String, ?> vars) {
+        for (Map.Entry<String, ?> e : vars.entrySet()) {
+            Object v = e.getValue();
+            if (isSecretName(e.getKey()) && (v instanceof String || v instanceof Number)) {
+                add(String.valueOf(v));
+            } else if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> sub = (Map<String, ?>) m;
+                collect(sub);
+            }
+        }
+    }
+
+    public void add(String value) {
+        if (value == null || value.length() < MIN_SECRET_LENGTH) return;
+        if (values.putIfAbsent(value, Boolean.TRUE) == null) {
+            List<String> l = new ArrayList<>(values.keySet());
+            // Longest first, so a secret that contains another is masked whole.
+            l.sort(Comparator.comparingInt(String::length).reversed());
+            ordered = List.copyOf(l);
+        }
+    }
+
+    public void addAll(Collection<String> more) {
+        more.forEach(this::add);
+    }
+
+    public String redact(String text) {
+        if (text == null) return null;
+        String out = text;
+        for (String s : ordered) {
+            if (out.contains(s)) out = out.replace(s, MASK);
+        }
+        return out;
+    }
+
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+}
