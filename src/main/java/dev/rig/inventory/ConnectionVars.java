@@ -1,0 +1,63 @@
+package dev.rig.inventory;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Ansible's connection variable names and how their values are read. The loader checks values
+ * with these same methods, so a bad value is reported at load time with its position.
+ */
+final class ConnectionVars {
+    static final String HOST = "ansible_host";
+    static final String PORT = "ansible_port";
+    static final String USER = "ansible_user";
+    static final String SSH_USER = "ansible_ssh_user";
+    static final String PRIVATE_KEY_FILE = "ansible_ssh_private_key_file";
+    static final String PRIVATE_KEY_FILE_SHORT = "ansible_private_key_file";
+    static final String BECOME = "ansible_become";
+    static final String BECOME_USER = "ansible_become_user";
+    static final String BECOME_PASSWORD = "ansible_become_password";
+    static final String BECOME_PASS = "ansible_become_pass";
+
+    static final int DEFAULT_PORT = 22;
+    static final String DEFAULT_BECOME_USER = "root";
+
+    // The strings Ansible's boolean() filter accepts, compared case-insensitively.
+    private static final Set<String> TRUE_WORDS = Set.of("yes", "on", "true", "t", "y", "1");
+    private static final Set<String> FALSE_WORDS = Set.of("no", "off", "false", "f", "n", "0");
+
+    private ConnectionVars() {}
+
+    /** A port from an int or a numeric string. */
+    static int port(Object value) {
+        if (value instanceof Integer number && isPort(number)) return number;
+        if (value instanceof String text && text.trim().matches("\\d{1,5}")) {
+            int number = Integer.parseInt(text.trim());
+            if (isPort(number)) return number;
+        }
+        throw new IllegalArgumentException(PORT + " must be a port number from 1 to 65535, found '" + value + "'");
+    }
+
+    /** A boolean from a YAML boolean, 0/1, or one of Ansible's boolean words (yes/no, true/false, on/off...). */
+    static boolean bool(String name, Object value) {
+        if (value instanceof Boolean flag) return flag;
+        String text = String.valueOf(value).trim().toLowerCase(Locale.ROOT);
+        if (TRUE_WORDS.contains(text)) return true;
+        if (FALSE_WORDS.contains(text)) return false;
+        throw new IllegalArgumentException(name + " must be a boolean (true/false, yes/no), found '" + value + "'");
+    }
+
+    /** Throws IllegalArgumentException, with a message for the operator, when a connection variable's value is unusable. */
+    static void check(String name, Object value) {
+        if (value == null) return; // an empty value means "not set"
+        switch (name) {
+            case PORT -> port(value);
+            case BECOME -> bool(name, value);
+            default -> { }
+        }
+    }
+
+    private static boolean isPort(int number) {
+        return number >= 1 && number <= 65535;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rig.modules;
+
+import dev.rig.facts.PathFact;
+import dev.rig.facts.Probe;
+import dev.rig.playbook.ArgSpec;
+import dev.rig.playbook.LocalFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.rig.playbook.ArgSpec.ArgType.LOCAL_FILE;
+import static dev.rig.playbook.ArgSpec.ArgType.MODE;
+import static dev.rig.playbook.ArgSpec.ArgType.STRING;
+
+/** A file's content from inline {@code content} or a local {@code src}; compared by sha256 on the host. */
+public final class CopyModule implements Module {
+    @Override
+    public String name() {
+        return "copy";
+    }
+
+    @Override
+    public List<ArgSpec> args() {
+        return List.of(ArgSpec.required("dest", STRING), ArgSpec.optional("content", STRING),
+                ArgSpec.optional("src", LOCAL_FILE), ArgSpec.optional("mode", MODE),
+                ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING));
+    }
+
+    @Override
+    public List<String> crossCheck(Map<String, Object> args) {
+        List<String> problems = new ArrayList<>();
+        boolean content = args.containsKey("content");
+        boolean src = args.containsKey("src");
+        if (content == src) problems.add("give exactly one of 'content' or 'src'");
+        return problems;
+    }
+
+    @Override
+    public Probe probe(Args args, ModuleContext ctx) {
+        return FileContent.probe(args.string("dest"), desired(args, ctx));
+    }
+
+    @Override
+    public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
+        return FileContent.converge(args.string("dest"), desired(args, ctx), FileAttributes.from(args),
+                PathFact.parse(probeOutput), ctx.noLog());
+    }
+
+    private static byte[] desired(Args args, ModuleContext ctx) {
+        if (args.has("content")) return args.string("content").getBytes(StandardCharsets.UTF_8);
+        String src = args.string("src");
+        Path file = LocalFiles.find(src, ctx.fileDirs())
+                .orElseThrow(() -> new Args.ArgumentException("file '" + src + "' not found; looked in " + LocalFiles.describe(src, ctx.fileDirs())));
+        if (Files.isDirectory(file)) throw new Args.ArgumentException("'" + src + "' is a directory; copy takes a single file");
+        return (byte[]) ctx.memo().computeIfAbsent("copy:" + file, k -> read(file));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.rig.modules;
+
+import dev.rig.core.Shell;
+import dev.rig.facts.PathFact;
+import dev.rig.facts.Probe;
+import dev.rig.plan.Action;
+import dev.rig.plan.Change;
+import dev.rig.plan.Diff;
+import dev.rig.plan.HostCommand;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converging a file's content, shared by copy, template and lineinfile: compare by sha256 on the
+ * host; upload through the channel's stdin into a temp file in the same directory, verify its
+ * checksum, set its attributes, then rename it over the destination — so an interrupted upload
+ * leaves the old file intact.
+ */
+final class FileContent {
+    /** Old content is fetched for the diff only when it differs and is at most this big. */
+    static final long DIFF_LIMIT = 256 * 1024;
+
+    private FileContent() {}
+
+    static Probe probe(String dest, byte[] desired) {
+        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(sha256(desired), DIFF_LIMIT));
+    }
+
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog) {
+        String sha = sha256(desired);
+        Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
+        if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
+        Map<String, String> before = new LinkedHashMap<>();
+        Map<String, String> after = new LinkedHashMap<>();
+        List<HostCommand> cmds = new ArrayList<>();
+        Action action;
+        String beforeText = null;
+        String afterText = null;
+        if (!cur.exists() || !sha.equals(cur.sha256())) {
+            action = cur.exists() ? Action.UPDATE : Action.CREATE;
+            before.put("state", cur.exists() ? "file" : "absent");
+            after.put("state", "file");
+            if (cur.exists()) before.put("sha256", cur.sha256());
+            after.put("sha256", sha);
+            if (cur.exists()) {
+                attrs.fix(dest, cur, before, after); // the upload sets them; only the diff is wanted here
+            } else {
+                attrs.describeNew(after);
+            }
+            if (!noLog) {
+                afterText = text(desired);
+                beforeText = cur.exists() ? (cur.content() != null ? text(cur.content()) : null) : "";
+                if (afterText == null || (cur.exists() && beforeText == null)) {
+                    beforeText = null;
+                    afterText = null;
+                }
+            }
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists()));
+        } else {
+            action = Action.UPDATE;
+            cmds.addAll(attrs.fix(dest, cur, before, after));
+        }
+        if (cmds.isEmpty()) return Outcome.ok(dest + " is up to date").withResult(result);
+        Diff diff = new Diff(dest, before, after, beforeText, afterText);
+        return Outcome.of(Change.of(action, cmds, List.of(diff), FileModule.summary(action, dest))).withResult(result);
+    }
+
+    /** The atomic upload script; content arrives on stdin. */
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists) {
+        String dir = parent(dest);
+        StringBuilder s = new StringBuilder();
+        s.append("set -e\n");
+        s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
+        s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
+        s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\n");
+        s.append("trap 'rm -f \"$t\"' EXIT\n");
+        s.append("cat > \"$t\"\n");
+        s.append("h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = ").append(sha)
+                .append(" ] || { echo 'upload of '\"$f\"' arrived damaged' >&2; exit 1; }\n");
+        if (attrs.mode().isPresent()) {
+            s.append("chmod ").append(attrs.mode().get()).append(" \"$t\"\n");
+        } else if (exists) {
+            s.append("chmod --reference=\"$f\" \"$t\"\n");
+        } else {
+            s.append("chmod \"$(printf '%o' $((0666 & ~$(umask))))\" \"$t\"\n");
+        }
+        String ownership = attrs.owner().orElse("") + attrs.group().map(g -> ":" + g).orElse("");
+        if (!ownership.isEmpty()) {
+            s.append("chown ").append(Shell.quote(ownership)).append(" \"$t\"\n");
+        } else if (exists) {
+            s.append("chown --reference=\"$f\" \"$t\" 2>/dev/null || true\n");
+        }
+        s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        return HostCommand.withInput(s.toString(), content, "write " + dest + " (" + content.length + " bytes)");
+    }
+
+    static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) return ".";
+        if (slash == 0) return "/";
+        return path.substring(0, slash);
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** UTF-8 text, or null for binary content (no text diff for it). */
+    static String text(byte[] data) {
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(data)).toString();
+            return s.indexOf('\0') >= 0 ? null : s;
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.rig.modules;
+
+import dev.rig.playbook.ModuleCatalog;
+import dev.rig.playbook.ModuleSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Every module rig knows, by name. */
+public final class Modules implements ModuleCatalog {
+    private final Map<String, Module> byName = new LinkedHashMap<>();
+
+    public Modules() {
+        for (Module m : List.of(new FileModule(), new CopyModule(), new TemplateModule())) {
+            byName.put(m.name(), m);
+        }
+    }
+
+    public Module get(String name) {
+        Module m = byName.get(name);
+        if (m == null) throw new IllegalArgumentException("unknown module " + name);
+        return m;
+    }
+
+    @Override
+    public Optional<ModuleSpec> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    @Override
+    public Set<String> names() {
+        return byName.keySet();
+    }
+}

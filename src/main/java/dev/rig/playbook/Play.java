@@ -1,0 +1,31 @@
+package dev.rig.playbook;
+
+import dev.rig.core.Source;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A play: which hosts, which variables, which tasks. Role defaults and role vars are gathered
+ * here from the play's roles, each at its own precedence level.
+ */
+public record Play(
+        String name,
+        Source source,
+        String hosts,
+        Map<String, Object> vars,
+        Map<String, Object> roleDefaults,
+        Map<String, Object> roleVars,
+        Boolean become,
+        String becomeUser,
+        Object serial,
+        Integer maxFailPercentage,
+        List<Task> tasks,
+        List<Task> handlers,
+        Path file) {
+
+    public String displayName() {
+        return name != null && !name.isBlank() ? name : hosts;
+    }
+}

@@ -1,0 +1,608 @@
+package dev.rig.playbook;
+
+import dev.rig.core.Errors;
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Source;
+import dev.rig.core.YamlFiles;
+import dev.rig.template.Templates;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a playbook with its roles and imported task files, and checks all of it before any host
+ * is contacted: YAML syntax, keywords, modules and their arguments, notify targets, local files
+ * and templates, FreeMarker syntax. Every problem is collected; {@link #load} throws them together.
+ */
+public final class PlaybookLoader {
+    static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
+            "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
+            "gather_facts");
+    static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
+            "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
+            "args", "listen");
+    private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var");
+    private static final int MAX_IMPORT_DEPTH = 16;
+
+    private final ModuleCatalog modules;
+    private final Templates templates;
+    private final Errors errors = new Errors();
+    private final List<Path> filesRead = new ArrayList<>();
+
+    private PlaybookLoader(ModuleCatalog modules, Templates templates) {
+        this.modules = modules;
+        this.templates = templates;
+    }
+
+    public static Playbook load(Path file, ModuleCatalog modules, Templates templates) {
+        PlaybookLoader loader = new PlaybookLoader(modules, templates);
+        Playbook pb = loader.loadPlaybook(file.toAbsolutePath().normalize());
+        loader.errors.throwIfAny();
+        return pb;
+    }
+
+    /** Loads several playbooks, reporting the errors of all of them together. */
+    public static List<Playbook> loadAll(List<Path> files, ModuleCatalog modules, Templates templates) {
+        List<Playbook> out = new ArrayList<>();
+        Errors all = new Errors();
+        for (Path f : files) {
+            try {
+                out.add(load(f, modules, templates));
+            } catch (InvalidInputException e) {
+                all.addAll(e.errors());
+            }
+        }
+        all.throwIfAny();
+        return out;
+    }
+
+    private Playbook loadPlaybook(Path file) {
+        List<Play> plays = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            errors.add(new Source(file.toString(), 0, 0), "playbook not found");
+            return new Playbook(file, plays, filesRead);
+        }
+        filesRead.add(file);
+        Node root = YamlFiles.compose(file, errors);
+        if (root == null) return new Playbook(file, plays, filesRead);
+        if (!(root instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(file, root), "expected a list of plays, found " + YamlFiles.kind(root));
+            return new Playbook(file, plays, filesRead);
+        }
+        for (Node n : seq.getValue()) {
+            Play p = play(file, n);
+            if (p != null) plays.add(p);
+        }
+        return new Playbook(file, plays, List.copyOf(filesRead));
+    }
+
+    private Play play(Path file, Node node) {
+        Source src = YamlFiles.source(file, node);
+        if (!(node instanceof MappingNode map)) {
+            errors.add(src, "expected a play (a map with hosts and tasks), found " + YamlFiles.kind(node));
+            return null;
+        }
+        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play");
+        String name = string(file, keys.get("name"));
+        String hosts = string(file, keys.get("hosts"));
+        if (hosts == null) errors.add(src, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')");
+        Map<String, Object> vars = map(file, keys.get("vars"));
+        if (keys.containsKey("vars_files")) {
+            for (Map.Entry<Source, Object> vf : listItems(file, keys.get("vars_files"))) {
+                Path p = file.getParent().resolve(String.valueOf(vf.getValue())).normalize();
+                vars.putAll(varsFile(p, vf.getKey()));
+            }
+        }
+        Boolean become = bool(file, keys.get("become"));
+        String becomeUser = string(file, keys.get("become_user"));
+        Object serial = serial(file, keys.get("serial"));
+        Integer maxFail = integer(file, keys.get("max_fail_percentage"));
+        Set<String> playTags = tags(file, keys.get("tags"));
+
+        Map<String, Object> roleDefaults = new LinkedHashMap<>();
+        Map<String, Object> roleVars = new LinkedHashMap<>();
+        List<Task> tasks = new ArrayList<>();
+        List<Task> handlers = new ArrayList<>();
+        Path dir = file.getParent();
+        TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags);
+
+        tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, 0));
+        if (keys.containsKey("roles")) {
+            for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
+                role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers);
+            }
+        }
+        tasks.addAll(taskList(file, keys.get("tasks"), playScope, 0));
+        tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, 0));
+        handlers.addAll(taskList(file, keys.get("handlers"), playScope, 0));
+        checkNotify(tasks, handlers);
+        return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
+                List.copyOf(tasks), List.copyOf(handlers), file);
+    }
+
+    /** Where a task's relative files come from, and the tags it inherits. */
+    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {}
+
+    private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
+                      Map<String, Object> vars, List<Task> tasks, List<Task> handlers) {
+        String roleName;
+        Map<String, Object> entryVars = Map.of();
+        Set<String> tags = new LinkedHashSet<>(playTags);
+        if (entry instanceof String s) {
+            roleName = s;
+        } else if (entry instanceof Map<?, ?> m && m.get("role") instanceof String s) {
+            roleName = s;
+            for (Object k : m.keySet()) {
+                if (!Set.of("role", "vars", "tags").contains(String.valueOf(k))) {
+                    errors.add(src, "unknown key '" + k + "' in role entry; expected role, vars or tags");
+                }
+            }
+            if (m.get("vars") instanceof Map<?, ?> v) entryVars = stringKeys(v);
+            if (m.get("tags") instanceof List<?> l) l.forEach(t -> tags.add(String.valueOf(t)));
+            else if (m.get("tags") instanceof String t) tags.add(t);
+        } else {
+            errors.add(src, "expected a role name or a map with 'role', found " + describe(entry));
+            return;
+        }
+        Path roleDir = playbookDir.resolve("roles").resolve(roleName);
+        if (!Files.isDirectory(roleDir)) {
+            errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
+            return;
+        }
+        Path d = yamlIn(roleDir.resolve("defaults"));
+        if (d != null) defaults.putAll(varsFile(d, src));
+        Path v = yamlIn(roleDir.resolve("vars"));
+        if (v != null) vars.putAll(varsFile(v, src));
+        vars.putAll(entryVars);
+        TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
+                List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags);
+        Path t = yamlIn(roleDir.resolve("tasks"));
+        if (t != null) tasks.addAll(taskFile(t, scope, src, 0));
+        Path h = yamlIn(roleDir.resolve("handlers"));
+        if (h != null) handlers.addAll(taskFile(h, scope, src, 0));
+    }
+
+    private static Path yamlIn(Path dir) {
+        for (String n : List.of("main.yml", "main.yaml")) {
+            Path p = dir.resolve(n);
+            if (Files.isRegularFile(p)) return p;
+        }
+        return null;
+    }
+
+    private Map<String, Object> varsFile(Path p, Source usedAt) {
+        if (!Files.isRegularFile(p)) {
+            errors.add(usedAt, "variables file not found: " + p);
+            return Map.of();
+        }
+        filesRead.add(p);
+        Node n = YamlFiles.compose(p, errors);
+        if (n == null) return Map.of();
+        if (!(n instanceof MappingNode)) {
+            errors.add(YamlFiles.source(p, n), "expected a map of variables, found " + YamlFiles.kind(n));
+            return Map.of();
+        }
+        return stringKeys((Map<?, ?>) YamlFiles.value(n));
+    }
+
+    private List<Task> taskFile(Path p, TaskScope scope, Source usedAt, int depth) {
+        if (!Files.isRegularFile(p)) {
+            errors.add(usedAt, "task file not found: " + p);
+            return List.of();
+        }
+        filesRead.add(p);
+        Node n = YamlFiles.compose(p, errors);
+        if (n == null) return List.of();
+        NodeTuple fake = new NodeTuple(new ScalarNode(org.yaml.snakeyaml.nodes.Tag.STR, "tasks", n.getStartMark(), n.getEndMark(), org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN), n);
+        return taskList(p, fake, scope, depth);
+    }
+
+    private List<Task> taskList(Path file, NodeTuple tuple, TaskScope scope, int depth) {
+        if (tuple == null) return List.of();
+        Node n = tuple.getValueNode();
+        if (n instanceof ScalarNode s && YamlFiles.value(s) == null) return List.of();
+        if (!(n instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(file, n), "expected a list of tasks, found " + YamlFiles.kind(n));
+            return List.of();
+        }
+        List<Task> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            out.addAll(task(file, item, scope, depth));
+        }
+        return out;
+    }
+
+    private List<Task> task(Path file, Node node, TaskScope scope, int depth) {
+        Source src = YamlFiles.source(file, node);
+        if (!(node instanceof MappingNode map)) {
+            errors.add(src, "expected a task (a map with one module), found " + YamlFiles.kind(node));
+            return List.of();
+        }
+        Map<String, NodeTuple> keywords = new LinkedHashMap<>();
+        List<NodeTuple> moduleKeys = new ArrayList<>();
+        NodeTuple importTasks = null;
+        for (NodeTuple t : map.getValue()) {
+            String k = YamlFiles.keyName(t);
+            if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else moduleKeys.add(t);
+        }
+        if (importTasks != null) {
+            if (!moduleKeys.isEmpty()) errors.add(src, "a task with import_tasks cannot also name a module");
+            String rel = string(file, importTasks);
+            if (rel == null) return List.of();
+            if (depth >= MAX_IMPORT_DEPTH) {
+                errors.add(src, "import_tasks nested deeper than " + MAX_IMPORT_DEPTH + " levels (an import loop?)");
+                return List.of();
+            }
+            Set<String> tags = new LinkedHashSet<>(scope.tags());
+            tags.addAll(tags(file, keywords.get("tags")));
+            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags);
+            return taskFile(file.getParent().resolve(rel).normalize(), inner, YamlFiles.source(file, importTasks.getValueNode()), depth + 1);
+        }
+        if (moduleKeys.isEmpty()) {
+            errors.add(src, "task names no module; expected exactly one of: " + String.join(", ", new java.util.TreeSet<>(modules.names())));
+            return List.of();
+        }
+        if (moduleKeys.size() > 1) {
+            NodeTuple second = moduleKeys.get(1);
+            String names = moduleKeys.stream().map(YamlFiles::keyName).collect(Collectors.joining(", "));
+            boolean allModules = moduleKeys.stream().allMatch(t -> modules.find(moduleName(YamlFiles.keyName(t))).isPresent());
+            errors.add(YamlFiles.source(file, second.getKeyNode()), allModules
+                    ? "task names more than one module (" + names + "); a task has exactly one"
+                    : "unknown keyword '" + YamlFiles.keyName(unknownOf(moduleKeys)) + "' in task; expected a module or one of: "
+                    + String.join(", ", new java.util.TreeSet<>(TASK_KEYS)));
+            return List.of();
+        }
+        NodeTuple mod = moduleKeys.get(0);
+        String moduleName = moduleName(YamlFiles.keyName(mod));
+        Source modSrc = YamlFiles.source(file, mod.getKeyNode());
+        ModuleSpec spec = modules.find(moduleName).orElse(null);
+        if (spec == null) {
+            errors.add(modSrc, "unknown module '" + YamlFiles.keyName(mod) + "'; expected one of: "
+                    + String.join(", ", new java.util.TreeSet<>(modules.names())));
+            return List.of();
+        }
+        Map<String, Object> args = new LinkedHashMap<>();
+        Map<String, Source> argSources = new LinkedHashMap<>();
+        moduleArgs(file, spec, mod.getValueNode(), args, argSources);
+        if (keywords.containsKey("args")) moduleArgs(file, spec, keywords.get("args").getValueNode(), args, argSources);
+        checkArgsComplete(spec, args, modSrc);
+
+        String name = string(file, keywords.get("name"));
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? YamlFiles.source(file, keywords.get("when").getValueNode()) : null;
+        Object loop = null;
+        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop") : keywords.get("with_items");
+        if (loopKey != null) {
+            loop = YamlFiles.value(loopKey.getValueNode());
+            if (!(loop instanceof List<?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
+                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list or a ${...} expression, found " + describe(loop));
+            }
+        }
+        String label = null;
+        String loopVar = "item";
+        if (keywords.containsKey("loop_control")) {
+            Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
+            label = string(file, lc.get("label"));
+            String lv = string(file, lc.get("loop_var"));
+            if (lv != null) loopVar = lv;
+        }
+        String register = string(file, keywords.get("register"));
+        if (register != null && !register.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            errors.add(YamlFiles.source(file, keywords.get("register").getValueNode()), "expected a variable name for 'register', found '" + register + "'");
+        }
+        List<String> notify = stringList(file, keywords.get("notify"));
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keywords.get("tags")));
+        Boolean become = bool(file, keywords.get("become"));
+        String becomeUser = string(file, keywords.get("become_user"));
+        String changedWhen = condition(file, keywords.get("changed_when"));
+        String failedWhen = condition(file, keywords.get("failed_when"));
+        Boolean ignore = bool(file, keywords.get("ignore_errors"));
+        Boolean noLog = bool(file, keywords.get("no_log"));
+        Map<String, Object> vars = map(file, keywords.get("vars"));
+        List<String> listen = stringList(file, keywords.get("listen"));
+
+        checkTemplates(name, src);
+        for (Map.Entry<String, Object> a : args.entrySet()) checkTemplates(a.getValue(), argSources.get(a.getKey()));
+        for (Object v : vars.values()) checkTemplates(v, src);
+        checkLocalFiles(spec, args, argSources, scope);
+
+        return List.of(new Task(name, src, moduleName, args, argSources, when, whenSrc, loop, label, loopVar, register,
+                notify, tags, become, becomeUser, changedWhen, failedWhen, Boolean.TRUE.equals(ignore),
+                Boolean.TRUE.equals(noLog), vars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen));
+    }
+
+    private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {
+        for (NodeTuple t : moduleKeys) {
+            if (modules.find(moduleName(YamlFiles.keyName(t))).isEmpty()) return t;
+        }
+        return moduleKeys.get(1);
+    }
+
+    /** Ansible's fully qualified names map to rig's modules, so existing playbooks read as they are. */
+    static String moduleName(String key) {
+        for (String prefix : List.of("ansible.builtin.", "ansible.legacy.")) {
+            if (key.startsWith(prefix)) return key.substring(prefix.length());
+        }
+        return key;
+    }
+
+    private void moduleArgs(Path file, ModuleSpec spec, Node node, Map<String, Object> args, Map<String, Source> sources) {
+        Source src = YamlFiles.source(file, node);
+        if (node instanceof ScalarNode s) {
+            Object v = YamlFiles.value(s);
+            if (v == null) return;
+            if (spec.freeFormArg() != null) {
+                args.put(spec.freeFormArg(), String.valueOf(v));
+                sources.put(spec.freeFormArg(), src);
+                return;
+            }
+            errors.add(src, "expected a map of arguments for module '" + spec.name() + "', found " + YamlFiles.kind(node));
+            return;
+        }
+        if (!(node instanceof MappingNode map)) {
+            errors.add(src, "expected a map of arguments for module '" + spec.name() + "', found " + YamlFiles.kind(node));
+            return;
+        }
+        Map<String, ArgSpec> byName = new LinkedHashMap<>();
+        spec.args().forEach(a -> byName.put(a.name(), a));
+        for (NodeTuple t : map.getValue()) {
+            String k = YamlFiles.keyName(t);
+            Source ks = YamlFiles.source(file, t.getKeyNode());
+            ArgSpec a = byName.get(k);
+            if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
+            if (a == null) {
+                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
+                        + String.join(", ", byName.keySet()));
+                continue;
+            }
+            Object v = YamlFiles.value(t.getValueNode());
+            Source vs = YamlFiles.source(file, t.getValueNode());
+            String typeError = typeError(a, v);
+            if (typeError != null) errors.add(vs, "argument '" + k + "' of module '" + spec.name() + "': " + typeError);
+            args.put(k, v);
+            sources.put(k, vs);
+        }
+    }
+
+    /** Checks required arguments and cross-argument rules after all argument sources are merged. */
+    private void checkArgsComplete(ModuleSpec spec, Map<String, Object> args, Source src) {
+        for (ArgSpec a : spec.args()) {
+            if (a.required() && !args.containsKey(a.name())) {
+                errors.add(src, "module '" + spec.name() + "' requires argument '" + a.name() + "'");
+            }
+        }
+        for (String problem : spec.crossCheck(args)) errors.add(src, "module '" + spec.name() + "': " + problem);
+    }
+
+    static String typeError(ArgSpec a, Object v) {
+        if (v instanceof String s && Templates.isTemplated(s)) return null; // known only per host
+        if (v == null) return a.required() ? "expected a value, found null" : null;
+        switch (a.type()) {
+            case STRING, LOCAL_FILE, LOCAL_TEMPLATE -> {
+                if (v instanceof Map<?, ?> || v instanceof List<?>) return "expected a string, found " + describe(v);
+                if (!a.choices().isEmpty() && !a.choices().contains(String.valueOf(v))) {
+                    return "expected one of " + String.join(", ", a.choices()) + ", found '" + v + "'";
+                }
+            }
+            case BOOL -> {
+                if (!(v instanceof Boolean) && !(v instanceof String s && s.toLowerCase().matches("true|false|yes|no"))) {
+                    return "expected a boolean (true or false), found " + describe(v);
+                }
+            }
+            case INT -> {
+                if (!(v instanceof Integer || v instanceof Long) && !(v instanceof String s && s.matches("-?\\d+"))) {
+                    return "expected an integer, found " + describe(v);
+                }
+            }
+            case LIST -> {
+                if (!(v instanceof List<?>) && !(v instanceof String)) return "expected a list, found " + describe(v);
+            }
+            case MAP -> {
+                if (!(v instanceof Map<?, ?>)) return "expected a map, found " + describe(v);
+            }
+            case MODE -> {
+                if (v instanceof String s && !s.matches("0?[0-7]{3,4}")) {
+                    return "expected an octal mode such as '0644', found '" + s + "'";
+                }
+                if (!(v instanceof String) && !(v instanceof Integer)) return "expected an octal mode such as '0644', found " + describe(v);
+            }
+            case ANY -> { }
+        }
+        return null;
+    }
+
+    private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
+        for (ArgSpec a : spec.args()) {
+            Object v = args.get(a.name());
+            if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
+            if (a.type() == ArgSpec.ArgType.LOCAL_FILE) {
+                if (LocalFiles.find(s, scope.fileDirs()).isEmpty()) {
+                    errors.add(sources.get(a.name()), "file '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.fileDirs()));
+                }
+            } else if (a.type() == ArgSpec.ArgType.LOCAL_TEMPLATE) {
+                var found = LocalFiles.find(s, scope.templateDirs());
+                if (found.isEmpty()) {
+                    errors.add(sources.get(a.name()), "template '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.templateDirs()));
+                } else {
+                    Path f = found.get();
+                    if (Files.isRegularFile(f)) {
+                        filesRead.add(f);
+                        errors.addAll(templates.checkSyntax(Templates.read(f), new Source(f.toString(), 1, 1)));
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkTemplates(Object value, Source src) {
+        if (value instanceof String s && Templates.isTemplated(s)) {
+            errors.addAll(templates.checkSyntax(s, src));
+        } else if (value instanceof Map<?, ?> m) {
+            for (Object v : m.values()) checkTemplates(v, src);
+        } else if (value instanceof List<?> l) {
+            for (Object v : l) checkTemplates(v, src);
+        }
+    }
+
+    private void checkNotify(List<Task> tasks, List<Task> handlers) {
+        Set<String> targets = new LinkedHashSet<>();
+        for (Task h : handlers) {
+            if (h.name() != null) targets.add(h.name());
+            targets.addAll(h.listen());
+        }
+        for (Task t : tasks) {
+            for (String n : t.notifies()) {
+                if (!targets.contains(n) && !Templates.isTemplated(n)) {
+                    errors.add(t.source(), "notify names no handler: '" + n + "'"
+                            + (targets.isEmpty() ? " (the play has no handlers)" : "; handlers are: " + String.join(", ", targets)));
+                }
+            }
+        }
+    }
+
+    // ---- small typed readers, each adding a positioned error on a wrong type ----
+
+    private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what) {
+        Map<String, NodeTuple> out = new LinkedHashMap<>();
+        if (map == null) return out;
+        for (NodeTuple t : map.getValue()) {
+            String k = YamlFiles.keyName(t);
+            if (!allowed.contains(k)) {
+                errors.add(YamlFiles.source(file, t.getKeyNode()), "unknown keyword '" + k + "' in " + what + "; expected one of: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            } else {
+                out.put(k, t);
+            }
+        }
+        return out;
+    }
+
+    private MappingNode mapNode(Path file, NodeTuple t) {
+        if (t == null) return null;
+        if (t.getValueNode() instanceof MappingNode m) return m;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
+        return null;
+    }
+
+    private String string(Path file, NodeTuple t) {
+        if (t == null) return null;
+        Node n = t.getValueNode();
+        if (n instanceof ScalarNode) {
+            Object v = YamlFiles.value(n);
+            return v == null ? null : String.valueOf(v);
+        }
+        errors.add(YamlFiles.source(file, n), "expected a string for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(n));
+        return null;
+    }
+
+    /** A when/changed_when/failed_when: a bare FreeMarker expression (or a list of them, all must hold). */
+    private String condition(Path file, NodeTuple t) {
+        if (t == null) return null;
+        Node n = t.getValueNode();
+        Object v = YamlFiles.value(n);
+        Source src = YamlFiles.source(file, n);
+        String expr;
+        if (v instanceof Boolean b) expr = b.toString();
+        else if (v instanceof String s) expr = s;
+        else if (v instanceof List<?> l && !l.isEmpty()) expr = l.stream().map(x -> "(" + x + ")").collect(Collectors.joining(" && "));
+        else {
+            errors.add(src, "expected a FreeMarker boolean expression for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(n));
+            return null;
+        }
+        if (expr.strip().startsWith("${")) {
+            errors.add(src, "'" + YamlFiles.keyName(t) + "' is a bare expression: write it without ${...}");
+            return null;
+        }
+        errors.addAll(templates.checkExpression(expr, src));
+        return expr;
+    }
+
+    private Boolean bool(Path file, NodeTuple t) {
+        if (t == null) return null;
+        Object v = YamlFiles.value(t.getValueNode());
+        if (v instanceof Boolean b) return b;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected a boolean (true or false) for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
+        return null;
+    }
+
+    private Integer integer(Path file, NodeTuple t) {
+        if (t == null) return null;
+        Object v = YamlFiles.value(t.getValueNode());
+        if (v instanceof Integer i) return i;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected an integer for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
+        return null;
+    }
+
+    private Object serial(Path file, NodeTuple t) {
+        if (t == null) return null;
+        Object v = YamlFiles.value(t.getValueNode());
+        if (v instanceof Integer i && i > 0) return i;
+        if (v instanceof String s && s.matches("\\d{1,3}%")) return s;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected 'serial' to be a positive integer or a percentage such as '30%', found " + describe(v));
+        return null;
+    }
+
+    private Map<String, Object> map(Path file, NodeTuple t) {
+        if (t == null) return new LinkedHashMap<>();
+        Object v = YamlFiles.value(t.getValueNode());
+        if (v == null) return new LinkedHashMap<>();
+        if (v instanceof Map<?, ?> m) return stringKeys(m);
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
+        return new LinkedHashMap<>();
+    }
+
+    private List<String> stringList(Path file, NodeTuple t) {
+        if (t == null) return List.of();
+        Object v = YamlFiles.value(t.getValueNode());
+        if (v instanceof String s) return List.of(s);
+        if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String)) return l.stream().map(String::valueOf).toList();
+        errors.add(YamlFiles.source(file, t.getValueNode()), "expected a string or a list of strings for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
+        return List.of();
+    }
+
+    private Set<String> tags(Path file, NodeTuple t) {
+        return new LinkedHashSet<>(stringList(file, t));
+    }
+
+    private List<Map.Entry<Source, Object>> listItems(Path file, NodeTuple t) {
+        Node n = t.getValueNode();
+        if (!(n instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(file, n), "expected a list for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(n));
+            return List.of();
+        }
+        List<Map.Entry<Source, Object>> out = new ArrayList<>();
+        for (Node item : seq.getValue()) out.add(Map.entry(YamlFiles.source(file, item), YamlFiles.value(item)));
+        return out;
+    }
+
+    static Map<String, Object> stringKeys(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    static String describe(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "the string '" + s + "'";
+        if (v instanceof Boolean) return "a boolean";
+        if (v instanceof Number) return "the number " + v;
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "a map";
+        return v.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.rig.playbook;
+
+import dev.rig.core.Source;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One task: exactly one module with its arguments plus the task keywords. Values may still hold
+ * FreeMarker expressions; they are rendered per host when the task runs.
+ */
+public record Task(
+        String name,
+        Source source,
+        String module,
+        Map<String, Object> args,
+        Map<String, Source> argSources,
+        String when,
+        Source whenSource,
+        Object loop,
+        String loopLabel,
+        String loopVar,
+        String register,
+        List<String> notifies,
+        Set<String> tags,
+        Boolean become,
+        String becomeUser,
+        String changedWhen,
+        String failedWhen,
+        boolean ignoreErrors,
+        boolean noLog,
+        Map<String, Object> vars,
+        String role,
+        List<Path> fileDirs,
+        List<Path> templateDirs,
+        List<String> listen) {
+
+    /** The name people see: the task's name, else "module: first argument". */
+    public String displayName() {
+        if (name != null && !name.isBlank()) return (role != null ? role + " : " : "") + name;
+        return module;
+    }
+
+    public Source argSource(String arg) {
+        return argSources.getOrDefault(arg, source);
+    }
+}

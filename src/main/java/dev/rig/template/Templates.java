@@ -1,0 +1,305 @@
+package dev.rig.template;
+
+import dev.rig.core.InputError;
+import dev.rig.core.Source;
+import freemarker.core.InvalidReferenceException;
+import freemarker.core.ParseException;
+import freemarker.core.TemplateClassResolver;
+import freemarker.core.Environment;
+import freemarker.template.AdapterTemplateModel;
+import freemarker.template.Configuration;
+import freemarker.template.DefaultObjectWrapper;
+import freemarker.template.SimpleScalar;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateHashModel;
+import freemarker.template.TemplateModel;
+import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateScalarModel;
+import freemarker.template.utility.DeepUnwrap;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * FreeMarker as rig's expression and template language.
+ * <ul>
+ * <li>{@code ${expr}} inside any string; a string that is exactly one {@code ${expr}} yields the
+ *     expression's native value (list, map, number), so {@code loop: ${hosts}} works.</li>
+ * <li>{@code when:} is a bare boolean expression.</li>
+ * <li>An undefined variable is an error naming it and where it is used, never an empty string.</li>
+ * <li>{@code $${} writes a literal {@code ${} (as in Terraform), for compose files and shell.</li>
+ * <li>Variable values that are themselves templates are rendered when used, against the same
+ *     variables, so group_vars can refer to other variables.</li>
+ * </ul>
+ * Thread-safe: one instance serves every host.
+ */
+public final class Templates {
+    static {
+        System.setProperty("org.freemarker.loggerLibrary", "none");
+    }
+
+    private static final int MAX_NESTING = 20;
+    private static final String NATIVE_VAR = "rig__value";
+
+    private final Configuration cfg;
+    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+    private final ThreadLocal<Render> current = new ThreadLocal<>();
+
+    private record Render(Map<String, Object> vars, int depth) {}
+
+    public Templates() {
+        cfg = new Configuration(Configuration.VERSION_2_3_34);
+        cfg.setObjectWrapper(new LazyWrapper());
+        cfg.setNumberFormat("c");
+        cfg.setBooleanFormat("c");
+        cfg.setLocale(Locale.ROOT);
+        cfg.setTimeZone(TimeZone.getTimeZone("UTC"));
+        cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        cfg.setLogTemplateExceptions(false);
+        cfg.setWrapUncheckedExceptions(true);
+        cfg.setAPIBuiltinEnabled(false);
+        cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
+        cfg.setDefaultEncoding("UTF-8");
+    }
+
+    /** True when the string holds an interpolation or a directive and so needs rendering. */
+    public static boolean isTemplated(String s) {
+        return s != null && (s.contains("${") || s.contains("<#") || s.contains("<@"));
+    }
+
+    /** Renders every string inside a value (maps and lists walked recursively). */
+    public Object renderValue(Object value, Source src, Map<String, Object> vars) {
+        if (value instanceof String s) {
+            if (!isTemplated(s)) return s;
+            String expr = singleExpression(s);
+            return expr != null ? evaluate(expr, src, vars) : render(s, src, vars);
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), renderValue(e.getValue(), src, vars));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) out.add(renderValue(o, src, vars));
+            return out;
+        }
+        return value;
+    }
+
+    public String render(String text, Source src, Map<String, Object> vars) {
+        if (!isTemplated(text)) return text;
+        Template t = parse(text, src);
+        StringWriter out = new StringWriter();
+        run(src, vars, () -> t.process(vars, out));
+        return out.toString();
+    }
+
+    public String renderFile(Path file, Map<String, Object> vars) {
+        String text = read(file);
+        Source src = new Source(file.toString(), 1, 1);
+        Template t = parse(text, src);
+        StringWriter out = new StringWriter();
+        run(src, vars, () -> t.process(vars, out));
+        return out.toString();
+    }
+
+    /** Evaluates a bare boolean expression (a {@code when:} or {@code that:}). */
+    public boolean test(String expression, Source src, Map<String, Object> vars) {
+        Object v = evaluate(expression, src, vars);
+        if (v instanceof Boolean b) return b;
+        if (v instanceof UnknownValue u) throw new KnownAfterApplyException(u.origin());
+        throw new TemplateError(src, "expected a boolean expression, but '" + expression.strip() + "' is " + describe(v));
+    }
+
+    /** Evaluates one expression and returns its native value. */
+    public Object evaluate(String expression, Source src, Map<String, Object> vars) {
+        Template t = parse("<#assign " + NATIVE_VAR + " = (" + expression + ")>", src, -("<#assign " + NATIVE_VAR + " = (").length());
+        Object[] result = new Object[1];
+        run(src, vars, () -> {
+            Environment env = t.createProcessingEnvironment(vars, Writer.nullWriter());
+            env.process();
+            TemplateModel m = env.getMainNamespace().get(NATIVE_VAR);
+            result[0] = m == null ? null : DeepUnwrap.unwrap(m);
+        });
+        return result[0];
+    }
+
+    /** Syntax check of a template string or file content, for validation before contact. */
+    public List<InputError> checkSyntax(String text, Source src) {
+        try {
+            parse(text, src);
+            return List.of();
+        } catch (TemplateError e) {
+            return List.of(new InputError(e.source(), e.problem()));
+        }
+    }
+
+    public List<InputError> checkExpression(String expression, Source src) {
+        try {
+            parse("<#assign " + NATIVE_VAR + " = (" + expression + ")>", src, -("<#assign " + NATIVE_VAR + " = (").length());
+            return List.of();
+        } catch (TemplateError e) {
+            return List.of(new InputError(e.source(), e.problem()));
+        }
+    }
+
+    public static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TemplateError(new Source(file.toString(), 0, 0), "cannot read template: " + e.getMessage());
+        }
+    }
+
+    /** {@code $${} → a literal {@code ${}: rewritten to FreeMarker's own way of printing it. */
+    static String unescape(String text) {
+        return text.contains("$${") ? text.replace("$${", "${'$'}{") : text;
+    }
+
+    private static String singleExpression(String s) {
+        String t = s.strip();
+        if (t.startsWith("${") && t.endsWith("}") && t.indexOf("${", 2) < 0 && !t.startsWith("$${")) {
+            return t.substring(2, t.length() - 1);
+        }
+        return null;
+    }
+
+    private Template parse(String text, Source src) {
+        return parse(text, src, 0);
+    }
+
+    private Template parse(String text, Source src, int firstLineColumnShift) {
+        String key = src.file() + '\0' + text;
+        Template cached = cache.get(key);
+        if (cached != null) return cached;
+        try {
+            Template t = new Template(src.file(), new StringReader(unescape(text)), cfg);
+            if (cache.size() < 50_000) cache.put(key, t);
+            return t;
+        } catch (ParseException e) {
+            int line = e.getLineNumber();
+            int col = e.getColumnNumber() + (line <= 1 ? firstLineColumnShift : 0);
+            throw new TemplateError(src.offset(line, col), "template syntax error: " + firstLine(e.getEditorMessage()));
+        } catch (IOException e) {
+            throw new TemplateError(src, "cannot parse template: " + e.getMessage());
+        }
+    }
+
+    private interface Body {
+        void run() throws TemplateException, IOException;
+    }
+
+    private void run(Source src, Map<String, Object> vars, Body body) {
+        Render outer = current.get();
+        int depth = outer == null ? 0 : outer.depth + 1;
+        if (depth > MAX_NESTING) throw new TemplateError(src, "variables refer to each other in a loop");
+        current.set(new Render(vars, depth));
+        try {
+            body.run();
+        } catch (TemplateException e) {
+            KnownAfterApplyException later = findCause(e, KnownAfterApplyException.class);
+            if (later != null) throw later;
+            TemplateError inner = findCause(e, TemplateError.class);
+            if (inner != null) throw inner;
+            throw new TemplateError(position(src, e), explain(e));
+        } catch (IOException e) {
+            throw new TemplateError(src, e.getMessage());
+        } finally {
+            if (outer == null) current.remove(); else current.set(outer);
+        }
+    }
+
+    private static Source position(Source src, TemplateException e) {
+        Integer line = e.getLineNumber();
+        Integer col = e.getColumnNumber();
+        if (line == null || col == null) return src;
+        return src.offset(line, col);
+    }
+
+    private static String explain(TemplateException e) {
+        if (e instanceof InvalidReferenceException) {
+            String name = e.getBlamedExpressionString();
+            return "undefined variable '" + name + "'";
+        }
+        return firstLine(e.getMessageWithoutStackTop());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "error";
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
+    }
+
+    private static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+            if (c instanceof TemplateModelException tme && tme.getCauseException() != null && type.isInstance(tme.getCauseException())) {
+                return type.cast(tme.getCauseException());
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "the string \"" + s + "\"";
+        if (v instanceof Number n) return "the number " + n;
+        if (v instanceof List<?>) return "a list";
+        if (v instanceof Map<?, ?>) return "a map";
+        return v.getClass().getSimpleName();
+    }
+
+    /** Renders template-valued variables when they are used, and turns unknown values into a "known after apply". */
+    private final class LazyWrapper extends DefaultObjectWrapper {
+        LazyWrapper() {
+            super(Configuration.VERSION_2_3_34);
+        }
+
+        @Override
+        public TemplateModel wrap(Object obj) throws TemplateModelException {
+            if (obj instanceof String s && isTemplated(s)) {
+                Render r = current.get();
+                if (r != null) {
+                    Object v = renderValue(s, new Source("variable value \"" + s + "\"", 0, 0), r.vars);
+                    return v instanceof String str ? new SimpleScalar(str) : super.wrap(v);
+                }
+            }
+            if (obj instanceof UnknownValue u) return new UnknownModel(u);
+            return super.wrap(obj);
+        }
+    }
+
+    /** Any use of an unknown value aborts the expression with "known after apply". */
+    private static final class UnknownModel implements TemplateScalarModel, TemplateHashModel, AdapterTemplateModel {
+        private final UnknownValue value;
+
+        UnknownModel(UnknownValue value) {
+            this.value = value;
+        }
+
+        private TemplateModelException later() {
+            return new TemplateModelException(new KnownAfterApplyException(value.origin()));
+        }
+
+        @Override public String getAsString() throws TemplateModelException { throw later(); }
+        @Override public TemplateModel get(String key) throws TemplateModelException { throw later(); }
+        @Override public boolean isEmpty() throws TemplateModelException { throw later(); }
+        @Override public Object getAdaptedObject(Class<?> hint) { return value; }
+    }
+}
