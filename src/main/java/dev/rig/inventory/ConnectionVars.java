@@ -9,7 +9,9 @@ import java.util.Set;
  */
 final class ConnectionVars {
     static final String HOST = "ansible_host";
+    static final String SSH_HOST = "ansible_ssh_host";
     static final String PORT = "ansible_port";
+    static final String SSH_PORT = "ansible_ssh_port";
     static final String USER = "ansible_user";
     static final String SSH_USER = "ansible_ssh_user";
     static final String PRIVATE_KEY_FILE = "ansible_ssh_private_key_file";
@@ -29,13 +31,13 @@ final class ConnectionVars {
     private ConnectionVars() {}
 
     /** A port from an int or a numeric string. */
-    static int port(Object value) {
+    static int port(String name, Object value) {
         if (value instanceof Integer number && isPort(number)) return number;
         if (value instanceof String text && text.trim().matches("\\d{1,5}")) {
             int number = Integer.parseInt(text.trim());
             if (isPort(number)) return number;
         }
-        throw new IllegalArgumentException(PORT + " must be a port number from 1 to 65535, found '" + value + "'");
+        throw new IllegalArgumentException(name + " must be a port number from 1 to 65535, found '" + value + "'");
     }
 
     /** A boolean from a YAML boolean, 0/1, or one of Ansible's boolean words (yes/no, true/false, on/off...). */
@@ -51,7 +53,7 @@ final class ConnectionVars {
     static void check(String name, Object value) {
         if (value == null) return; // an empty value means "not set"
         switch (name) {
-            case PORT -> port(value);
+            case PORT, SSH_PORT -> port(name, value);
             case BECOME -> bool(name, value);
             default -> { }
         }

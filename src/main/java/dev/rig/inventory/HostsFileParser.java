@@ -39,7 +39,7 @@ final class HostsFileParser {
         for (NodeTuple entry : yaml.entries(definition, "group '" + name + "'", "a mapping with hosts, vars or children")) {
             Node key = entry.getKeyNode();
             Node value = entry.getValueNode();
-            Optional<String> section = yaml.name(key, "a key of group '" + name + "'");
+            Optional<String> section = yaml.name(key, "hosts, vars or children in group '" + name + "'");
             if (section.isEmpty()) continue;
             switch (section.get()) {
                 case "hosts" -> hosts(group, value);
@@ -61,7 +61,7 @@ final class HostsFileParser {
             if (withPort.matches()) { // Ansible reads "db1:2222" as host db1 with ansible_port 2222
                 name = withPort.group(1);
                 try {
-                    vars.put(ConnectionVars.PORT, ConnectionVars.port(withPort.group(2)));
+                    vars.put(ConnectionVars.PORT, ConnectionVars.port(ConnectionVars.PORT, withPort.group(2)));
                 } catch (IllegalArgumentException e) {
                     yaml.error(key, e.getMessage());
                 }

@@ -37,6 +37,9 @@ import java.util.Set;
  * added to the shared {@link Errors} and reading carries on, so one run reports them all.
  */
 final class YamlReader {
+    /** Longest scalar quoted whole in a message; a long value would bury the message. */
+    private static final int MAX_QUOTED_LENGTH = 40;
+
     private final Path file;
     private final Errors errors;
     private final ValueConstructor constructor = new ValueConstructor();
@@ -44,10 +47,6 @@ final class YamlReader {
     YamlReader(Path file, Errors errors) {
         this.file = file;
         this.errors = errors;
-    }
-
-    Path file() {
-        return file;
     }
 
     /** The document's root node; empty for an empty document or when the file could not be read. */
@@ -71,7 +70,7 @@ final class YamlReader {
         return source(node.getStartMark());
     }
 
-    Source fileSource() {
+    private Source fileSource() {
         return Source.of(file, 0, 0);
     }
 
@@ -101,12 +100,15 @@ final class YamlReader {
         return mapping.getValue();
     }
 
-    /** A mapping key as text: host, group and variable names are strings whatever YAML would resolve them to. */
+    /**
+     * A mapping key as written: host, group and variable names are text even where YAML would read
+     * a number or a boolean. Anything but a non-empty scalar is an error ("expected WHAT, found a list").
+     */
     Optional<String> name(Node key, String what) {
         if (key instanceof ScalarNode scalar && !isNull(scalar) && !scalar.getValue().isEmpty()) {
             return Optional.of(scalar.getValue());
         }
-        error(key, what + " must be a non-empty name, found " + kind(key));
+        error(key, "expected " + what + ", found " + kind(key));
         return Optional.empty();
     }
 
@@ -146,7 +148,8 @@ final class YamlReader {
         if (isNull(node)) return "nothing (null)";
         if (node instanceof MappingNode) return "a mapping";
         if (node instanceof SequenceNode) return "a list";
-        return "'" + ((ScalarNode) node).getValue() + "'";
+        String text = ((ScalarNode) node).getValue();
+        return "'" + (text.length() > MAX_QUOTED_LENGTH ? text.substring(0, MAX_QUOTED_LENGTH) + "..." : text) + "'";
     }
 
     private Source source(MarkedYAMLException e) {
