@@ -42,7 +42,7 @@ public final class PathFact {
         s.append("elif [ -f \"$p\" ]; then echo kind=file\n");
         s.append("elif [ -e \"$p\" ]; then echo kind=other\n");
         s.append("else echo kind=absent; exit 0; fi\n");
-        s.append("stat -c 'mode=%a%nowner=%U%ngroup=%G%nsize=%s' -- \"$p\" || exit 1\n");
+        s.append("stat -c 'mode=%a\nowner=%U\ngroup=%G\nsize=%s' -- \"$p\" || exit 1\n");
         if (want.sha256() || want.contentAlways()) {
             s.append("if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then\n");
             s.append("  h=$(sha256sum < \"$p\") || exit 1; h=${h%% *}; echo sha256=$h\n");

@@ -14,7 +14,9 @@ public final class Modules implements ModuleCatalog {
     private final Map<String, Module> byName = new LinkedHashMap<>();
 
     public Modules() {
-        for (Module m : List.of(new FileModule(), new CopyModule(), new TemplateModule())) {
+        for (Module m : List.of(new FileModule(), new CopyModule(), new TemplateModule(), new LineinfileModule(),
+                new CommandModule(), new ShellModule(), new DebugModule(), new AssertModule(), new SetFactModule(),
+                new WaitForModule())) {
             byName.put(m.name(), m);
         }
     }

@@ -2,6 +2,7 @@ package dev.rig.modules;
 
 import dev.rig.plan.Change;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,8 @@ import java.util.Map;
  */
 public record Outcome(Change change, String message, boolean failed, Map<String, Object> facts, Map<String, Object> result) {
     public Outcome {
-        facts = facts == null ? Map.of() : Map.copyOf(facts);
+        // not Map.copyOf: set_fact may set a variable to null, and facts keep the playbook's order
+        facts = facts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(facts));
         result = result == null ? Map.of() : new LinkedHashMap<>(result);
     }
 

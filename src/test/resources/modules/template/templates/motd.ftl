@@ -1,0 +1,1 @@
+Welcome to ${inventory_hostname} (role ${role})
