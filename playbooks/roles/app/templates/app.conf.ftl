@@ -6,5 +6,5 @@ greeting = ${greeting}
 <#list groups["web"] as peer>
 web_peer = ${peer}
 </#list>
-# A literal dollar-brace for the app's own expansion, written $${ in the template:
+# The app expands HOME itself: a doubled dollar before the brace writes a literal dollar-brace.
 home = $${HOME}

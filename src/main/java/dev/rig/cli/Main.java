@@ -1,2 +1,50 @@
 package dev.rig.cli;
-public class Main { public static void main(String[] a) { System.out.println("rig"); } }
+
+import dev.rig.core.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** rig's entry point: a thin picocli layer over the engine; one place wires errors to exit codes. */
+@Command(name = "rig", mixinStandardHelpOptions = true, version = "rig 0.1.0",
+        description = "Converge a fleet of SSH hosts to what YAML playbooks declare.",
+        subcommands = {PlanCommand.class, ApplyCommand.class, InventoryCommand.class, LabCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int CHANGES = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs one command with its output going to the given writers (tests read them). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter errOut = cmd.getErr();
+            if (ex instanceof InvalidInputException iie) {
+                iie.errors().forEach(e -> errOut.println("error: " + e));
+                errOut.println(iie.errors().size() + " error" + (iie.errors().size() == 1 ? "" : "s") + "; nothing was run on any host.");
+            } else {
+                errOut.println("error: " + ex.getMessage());
+                if (System.getenv("RIG_DEBUG") != null) ex.printStackTrace(errOut);
+            }
+            errOut.flush();
+            return ERROR;
+        });
+        cli.setExitCodeExceptionMapper(ex -> ERROR);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

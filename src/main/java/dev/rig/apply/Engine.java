@@ -1,0 +1,223 @@
+package dev.rig.apply;
+
+import dev.rig.core.Secrets;
+import dev.rig.inventory.Host;
+import dev.rig.inventory.Inventory;
+import dev.rig.modules.Modules;
+import dev.rig.playbook.Play;
+import dev.rig.playbook.Playbook;
+import dev.rig.playbook.Task;
+import dev.rig.ssh.SshException;
+import dev.rig.template.Templates;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs playbooks over the inventory. Each play's hosts run in parallel (up to {@code forks}),
+ * each host working through the play's tasks on its own connection; {@code serial} splits the
+ * hosts into batches and {@code max_fail_percentage} stops the play after a bad batch.
+ */
+public final class Engine {
+    public record Options(Mode mode, String limit, Set<String> tags, Set<String> skipTags, Map<String, Object> extraVars,
+                          int forks, Duration commandTimeout) {}
+
+    public record Result(List<HostRecap> recaps, boolean changes, boolean problems) {}
+
+    private final Inventory inventory;
+    private final List<Playbook> playbooks;
+    private final Context ctx;
+    private final Options options;
+
+    public Engine(Inventory inventory, List<Playbook> playbooks, Modules modules, Templates templates, Connector connector,
+                  Secrets secrets, EventSink sink, Options options) {
+        this.inventory = inventory;
+        this.playbooks = playbooks;
+        this.options = options;
+        this.ctx = new Context(options.mode(), modules, templates, connector, secrets, sink, options.extraVars(),
+                options.tags(), options.skipTags(), options.commandTimeout(), magicVars(inventory));
+    }
+
+    /** Shared, read-mostly state of one run that every host thread uses. */
+    static final class Context {
+        final Mode mode;
+        final Modules modules;
+        final Templates templates;
+        final Connector connector;
+        final Secrets secrets;
+        final EventSink sink;
+        final Map<String, Object> extraVars;
+        final Set<String> tags;
+        final Set<String> skipTags;
+        final Duration commandTimeout;
+        final Map<String, Object> magicVars;
+        private final String nonce;
+        private final Map<String, HostState> states = new ConcurrentHashMap<>();
+
+        Context(Mode mode, Modules modules, Templates templates, Connector connector, Secrets secrets, EventSink sink,
+                Map<String, Object> extraVars, Set<String> tags, Set<String> skipTags, Duration commandTimeout,
+                Map<String, Object> magicVars) {
+            this.mode = mode;
+            this.modules = modules;
+            this.templates = templates;
+            this.connector = connector;
+            this.secrets = secrets;
+            this.sink = sink;
+            this.extraVars = extraVars;
+            this.tags = tags;
+            this.skipTags = skipTags;
+            this.commandTimeout = commandTimeout;
+            this.magicVars = magicVars;
+            byte[] b = new byte[8];
+            new SecureRandom().nextBytes(b);
+            this.nonce = HexFormat.of().formatHex(b);
+        }
+
+        /** A per-run random token for output frames and sudo prompts. */
+        String nonce() {
+            return nonce;
+        }
+
+        boolean selectedByTags(Task t) {
+            if (!skipTags.isEmpty() && t.tags().stream().anyMatch(skipTags::contains)) return false;
+            if (tags.isEmpty() || tags.contains("all")) return true;
+            return t.tags().contains("always") || t.tags().stream().anyMatch(tags::contains);
+        }
+
+        HostState state(String host) {
+            return states.computeIfAbsent(host, HostState::new);
+        }
+
+        void unreachable(HostState state, String message) {
+            synchronized (state) {
+                if (state.dead) return;
+                state.count(Status.UNREACHABLE, false);
+                state.fail("unreachable: " + message);
+            }
+            sink.emit(new Event.HostUnreachable(state.host, message));
+        }
+    }
+
+    public Result run() {
+        long start = System.nanoTime();
+        List<String> order = new ArrayList<>();
+        int forks = Math.max(1, options.forks());
+        ExecutorService pool = Executors.newFixedThreadPool(forks, r -> {
+            Thread t = new Thread(r, "rig-host");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Playbook pb : playbooks) {
+                for (Play play : pb.plays()) {
+                    runPlay(play, pool, order);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<HostRecap> recaps = order.stream().map(h -> ctx.state(h).recap()).toList();
+        boolean changes = recaps.stream().anyMatch(r -> r.changed() > 0);
+        boolean problems = recaps.stream().anyMatch(HostRecap::hasProblem);
+        ctx.sink.emit(new Event.RunFinished(options.mode(), recaps, (System.nanoTime() - start) / 1_000_000));
+        return new Result(recaps, changes, problems);
+    }
+
+    /** The hosts a play targets, narrowed by --limit; hosts that failed earlier in the run are left out. */
+    public static List<Host> hostsFor(Inventory inventory, String pattern, String limit) {
+        List<Host> hosts = inventory.select(pattern);
+        if (limit != null && !limit.isBlank()) {
+            Set<String> allowed = Set.copyOf(inventory.select(limit).stream().map(Host::name).toList());
+            hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
+        }
+        return hosts;
+    }
+
+    private void runPlay(Play play, ExecutorService pool, List<String> order) {
+        List<Host> hosts = hostsFor(inventory, play.hosts(), options.limit());
+        for (Host h : hosts) {
+            if (!order.contains(h.name())) order.add(h.name());
+        }
+        hosts = hosts.stream().filter(h -> !ctx.state(h.name()).dead).toList();
+        ctx.sink.emit(new Event.PlayStarted(play.displayName(), hosts.stream().map(Host::name).toList()));
+        if (hosts.isEmpty()) {
+            ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "': no hosts matched '" + play.hosts() + "'"
+                    + (options.limit() != null ? " with limit '" + options.limit() + "'" : "")));
+            return;
+        }
+        for (List<Host> batch : batches(hosts, play.serial())) {
+            List<Future<?>> running = new ArrayList<>();
+            for (Host h : batch) running.add(pool.submit(() -> runHost(play, h)));
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("host thread failed", e.getCause());
+                }
+            }
+            if (tooManyFailed(play, batch)) {
+                ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "' stopped: more than "
+                        + (play.maxFailPercentage() == null ? 0 : play.maxFailPercentage()) + "% of a batch failed"));
+                return;
+            }
+        }
+    }
+
+    /** Ansible's rule: a batch where every host failed ends the play; max_fail_percentage makes it stricter. */
+    private boolean tooManyFailed(Play play, List<Host> batch) {
+        long failed = batch.stream().filter(h -> ctx.state(h.name()).dead).count();
+        if (play.maxFailPercentage() == null) return failed == batch.size();
+        return failed * 100.0 / batch.size() > play.maxFailPercentage();
+    }
+
+    static List<List<Host>> batches(List<Host> hosts, Object serial) {
+        if (serial == null) return List.of(hosts);
+        int size;
+        if (serial instanceof Integer i) {
+            size = i;
+        } else {
+            int pct = Integer.parseInt(String.valueOf(serial).replace("%", ""));
+            size = Math.max(1, (int) Math.floor(hosts.size() * pct / 100.0));
+        }
+        List<List<Host>> out = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i += size) out.add(hosts.subList(i, Math.min(hosts.size(), i + size)));
+        return out;
+    }
+
+    private void runHost(Play play, Host host) {
+        HostState state = ctx.state(host.name());
+        if (state.dead) return;
+        Remote remote;
+        try {
+            remote = ctx.connector.connect(host);
+        } catch (SshException e) {
+            ctx.unreachable(state, e.getMessage());
+            return;
+        }
+        new HostRun(ctx, play, host, state, remote).run();
+    }
+
+    private static Map<String, Object> magicVars(Inventory inventory) {
+        Map<String, Object> groups = new LinkedHashMap<>();
+        for (String g : inventory.groups().keySet()) {
+            groups.put(g, inventory.select(g).stream().map(Host::name).toList());
+        }
+        Map<String, Object> hostvars = new LinkedHashMap<>();
+        for (Host h : inventory.hosts()) hostvars.put(h.name(), h.vars());
+        return Map.of("groups", groups, "hostvars", hostvars);
+    }
+}

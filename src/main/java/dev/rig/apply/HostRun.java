@@ -1,0 +1,450 @@
+package dev.rig.apply;
+
+import dev.rig.core.Secrets;
+import dev.rig.facts.Probe;
+import dev.rig.inventory.Host;
+import dev.rig.modules.Args;
+import dev.rig.modules.Module;
+import dev.rig.modules.ModuleContext;
+import dev.rig.modules.Modules;
+import dev.rig.modules.Outcome;
+import dev.rig.plan.Action;
+import dev.rig.plan.Change;
+import dev.rig.plan.HostCommand;
+import dev.rig.playbook.Play;
+import dev.rig.playbook.Task;
+import dev.rig.ssh.ExecResult;
+import dev.rig.ssh.SshException;
+import dev.rig.template.KnownAfterApplyException;
+import dev.rig.template.TemplateError;
+import dev.rig.template.Templates;
+import dev.rig.template.UnknownValue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One play on one host: tasks in order, loops, conditions, probes (batched), changes, register,
+ * notify, then the notified handlers. A failed task stops this host only.
+ */
+final class HostRun {
+    private static final int MAX_BATCH = 400;
+
+    private final Engine.Context run;
+    private final Play play;
+    private final Host host;
+    private final HostState state;
+    private final Remote remote;
+    private final Map<String, ProbeBatch.Output> probeCache = new HashMap<>();
+    private final Set<String> notified = new LinkedHashSet<>();
+
+    HostRun(Engine.Context run, Play play, Host host, HostState state, Remote remote) {
+        this.run = run;
+        this.play = play;
+        this.host = host;
+        this.state = state;
+        this.remote = remote;
+    }
+
+    void run() {
+        List<Task> tasks = play.tasks().stream().filter(run::selectedByTags).toList();
+        collectSecrets();
+        if (!runList(tasks, false)) return;
+        List<Task> handlers = play.handlers().stream()
+                .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
+                .toList();
+        runList(handlers, true);
+    }
+
+    /** Runs tasks in order; false when the host failed and must stop. */
+    private boolean runList(List<Task> tasks, boolean handlers) {
+        for (int i = 0; i < tasks.size(); i++) {
+            if (state.dead) return false;
+            Task task = tasks.get(i);
+            int next = i + 1;
+            boolean ok = runTask(task, handlers, () -> lookahead(tasks.subList(next, tasks.size())));
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private interface Lookahead {
+        List<PendingProbe> probes();
+    }
+
+    private record PendingProbe(String script, RemoteCommands.Become become) {}
+
+    /** One task, with its loop; false when the host failed. */
+    private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
+        Map<String, Object> baseVars = vars(task, null);
+        List<Object> items;
+        if (task.loop() != null) {
+            Object loop;
+            try {
+                loop = run.templates.renderValue(task.loop(), task.source(), baseVars);
+            } catch (KnownAfterApplyException e) {
+                report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), handler, false, List.of());
+                registerUnknown(task);
+                return true;
+            } catch (TemplateError e) {
+                return fail(task, null, e.getMessage(), handler);
+            }
+            if (loop instanceof UnknownValue u) {
+                report(task, null, Status.KNOWN_AFTER_APPLY, Change.none("loop " + u), "loop over " + u, handler, false, List.of());
+                registerUnknown(task);
+                return true;
+            }
+            if (!(loop instanceof List<?> l)) return fail(task, null, "loop must be a list, got " + describe(loop), handler);
+            items = new ArrayList<>(l);
+        } else {
+            items = null;
+        }
+        if (items == null) {
+            ItemResult r = runItem(task, null, false, handler, lookahead);
+            if (task.register() != null) state.facts.put(task.register(), r.registered);
+            return !r.hostFailed;
+        }
+        List<Object> results = new ArrayList<>();
+        boolean anyChanged = false, anyFailed = false, allSkipped = true, unknown = false;
+        for (Object item : items) {
+            ItemResult r = runItem(task, item, true, handler, lookahead);
+            results.add(r.registered);
+            if (r.registered instanceof UnknownValue) unknown = true;
+            anyChanged |= r.status == Status.CHANGED;
+            anyFailed |= r.status == Status.FAILED;
+            allSkipped &= r.status == Status.SKIPPED;
+            if (r.hostFailed) break;
+        }
+        if (task.register() != null) {
+            if (unknown) {
+                registerUnknown(task);
+            } else {
+                Map<String, Object> reg = new LinkedHashMap<>();
+                reg.put("results", results);
+                reg.put("changed", anyChanged);
+                reg.put("failed", anyFailed);
+                reg.put("skipped", allSkipped);
+                state.facts.put(task.register(), reg);
+            }
+        }
+        return !state.dead;
+    }
+
+    private record ItemResult(Status status, Object registered, boolean hostFailed) {}
+
+    private ItemResult runItem(Task task, Object item, boolean looped, boolean handler, Lookahead lookahead) {
+        Map<String, Object> vars = vars(task, looped ? new Item(task.loopVar(), item) : null);
+        String label = looped ? label(task, item, vars) : null;
+        try {
+            if (task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                report(task, label, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", handler, false, List.of());
+                return new ItemResult(Status.SKIPPED, Map.of("changed", false, "skipped", true, "failed", false), false);
+            }
+            Module module = run.modules.get(task.module());
+            Args args = new Args(renderArgs(task, vars));
+            RemoteCommands.Become become = become(task);
+            ModuleContext ctx = new ModuleContext(host.name(), vars, run.templates, task.fileDirs(), task.templateDirs(),
+                    task.source(), task.noLog(), new HashMap<>());
+            Probe probe = module.probe(args, ctx);
+            String probeText = null;
+            if (probe != null) {
+                ProbeBatch.Output out = probeOutput(new PendingProbe(probe.script(), become), lookahead);
+                if (out.exitCode() != 0) {
+                    return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
+                }
+                probeText = out.text();
+            }
+            Outcome outcome = module.plan(args, probeText, ctx);
+            outcome.facts().forEach(state.facts::put);
+            if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
+            Change change = outcome.change();
+            if (!change.changes()) {
+                Map<String, Object> reg = registered(outcome, false, null);
+                Status status = evaluateChangedWhen(task, vars, reg, false) ? Status.CHANGED : Status.OK;
+                if (failedWhen(task, vars, reg)) return failed(task, label, "failed_when is true", handler, reg);
+                report(task, label, status, change, outcome.message(), handler, false, List.of());
+                if (status == Status.CHANGED) notified.addAll(task.notifies());
+                return new ItemResult(status, reg, false);
+            }
+            if (run.mode == Mode.PLAN) return planned(task, label, change, outcome, handler);
+            return applyChange(task, label, change, outcome, vars, become, handler);
+        } catch (KnownAfterApplyException e) {
+            report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), handler, false, List.of());
+            return new ItemResult(Status.KNOWN_AFTER_APPLY, new UnknownValue("task '" + task.displayName() + "'"), false);
+        } catch (TemplateError | Args.ArgumentException e) {
+            return failed(task, label, e.getMessage(), handler);
+        } catch (SshException e) {
+            unreachable(e.getMessage());
+            return new ItemResult(Status.UNREACHABLE, Map.of("failed", true, "unreachable", true), true);
+        } catch (RuntimeException e) {
+            return failed(task, label, "internal error: " + e, handler);
+        }
+    }
+
+    private ItemResult planned(Task task, String label, Change change, Outcome outcome, boolean handler) {
+        boolean decidedAtApply = change.action() == Action.RUN && task.changedWhen() != null;
+        Status status = decidedAtApply ? Status.KNOWN_AFTER_APPLY : Status.CHANGED;
+        String message = decidedAtApply ? outcome.message() + " (runs at apply; changed_when decides)" : outcome.message();
+        report(task, label, status, change, message, handler, false, describe(change));
+        if (status == Status.CHANGED) notified.addAll(task.notifies());
+        return new ItemResult(status, new UnknownValue("task '" + task.displayName() + "'"), false);
+    }
+
+    private ItemResult applyChange(Task task, String label, Change change, Outcome outcome, Map<String, Object> vars,
+                                   RemoteCommands.Become become, boolean handler) throws SshException {
+        ExecResult last = null;
+        probeCache.clear(); // the host is about to change: later probes must see the new state
+        for (HostCommand cmd : change.commands()) {
+            RemoteCommands.Invocation inv = RemoteCommands.script(cmd.script(), cmd.stdin(), become);
+            last = remote.exec(inv.command(), inv.stdin(), run.commandTimeout);
+            if (last.exitCode() != 0 && task.failedWhen() == null) {
+                Map<String, Object> reg = registered(outcome, true, last);
+                reg.put("failed", true);
+                String err = clean(last.err().isBlank() ? last.out() : last.err(), become);
+                return failed(task, label, cmd.description() + ": exit " + last.exitCode() + (err.isBlank() ? "" : ": " + err.strip()),
+                        handler, reg);
+            }
+        }
+        Map<String, Object> reg = registered(outcome, true, last);
+        boolean changed = task.changedWhen() == null || evaluateChangedWhen(task, vars, reg, true);
+        reg.put("changed", changed);
+        if (failedWhen(task, vars, reg)) return failed(task, label, "failed_when is true", handler, reg);
+        Status status = changed ? Status.CHANGED : Status.OK;
+        report(task, label, status, change, outcome.message(), handler, false, describe(change));
+        if (changed) notified.addAll(task.notifies());
+        return new ItemResult(status, reg, false);
+    }
+
+    private Map<String, Object> registered(Outcome outcome, boolean changed, ExecResult last) {
+        Map<String, Object> reg = new LinkedHashMap<>(outcome.result());
+        reg.put("changed", changed);
+        reg.put("failed", false);
+        reg.put("skipped", false);
+        reg.put("msg", outcome.message() == null ? "" : outcome.message());
+        if (last != null) {
+            String out = strip(last.out());
+            String err = strip(last.err());
+            reg.put("rc", last.exitCode());
+            reg.put("stdout", out);
+            reg.put("stderr", err);
+            reg.put("stdout_lines", out.isEmpty() ? List.of() : List.of(out.split("\n", -1)));
+            reg.put("stderr_lines", err.isEmpty() ? List.of() : List.of(err.split("\n", -1)));
+        }
+        return reg;
+    }
+
+    private boolean evaluateChangedWhen(Task task, Map<String, Object> vars, Map<String, Object> reg, boolean fallback) {
+        if (task.changedWhen() == null) return fallback;
+        return run.templates.test(task.changedWhen(), task.source(), withRegistered(task, vars, reg));
+    }
+
+    private boolean failedWhen(Task task, Map<String, Object> vars, Map<String, Object> reg) {
+        if (task.failedWhen() == null) return false;
+        return run.templates.test(task.failedWhen(), task.source(), withRegistered(task, vars, reg));
+    }
+
+    /** changed_when and failed_when see the task's own result under its register name, as in Ansible. */
+    private static Map<String, Object> withRegistered(Task task, Map<String, Object> vars, Map<String, Object> reg) {
+        Map<String, Object> v = new HashMap<>(vars);
+        if (task.register() != null) v.put(task.register(), reg);
+        v.putIfAbsent("result", reg);
+        return v;
+    }
+
+    private ItemResult failed(Task task, String label, String message, boolean handler) {
+        return failed(task, label, message, handler, Map.of());
+    }
+
+    private ItemResult failed(Task task, String label, String message, boolean handler, Map<String, Object> result) {
+        report(task, label, Status.FAILED, Change.none(message), message, handler, task.ignoreErrors(), List.of());
+        Map<String, Object> reg = new LinkedHashMap<>(result);
+        reg.put("failed", true);
+        reg.put("msg", message);
+        reg.putIfAbsent("changed", false);
+        if (!task.ignoreErrors()) state.fail(task.displayName() + ": " + message);
+        return new ItemResult(Status.FAILED, reg, !task.ignoreErrors());
+    }
+
+    private boolean fail(Task task, String label, String message, boolean handler) {
+        return !failed(task, label, message, handler).hostFailed;
+    }
+
+    private void unreachable(String message) {
+        run.unreachable(state, message);
+    }
+
+    private void registerUnknown(Task task) {
+        if (task.register() != null) state.facts.put(task.register(), new UnknownValue("task '" + task.displayName() + "'"));
+    }
+
+    // ---- probes: one batch per round trip, refilled when the host changed ----
+
+    private ProbeBatch.Output probeOutput(PendingProbe wanted, Lookahead lookahead) throws SshException {
+        String key = cacheKey(wanted);
+        ProbeBatch.Output cached = probeCache.remove(key);
+        if (cached != null) return cached;
+        List<PendingProbe> batch = new ArrayList<>();
+        batch.add(wanted);
+        Set<String> seen = new LinkedHashSet<>(List.of(key));
+        for (PendingProbe p : lookahead.probes()) {
+            if (batch.size() >= MAX_BATCH) break;
+            if (java.util.Objects.equals(p.become(), wanted.become())) {
+                if (seen.add(cacheKey(p))) batch.add(p);
+            }
+        }
+        String nonce = run.nonce();
+        List<String> scripts = batch.stream().map(PendingProbe::script).toList();
+        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become());
+        ExecResult result = remote.exec(inv.command(), inv.stdin(), run.commandTimeout);
+        Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
+        for (int i = 1; i < batch.size(); i++) {
+            ProbeBatch.Output o = outputs.get(i);
+            if (o != null) probeCache.put(cacheKey(batch.get(i)), o);
+        }
+        ProbeBatch.Output mine = outputs.get(0);
+        if (mine == null) {
+            String err = clean(result.err(), wanted.become());
+            return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
+        }
+        return mine;
+    }
+
+    private static String cacheKey(PendingProbe p) {
+        return (p.become() == null ? "" : p.become().user()) + "\0" + p.script();
+    }
+
+    /** Probes of the tasks still to come whose inputs are known now; anything uncertain is left out. */
+    private List<PendingProbe> lookahead(List<Task> rest) {
+        List<PendingProbe> out = new ArrayList<>();
+        for (Task t : rest) {
+            if (out.size() >= MAX_BATCH) break;
+            try {
+                Map<String, Object> vars = vars(t, null);
+                List<Object> items = new ArrayList<>();
+                if (t.loop() != null) {
+                    Object loop = run.templates.renderValue(t.loop(), t.source(), vars);
+                    if (!(loop instanceof List<?> l)) continue;
+                    items.addAll(l);
+                } else {
+                    items.add(null);
+                }
+                Module module = run.modules.get(t.module());
+                for (Object item : items) {
+                    Map<String, Object> v = t.loop() == null ? vars : vars(t, new Item(t.loopVar(), item));
+                    if (t.when() != null && !run.templates.test(t.when(), t.whenSource(), v)) continue;
+                    ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
+                            t.source(), t.noLog(), new HashMap<>());
+                    Probe p = module.probe(new Args(renderArgs(t, v)), ctx);
+                    if (p != null) out.add(new PendingProbe(p.script(), become(t)));
+                }
+            } catch (RuntimeException e) {
+                // Not knowable yet (a register, a later set_fact, an error reported when the task runs).
+            }
+        }
+        return out;
+    }
+
+    // ---- variables ----
+
+    private record Item(String name, Object value) {}
+
+    /**
+     * Precedence, lowest first: role defaults, inventory (group_vars all < parent < child <
+     * host_vars), play vars and vars_files, role vars, task vars, facts set during the run
+     * (set_fact, register), extra vars (-e).
+     */
+    private Map<String, Object> vars(Task task, Item item) {
+        Map<String, Object> v = new HashMap<>(play.roleDefaults());
+        v.putAll(host.vars());
+        v.putAll(run.magicVars);
+        v.put("inventory_hostname", host.name());
+        v.putAll(play.vars());
+        v.putAll(play.roleVars());
+        v.putAll(task.vars());
+        v.putAll(state.facts);
+        v.putAll(run.extraVars);
+        if (item != null) v.put(item.name(), item.value());
+        return v;
+    }
+
+    private Map<String, Object> renderArgs(Task task, Map<String, Object> vars) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> a : task.args().entrySet()) {
+            boolean raw = task.module().equals("assert") && a.getKey().equals("that");
+            out.put(a.getKey(), raw ? a.getValue() : run.templates.renderValue(a.getValue(), task.argSource(a.getKey()), vars));
+        }
+        return out;
+    }
+
+    private String label(Task task, Object item, Map<String, Object> vars) {
+        if (task.loopLabel() != null) {
+            try {
+                return String.valueOf(run.templates.renderValue(task.loopLabel(), task.source(), vars));
+            } catch (RuntimeException e) {
+                return task.loopLabel();
+            }
+        }
+        return String.valueOf(item);
+    }
+
+    private RemoteCommands.Become become(Task task) {
+        boolean become = task.become() != null ? task.become() : play.become() != null ? play.become() : host.become();
+        if (!become) return null;
+        String user = task.becomeUser() != null ? task.becomeUser() : play.becomeUser() != null ? play.becomeUser() : host.becomeUser();
+        if (user.equals(run.connector.loginUser(host))) return null;
+        return new RemoteCommands.Become(user, host.becomePassword().orElse(null), run.nonce());
+    }
+
+    private void collectSecrets() {
+        Map<String, Object> vars = vars(play.tasks().isEmpty() ? null : play.tasks().get(0), null);
+        for (Map.Entry<String, Object> e : vars.entrySet()) {
+            if (!Secrets.isSecretName(e.getKey())) continue;
+            Object val = e.getValue();
+            if (val instanceof String s && Templates.isTemplated(s)) {
+                try {
+                    val = run.templates.renderValue(s, task0Source(), vars);
+                } catch (RuntimeException ignored) {
+                    continue;
+                }
+            }
+            if (val instanceof String || val instanceof Number) run.secrets.add(String.valueOf(val));
+        }
+        host.becomePassword().ifPresent(run.secrets::add);
+    }
+
+    private dev.rig.core.Source task0Source() {
+        return play.source();
+    }
+
+    // ---- reporting ----
+
+    private void report(Task task, String label, Status status, Change change, String message, boolean handler,
+                        boolean ignored, List<String> commands) {
+        state.count(status, ignored);
+        boolean hide = task.noLog();
+        run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), hide && label != null ? "(item hidden by no_log)" : label,
+                status, change.action(), hide ? "(output hidden by no_log)" : message, hide ? List.of() : change.diffs(),
+                hide ? List.of() : commands, ignored, handler));
+    }
+
+    private static List<String> describe(Change change) {
+        return change.commands().stream().map(HostCommand::description).toList();
+    }
+
+    private static String clean(String text, RemoteCommands.Become become) {
+        return RemoteCommands.explainFailure(text == null ? "" : text.strip(), become);
+    }
+
+    private static String strip(String s) {
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String describe(Object v) {
+        return v == null ? "null" : v.getClass().getSimpleName() + " '" + v + "'";
+    }
+}

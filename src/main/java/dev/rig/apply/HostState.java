@@ -1,0 +1,41 @@
+package dev.rig.apply;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What rig knows of one host across all plays of a run: its facts, counters and fate. */
+final class HostState {
+    final String host;
+    /** set_fact and register results; values may be null. One host thread at a time uses it. */
+    final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
+    int ok, changed, unreachable, failed, skipped, ignored, knownAfterApply;
+    String failure;
+    volatile boolean dead;
+
+    HostState(String host) {
+        this.host = host;
+    }
+
+    synchronized void count(Status status, boolean ignoredFailure) {
+        switch (status) {
+            case OK -> ok++;
+            case CHANGED -> changed++;
+            case SKIPPED -> skipped++;
+            case UNREACHABLE -> unreachable++;
+            case KNOWN_AFTER_APPLY -> knownAfterApply++;
+            case FAILED -> {
+                if (ignoredFailure) ignored++; else failed++;
+            }
+        }
+    }
+
+    synchronized void fail(String message) {
+        if (failure == null) failure = message;
+        dead = true;
+    }
+
+    synchronized HostRecap recap() {
+        return new HostRecap(host, ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, failure);
+    }
+}

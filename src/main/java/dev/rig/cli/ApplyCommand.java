@@ -1,0 +1,52 @@
+package dev.rig.cli;
+
+import dev.rig.apply.Engine;
+import dev.rig.apply.Mode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.Console;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "apply", description = "Converge the hosts to the playbooks. On a terminal, shows the plan and asks first unless --yes.")
+final class ApplyCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Options.InventoryOptions inventory;
+    @Mixin Options.RunOptions run;
+    @Mixin Options.SshOptions ssh;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation")
+    boolean yes;
+
+    @Parameters(arity = "1..*", paramLabel = "PLAYBOOK")
+    List<Path> playbooks;
+
+    @Override
+    public Integer call() {
+        try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut())) {
+            Console console = System.console();
+            if (!yes && console != null && !run.json) {
+                Engine.Result plan = r.execute(Mode.PLAN);
+                if (plan.problems()) return Main.ERROR;
+                if (!plan.changes()) {
+                    spec.commandLine().getOut().println("No changes. The fleet matches the playbooks.");
+                    return Main.OK;
+                }
+                String answer = console.readLine("\nApply these changes? Only 'yes' is accepted: ");
+                if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).equals("yes")) {
+                    spec.commandLine().getOut().println("Apply cancelled.");
+                    return Main.ERROR;
+                }
+            }
+            Engine.Result result = r.execute(Mode.APPLY);
+            return result.problems() ? Main.ERROR : Main.OK;
+        }
+    }
+}

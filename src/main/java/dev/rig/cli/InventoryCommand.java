@@ -1,0 +1,42 @@
+package dev.rig.cli;
+
+import dev.rig.inventory.Inventory;
+import dev.rig.inventory.InventoryLoader;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "inventory", description = "Show the inventory as rig reads it (like ansible-inventory).")
+final class InventoryCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Options.InventoryOptions inventory;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--list", description = "All groups and hosts with their variables, as JSON") boolean list;
+        @Option(names = "--graph", description = "The group tree") boolean graph;
+        @Option(names = "--host", paramLabel = "NAME", description = "One host's merged variables, as JSON") String host;
+    }
+
+    @Override
+    public Integer call() {
+        Inventory inv = InventoryLoader.load(inventory.inventory);
+        if (what.list) spec.commandLine().getOut().println(inv.toListJson());
+        else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
+        else {
+            if (inv.host(what.host).isEmpty()) {
+                spec.commandLine().getErr().println("error: no host named '" + what.host + "' in " + inventory.inventory);
+                return Main.ERROR;
+            }
+            spec.commandLine().getOut().println(inv.hostJson(what.host));
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.rig.cli;
+
+import dev.rig.lab.LabFleet;
+import dev.rig.lab.LabHost;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** A local lab fleet of real sshd processes on 127.0.0.11-13, for trying rig and for its demo. */
+@Command(name = "lab", description = "Start, stop or demo a local fleet of real sshd hosts on 127.0.0.11-13 (needs root and openssh-server).",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Demo.class})
+final class LabCommand {
+    static final Path DEFAULT_DIR = Path.of("lab");
+
+    @Command(name = "up", description = "Start lab1..lab3 (sshd on 127.0.0.11-13), each in its own mount namespace.")
+    static final class Up implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "lab", description = "Where keys, known_hosts and logs go. Default: ${DEFAULT-VALUE}")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            start(dir);
+            System.out.println("Try:  ./rig plan --known-hosts " + dir.resolve("known_hosts") + " playbooks/site.yml");
+            System.out.println("Stop: ./rig lab down");
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "down", description = "Stop the lab fleet started by 'rig lab up'.")
+    static final class Down implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "lab") Path dir;
+
+        @Override
+        public Integer call() {
+            if (!Files.exists(dir)) {
+                System.out.println("No lab fleet in " + dir);
+                return Main.OK;
+            }
+            LabFleet.stopFromState(dir);
+            System.out.println("Lab fleet stopped.");
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "demo", description = "rig's main job on the lab: start the fleet, plan, apply, apply again (0 changed), drift-check.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "lab") Path dir;
+
+        @Option(names = "--keep", description = "Leave the fleet running afterwards")
+        boolean keep;
+
+        @Override
+        public Integer call() {
+            if (Files.exists(dir)) LabFleet.stopFromState(dir); // a fresh fleet, so the first apply has work to do
+            start(dir);
+            String kh = dir.resolve("known_hosts").toString();
+            try {
+                step("rig plan: what would change (nothing is touched)");
+                int plan = Main.run("plan", "--known-hosts", kh, "--detailed-exitcode", "playbooks/site.yml");
+                step("rig apply: converge the fleet");
+                int apply = Main.run("apply", "--yes", "--known-hosts", kh, "playbooks/site.yml");
+                step("rig apply again: nothing left to change");
+                int again = Main.run("apply", "--yes", "--known-hosts", kh, "playbooks/site.yml");
+                step("rig plan --detailed-exitcode: 0 means the fleet matches the playbooks");
+                int check = Main.run("plan", "--known-hosts", kh, "--detailed-exitcode", "playbooks/site.yml");
+                System.out.printf("%nexit codes: plan=%d (2 = changes pending), apply=%d, apply again=%d, final plan=%d%n", plan, apply, again, check);
+                return plan == Main.CHANGES && apply == Main.OK && again == Main.OK && check == Main.OK ? Main.OK : Main.ERROR;
+            } finally {
+                if (!keep) {
+                    LabFleet.stopFromState(dir);
+                    System.out.println("Lab fleet stopped (use --keep to leave it running).");
+                }
+            }
+        }
+
+        private static void step(String title) {
+            System.out.println("\n==> " + title);
+        }
+    }
+
+    static void start(Path dir) {
+        LabFleet fleet = LabFleet.startDefault(dir, true);
+        for (LabHost h : fleet.hosts()) {
+            System.out.println("started " + h.name() + " sshd on " + h.address() + ":" + h.port() + " (pid " + h.pid() + ")");
+        }
+        System.out.println("client key " + fleet.clientKey() + ", known_hosts " + fleet.knownHosts());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.rig.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Option groups shared by the commands, as picocli mixins. */
+final class Options {
+    private Options() {}
+
+    static final class InventoryOptions {
+        @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY", defaultValue = "inventory",
+                description = "Inventory file or directory (hosts.yml, group_vars/, host_vars/). Default: ${DEFAULT-VALUE}")
+        Path inventory;
+
+        @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts matching this pattern (web:&prod, all:!db, web*)")
+        String limit;
+    }
+
+    static final class RunOptions {
+        @Option(names = {"-t", "--tags"}, split = ",", paramLabel = "TAGS", description = "Only tasks with these tags (and 'always')")
+        List<String> tags = new ArrayList<>();
+
+        @Option(names = "--skip-tags", split = ",", paramLabel = "TAGS", description = "Skip tasks with these tags")
+        List<String> skipTags = new ArrayList<>();
+
+        @Option(names = {"-e", "--extra-vars"}, paramLabel = "KEY=VALUE", description = "Extra variables, highest precedence: KEY=VALUE, @file.yml or a YAML/JSON map")
+        List<String> extraVars = new ArrayList<>();
+
+        @Option(names = {"-f", "--forks"}, paramLabel = "N", description = "Hosts worked on in parallel (default: all hosts, at most 64)")
+        Integer forks;
+
+        @Option(names = "--json", description = "One JSON event per line instead of text")
+        boolean json;
+
+        @Option(names = "--command-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Longest a single remote command may run. Default: ${DEFAULT-VALUE}")
+        int commandTimeout;
+    }
+
+    static final class SshOptions {
+        @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)")
+        Path knownHosts;
+
+        @Option(names = "--accept-new-host-keys", description = "Trust and record keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new). Changed keys are always refused.")
+        boolean acceptNew;
+
+        @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Remote user when the inventory sets none")
+        String user;
+
+        @Option(names = "--private-key", paramLabel = "FILE", description = "Private key when the inventory sets none")
+        Path privateKey;
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Connect and authenticate timeout. Default: ${DEFAULT-VALUE}")
+        int connectTimeout;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.rig.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * One authenticated SSH connection to a host, shared by every thread working on it: each exec() is a
+ * channel of its own over it, at most {@value #MAX_OPEN_CHANNELS} open at once.
+ */
+public final class Connection implements AutoCloseable {
+    /** Below OpenSSH's default MaxSessions (10), which refuses further channels on a connection. */
+    public static final int MAX_OPEN_CHANNELS = 8;
+
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final Duration FIRST_REOPEN_PAUSE = Duration.ofMillis(5);
+    private static final Duration MAX_REOPEN_PAUSE = Duration.ofMillis(200);
+    /** A shell reports death by signal N as status 128+N; so does exec() when the host sends exit-signal. */
+    private static final Map<String, Integer> SIGNAL_NUMBERS = Map.ofEntries(
+            Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("ABRT", 6),
+            Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10), Map.entry("SEGV", 11), Map.entry("USR2", 12),
+            Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15));
+    private static final int UNKNOWN_SIGNAL_STATUS = 255;
+
+    private final SshTarget target;
+    private final ClientSession session;
+    private final ScheduledExecutorService timeouts;
+    private final Semaphore channelSlots = new Semaphore(MAX_OPEN_CHANNELS, true);
+    private final AtomicInteger channelsOpened = new AtomicInteger();
+
+    Connection(SshTarget target, ClientSession session, ScheduledExecutorService timeouts) {
+        this.target = target;
+        this.session = session;
+        this.timeouts = timeouts;
+    }
+
+    /**
+     * Runs command through the remote user's shell, as `ssh host command` does, feeding it stdin (null:
+     * none, end of input at once) and collecting all it prints. A command that exits without reading all
+     * of stdin is not an error. timeout bounds the whole call, waiting for a free channel included; on
+     * expiry the channel is closed and TIMEOUT thrown. OpenSSH does not signal the command for that: one
+     * that neither reads nor writes runs on until it ends, holding one of the host's MaxSessions.
+     */
+    public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        acquireChannelSlot(command, timeout);
+        try {
+            return runChannel(command, stdin, timeout, deadline);
+        } finally {
+            channelSlots.release();
+        }
+    }
+
+    /** How many channels this connection has opened so far (for benchmarks). */
+    public int channelsOpened() {
+        return channelsOpened.get();
+    }
+
+    /** The host's name, as the target gave it. */
+    public String name() {
+        return target.name();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (!session.close(false).await(CLOSE_GRACE)) session.close(true);
+        } catch (IOException e) {
+            session.close(true);
+        }
+    }
+
+    private void acquireChannelSlot(String command, Duration timeout) throws SshException {
+        try {
+            if (!channelSlots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new SshException(SshException.Kind.TIMEOUT, "timed out after " + SshTransport.seconds(timeout)
+                        + " waiting for a free channel on " + target.label() + " to run " + abbreviate(command));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(command, e);
+        }
+    }
+
+    private ExecResult runChannel(String command, byte[] stdin, Duration timeout, long deadline) throws SshException {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        ChannelExec channel = openChannel(command, stdout, stderr, timeout, deadline);
+        channelsOpened.incrementAndGet();
+        // One timer covers every blocking step below, writing stdin to a command that does not read it included.
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> expiry = timeouts.schedule(() -> {
+            timedOut.set(true);
+            channel.close(true);
+        }, SshTransport.remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            sendStdin(channel, stdin);
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), SshTransport.remaining(deadline).plus(CLOSE_GRACE));
+        } catch (RuntimeException e) {
+            if (!timedOut.get()) throw failed(command, e);
+        } finally {
+            expiry.cancel(false);
+            channel.close(true);
+        }
+        boolean finished = channel.getExitStatus() != null || channel.getExitSignal() != null;
+        if (timedOut.get() && !finished) throw timeout(command, timeout, "");
+        return new ExecResult(exitCode(command, channel), stdout.toByteArray(), stderr.toByteArray());
+    }
+
+    /**
+     * Opens an exec channel, trying again after a pause while the host refuses one. OpenSSH refuses
+     * channels beyond its MaxSessions, which counts a channel until it has processed our close of it:
+     * a channel opened right after another ended can still find the host full, and a host may also
+     * allow fewer sessions than {@value #MAX_OPEN_CHANNELS}.
+     */
+    private ChannelExec openChannel(String command, OutputStream stdout, OutputStream stderr, Duration timeout, long deadline)
+            throws SshException {
+        Duration pause = FIRST_REOPEN_PAUSE;
+        while (true) {
+            ChannelExec channel;
+            try {
+                channel = session.createExecChannel(command);
+            } catch (IOException | IllegalStateException e) {
+                throw lost(command, e);
+            }
+            channel.setOut(stdout);
+            channel.setErr(stderr);
+            // MINA gives up writing stdin after 30 s without window space; a slow reader may take longer within our timeout.
+            CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(channel, SshTransport.remaining(deadline));
+            try {
+                channel.open().verify(SshTransport.remaining(deadline));
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                channel.close(true);
+                Throwable refusal = causeOfType(e, SshChannelOpenException.class);
+                if (refusal == null) {
+                    throw System.nanoTime() - deadline >= 0 ? timeout(command, timeout, "") : failed(command, e);
+                }
+                if (System.nanoTime() + pause.toNanos() - deadline >= 0) {
+                    throw timeout(command, timeout, ": the host kept refusing new channels (" + refusal.getMessage() + ")");
+                }
+            }
+            sleep(command, pause);
+            pause = pause.multipliedBy(2).compareTo(MAX_REOPEN_PAUSE) > 0 ? MAX_REOPEN_PAUSE : pause.multipliedBy(2);
+        }
+    }
+
+    private static void sendStdin(ChannelExec channel, byte[] stdin) {
+        try (OutputStream in = channel.getInvertedIn()) {
+            if (stdin != null) in.write(stdin);
+        } catch (IOException e) {
+            // The command exited or closed its input before reading all of it: its exit status tells.
+        }
+    }
+
+    private int exitCode(String command, ChannelExec channel) throws SshException {
+        Integer status = channel.getExitStatus();
+        if (status != null) return status;
+        String signal = channel.getExitSignal();
+        if (signal != null) {
+            Integer number = SIGNAL_NUMBERS.get(signal);
+            return number == null ? UNKNOWN_SIGNAL_STATUS : 128 + number;
+        }
+        if (!session.isOpen()) throw lost(command, null);
+        throw new SshException(SshException.Kind.CHANNEL, "channel for " + abbreviate(command) + " on " + target.label()
+                + " closed without an exit status");
+    }
+
+    private SshException failed(String command, Exception e) {
+        if (!session.isOpen()) return lost(command, e);
+        return new SshException(SshException.Kind.CHANNEL, "cannot run " + abbreviate(command) + " on " + target.label()
+                + ": " + e.getMessage(), e);
+    }
+
+    private SshException lost(String command, Exception e) {
+        return new SshException(SshException.Kind.UNREACHABLE, "connection to " + target.label() + " was lost"
+                + " before " + abbreviate(command) + " finished", e);
+    }
+
+    private SshException timeout(String command, Duration timeout, String detail) {
+        return new SshException(SshException.Kind.TIMEOUT, abbreviate(command) + " on " + target.label()
+                + " did not finish within " + SshTransport.seconds(timeout) + detail);
+    }
+
+    private void sleep(String command, Duration pause) throws SshException {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(command, e);
+        }
+    }
+
+    private SshException interrupted(String command, InterruptedException e) {
+        return new SshException(SshException.Kind.CHANNEL, "interrupted before running " + abbreviate(command) + " on " + target.label(), e);
+    }
+
+    private static Throwable causeOfType(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) return cause;
+        }
+        return null;
+    }
+
+    /** Commands can be long scripts: messages quote their start. */
+    private static String abbreviate(String command) {
+        String oneLine = command.strip().replaceAll("\\s+", " ");
+        return "`" + (oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 57) + "...") + "`";
+    }
+}

@@ -1,0 +1,130 @@
+package dev.rig.ssh;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+
+/**
+ * Host keys checked against an OpenSSH known_hosts file (hashed entries included) by MINA's own
+ * verifier; this subclass only decides what happens to unknown keys, refuses changed and revoked ones,
+ * and records why in the attempt's {@link HostKeyCheck}.
+ *
+ * <p>It also steers which host key the server shows: MINA asks for ECDSA before ed25519, so a server
+ * with both (as every stock Debian server has) would show its ECDSA key to a user whose known_hosts,
+ * written by OpenSSH, holds only the ed25519 one, and that would look like a changed key. Like OpenSSH,
+ * rig therefore asks first for the key types known_hosts has for the host.
+ */
+final class KnownHostsVerifier extends KnownHostsServerKeyVerifier implements SessionListener {
+    private final Path knownHosts;
+
+    KnownHostsVerifier(Path knownHosts, HostKeyPolicy policy) {
+        super(unknownKeyHandler(knownHosts, policy), knownHosts);
+        this.knownHosts = knownHosts;
+        setModifiedServerKeyAcceptor((session, remote, entry, expected, offered) -> {
+            refuse(session, SshException.Kind.HOST_KEY_CHANGED, target -> "host key for " + target.label()
+                    + " has CHANGED: it offered " + describe(offered) + " but " + knownHosts + " has " + describe(expected)
+                    + ". The host may have been rebuilt, or someone may be intercepting the connection."
+                    + " If the change is expected, remove the old key (ssh-keygen -R " + hostPattern(target)
+                    + " -f " + knownHosts + ") and connect again.");
+            return false;
+        });
+    }
+
+    /** Called for keys known_hosts has nothing for; true means trust (and MINA then appends the key to the file). */
+    private static ServerKeyVerifier unknownKeyHandler(Path knownHosts, HostKeyPolicy policy) {
+        return (session, remote, offered) -> {
+            if (policy == HostKeyPolicy.ACCEPT_NEW) return true;
+            refuse(session, SshException.Kind.HOST_KEY_UNKNOWN, target -> "host key for " + target.label() + " is not in "
+                    + knownHosts + ": offered " + describe(offered) + "; pass --accept-new-host-keys to trust it");
+            return false;
+        };
+    }
+
+    @Override
+    public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey offered) {
+        boolean trusted = super.verifyServerKey(session, remote, offered);
+        if (trusted) HostKeyCheck.of(session).ifPresent(HostKeyCheck::pass);
+        return trusted;
+    }
+
+    @Override
+    protected void handleRevokedKey(ClientSession session, SocketAddress remote, PublicKey offered) {
+        refuse(session, SshException.Kind.HOST_KEY_CHANGED, target -> "host key for " + target.label() + ", "
+                + describe(offered) + ", is marked @revoked in " + knownHosts);
+    }
+
+    /** MINA would treat an unreadable known_hosts as empty, and under ACCEPT_NEW trust anything: refuse instead. */
+    @Override
+    protected boolean acceptIncompleteHostKeys(ClientSession session, SocketAddress remote, PublicKey offered, Throwable reason) {
+        refuse(session, SshException.Kind.HOST_KEY_UNKNOWN, target -> "cannot check the host key of " + target.label()
+                + ": " + knownHosts + " is unreadable: " + reason.getMessage());
+        return false;
+    }
+
+    /** Before the key exchange starts: ask first for host key types known_hosts has for this host. */
+    @Override
+    public void sessionNegotiationOptionsCreated(Session session, Map<KexProposalOption, String> proposal) {
+        HostKeyCheck.of(session).ifPresent(check -> {
+            Set<String> known = knownKeyTypes(check.target());
+            if (!known.isEmpty()) {
+                proposal.put(KexProposalOption.SERVERKEYS, preferKnownTypes(proposal.get(KexProposalOption.SERVERKEYS), known));
+            }
+        });
+    }
+
+    /** Key types (e.g. ssh-ed25519) of the plain, unrevoked known_hosts entries for the target. */
+    Set<String> knownKeyTypes(SshTarget target) {
+        if (!Files.exists(knownHosts)) return Set.of();
+        try {
+            return KnownHostEntry.readKnownHostEntries(knownHosts).stream()
+                    .filter(entry -> entry.getMarker() == null && entry.getKeyEntry() != null)
+                    .filter(entry -> entry.isHostMatch(target.address(), target.port()))
+                    .map(entry -> entry.getKeyEntry().getKeyType())
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+        } catch (IOException | RuntimeException e) {
+            return Set.of(); // the verifier itself will report the unreadable file
+        }
+    }
+
+    /** The comma-separated algorithm list with those signing with a known key type moved to the front, order kept. */
+    static String preferKnownTypes(String algorithms, Set<String> knownKeyTypes) {
+        List<String> preferred = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (String algorithm : algorithms.split(",")) {
+            (knownKeyTypes.contains(KeyUtils.getCanonicalKeyType(algorithm)) ? preferred : rest).add(algorithm);
+        }
+        preferred.addAll(rest);
+        return String.join(",", preferred);
+    }
+
+    private static void refuse(ClientSession session, SshException.Kind kind, Function<SshTarget, String> message) {
+        HostKeyCheck.of(session).ifPresent(check -> check.refuse(new SshException(kind, message.apply(check.target()))));
+    }
+
+    /** "ssh-ed25519 SHA256:…", as OpenSSH shows keys. */
+    static String describe(PublicKey key) {
+        return KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
+    }
+
+    /** How known_hosts and ssh-keygen -R name the host: the address alone on port 22, else [address]:port. */
+    private static String hostPattern(SshTarget target) {
+        return target.port() == 22 ? target.address() : "[" + target.address() + "]:" + target.port();
+    }
+}
