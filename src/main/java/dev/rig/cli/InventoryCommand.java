@@ -1,5 +1,6 @@
 package dev.rig.cli;
 
+import dev.rig.core.Secrets;
 import dev.rig.inventory.Inventory;
 import dev.rig.inventory.InventoryLoader;
 import picocli.CommandLine.ArgGroup;
@@ -28,14 +29,16 @@ final class InventoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Inventory inv = InventoryLoader.load(inventory.inventory);
-        if (what.list) spec.commandLine().getOut().println(inv.toListJson());
+        Secrets secrets = new Secrets();
+        inv.hosts().forEach(h -> secrets.collect(h.vars()));
+        if (what.list) spec.commandLine().getOut().println(secrets.redact(inv.toListJson()));
         else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
         else {
             if (inv.host(what.host).isEmpty()) {
                 spec.commandLine().getErr().println("error: no host named '" + what.host + "' in " + inventory.inventory);
                 return Main.ERROR;
             }
-            spec.commandLine().getOut().println(inv.hostJson(what.host));
+            spec.commandLine().getOut().println(secrets.redact(inv.hostJson(what.host)));
         }
         return Main.OK;
     }

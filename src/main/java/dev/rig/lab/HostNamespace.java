@@ -39,6 +39,7 @@ final class HostNamespace implements AutoCloseable {
         Path nsDir = PROC.resolve(Long.toString(pid)).resolve("ns");
         FileChannel mount = null;
         FileChannel uts = null;
+        boolean held = false;
         try {
             String mountId = link(nsDir.resolve("mnt"));
             String utsId = link(nsDir.resolve("uts"));
@@ -49,12 +50,16 @@ final class HostNamespace implements AutoCloseable {
             uts = FileChannel.open(nsDir.resolve("uts"));
             // Found by the ids read before opening: should pid have died in between, this fails instead of holding a stranger's.
             List<String> options = List.of("--mount=" + openedAs(mountId), "--uts=" + openedAs(utsId));
-            return new HostNamespace(mount, uts, mountId, options);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(mount);
-            closeQuietly(uts);
-            if (e instanceof RuntimeException runtime) throw runtime;
-            throw new UncheckedIOException("cannot open the namespaces of process " + pid, (IOException) e);
+            HostNamespace namespace = new HostNamespace(mount, uts, mountId, options);
+            held = true;
+            return namespace;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the namespaces of process " + pid, e);
+        } finally {
+            if (!held) {
+                closeQuietly(mount);
+                closeQuietly(uts);
+            }
         }
     }
 
@@ -76,7 +81,7 @@ final class HostNamespace implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list processes", e);
         }
-        pids.remove(ProcessHandle.current().pid());
+        pids.remove(Long.valueOf(ProcessHandle.current().pid())); // never kill ourselves, whatever /proc says
         return pids;
     }
 

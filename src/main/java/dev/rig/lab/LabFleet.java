@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * console.log (what sshd and its start-up printed).
  *
  * <p>Processes are only ever found and stopped by PID or by namespace, never by name: other fleets may
- * run on the same machine. Not thread-safe beyond its own methods being synchronized.
+ * run on the same machine. Any thread may use a fleet.
  */
 public final class LabFleet implements AutoCloseable {
     public static final List<String> DEFAULT_NAMES = List.of("lab1", "lab2", "lab3");
@@ -180,28 +180,23 @@ public final class LabFleet implements AutoCloseable {
 
     /** Starts the host's sshd again (stopping it first if it runs), in the same namespaces: /srv etc. keep their content. */
     public synchronized void restart(String name) {
-        HostSlot slot = slot(name);
         stop(name);
-        launch(slot);
-        awaitListening(slot);
-        writeState();
+        startAgain(slot(name));
     }
 
     /** Gives the host new host keys and restarts it; known_hosts keeps the old key (for "host key changed" tests). */
     public synchronized void rotateHostKey(String name) {
-        HostSlot slot = slot(name);
         stop(name);
-        generateHostKeys(slot);
-        launch(slot);
-        awaitListening(slot);
-        writeState();
+        generateHostKeys(slot(name));
+        startAgain(slot(name));
     }
 
     /**
      * Runs a shell command as root in the host's namespaces (its /srv, /opt, /root and hostname) and
      * returns its stdout; throws with stderr when it exits non-zero. Works while the host is stopped.
+     * Not synchronized, so that commands on several hosts can run at once: the namespaces never change.
      */
-    public synchronized String exec(String name, String shellCommand) {
+    public String exec(String name, String shellCommand) {
         List<String> argv = new ArrayList<>(List.of("nsenter"));
         argv.addAll(slot(name).namespace.nsenterOptions());
         argv.addAll(List.of("sh", "-c", shellCommand));
@@ -282,6 +277,12 @@ public final class LabFleet implements AutoCloseable {
         slots.values().forEach(this::launch);
         slots.values().forEach(this::awaitListening);
         writeKnownHosts();
+        writeState();
+    }
+
+    private void startAgain(HostSlot slot) {
+        launch(slot);
+        awaitListening(slot);
         writeState();
     }
 
@@ -492,7 +493,7 @@ public final class LabFleet implements AutoCloseable {
         final String name;
         final String address;
         final Path home;
-        HostNamespace namespace;
+        volatile HostNamespace namespace; // read by exec() without the lock
         Process sshd;
         LabHost host;
 

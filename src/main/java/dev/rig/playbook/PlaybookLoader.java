@@ -40,6 +40,9 @@ public final class PlaybookLoader {
     private final Templates templates;
     private final Errors errors = new Errors();
     private final List<Path> filesRead = new ArrayList<>();
+    /** Indentation of literal block scalars (content: |), by the source of their first content line. */
+    private final Map<Source, Integer> blockIndents = new java.util.HashMap<>();
+    private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
 
     private PlaybookLoader(ModuleCatalog modules, Templates templates) {
         this.modules = modules;
@@ -77,6 +80,7 @@ public final class PlaybookLoader {
         filesRead.add(file);
         Node root = YamlFiles.compose(file, errors);
         if (root == null) return new Playbook(file, plays, filesRead);
+        checkDuplicateKeys(file, root);
         if (!(root instanceof SequenceNode seq)) {
             errors.add(YamlFiles.source(file, root), "expected a list of plays, found " + YamlFiles.kind(root));
             return new Playbook(file, plays, filesRead);
@@ -118,15 +122,15 @@ public final class PlaybookLoader {
         Path dir = file.getParent();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags);
 
-        tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, 0));
+        tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
                 role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers);
             }
         }
-        tasks.addAll(taskList(file, keys.get("tasks"), playScope, 0));
-        tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, 0));
-        handlers.addAll(taskList(file, keys.get("handlers"), playScope, 0));
+        tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
+        tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
+        handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
         checkNotify(tasks, handlers);
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
                 List.copyOf(tasks), List.copyOf(handlers), file);
@@ -169,9 +173,9 @@ public final class PlaybookLoader {
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
                 List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags);
         Path t = yamlIn(roleDir.resolve("tasks"));
-        if (t != null) tasks.addAll(taskFile(t, scope, src, 0));
+        if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
-        if (h != null) handlers.addAll(taskFile(h, scope, src, 0));
+        if (h != null) handlers.addAll(taskFile(h, scope, src, List.of()));
     }
 
     private static Path yamlIn(Path dir) {
@@ -190,6 +194,7 @@ public final class PlaybookLoader {
         filesRead.add(p);
         Node n = YamlFiles.compose(p, errors);
         if (n == null) return Map.of();
+        checkDuplicateKeys(p, n);
         if (!(n instanceof MappingNode)) {
             errors.add(YamlFiles.source(p, n), "expected a map of variables, found " + YamlFiles.kind(n));
             return Map.of();
@@ -197,7 +202,8 @@ public final class PlaybookLoader {
         return stringKeys((Map<?, ?>) YamlFiles.value(n));
     }
 
-    private List<Task> taskFile(Path p, TaskScope scope, Source usedAt, int depth) {
+    /** Reads a task file; {@code chain} holds the task files importing it, outermost first. */
+    private List<Task> taskFile(Path p, TaskScope scope, Source usedAt, List<Path> chain) {
         if (!Files.isRegularFile(p)) {
             errors.add(usedAt, "task file not found: " + p);
             return List.of();
@@ -205,11 +211,14 @@ public final class PlaybookLoader {
         filesRead.add(p);
         Node n = YamlFiles.compose(p, errors);
         if (n == null) return List.of();
+        checkDuplicateKeys(p, n);
         NodeTuple fake = new NodeTuple(new ScalarNode(org.yaml.snakeyaml.nodes.Tag.STR, "tasks", n.getStartMark(), n.getEndMark(), org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN), n);
-        return taskList(p, fake, scope, depth);
+        List<Path> inner = new ArrayList<>(chain);
+        inner.add(p);
+        return taskList(p, fake, scope, inner);
     }
 
-    private List<Task> taskList(Path file, NodeTuple tuple, TaskScope scope, int depth) {
+    private List<Task> taskList(Path file, NodeTuple tuple, TaskScope scope, List<Path> chain) {
         if (tuple == null) return List.of();
         Node n = tuple.getValueNode();
         if (n instanceof ScalarNode s && YamlFiles.value(s) == null) return List.of();
@@ -219,12 +228,12 @@ public final class PlaybookLoader {
         }
         List<Task> out = new ArrayList<>();
         for (Node item : seq.getValue()) {
-            out.addAll(task(file, item, scope, depth));
+            out.addAll(task(file, item, scope, chain));
         }
         return out;
     }
 
-    private List<Task> task(Path file, Node node, TaskScope scope, int depth) {
+    private List<Task> task(Path file, Node node, TaskScope scope, List<Path> chain) {
         Source src = YamlFiles.source(file, node);
         if (!(node instanceof MappingNode map)) {
             errors.add(src, "expected a task (a map with one module), found " + YamlFiles.kind(node));
@@ -241,26 +250,42 @@ public final class PlaybookLoader {
         }
         if (importTasks != null) {
             if (!moduleKeys.isEmpty()) errors.add(src, "a task with import_tasks cannot also name a module");
+            // Only name and tags are carried over; anything else would be silently dropped.
+            for (NodeTuple k : keywords.values()) {
+                String kw = YamlFiles.keyName(k);
+                if (!kw.equals("name") && !kw.equals("tags")) {
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
+                            + " (it would not apply to the imported tasks); put it on each imported task");
+                }
+            }
             String rel = string(file, importTasks);
             if (rel == null) return List.of();
-            if (depth >= MAX_IMPORT_DEPTH) {
-                errors.add(src, "import_tasks nested deeper than " + MAX_IMPORT_DEPTH + " levels (an import loop?)");
+            Path target = file.getParent().resolve(rel).normalize();
+            Source usedAt = YamlFiles.source(file, importTasks.getValueNode());
+            if (chain.contains(target)) {
+                List<String> loop = new ArrayList<>(chain.subList(chain.indexOf(target), chain.size()).stream().map(Path::toString).toList());
+                loop.add(target.toString());
+                errors.add(usedAt, "import loop: " + String.join(" -> ", loop));
+                return List.of();
+            }
+            if (chain.size() >= MAX_IMPORT_DEPTH) {
+                errors.add(usedAt, "import_tasks nested deeper than " + MAX_IMPORT_DEPTH + " levels");
                 return List.of();
             }
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(tags(file, keywords.get("tags")));
             TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags);
-            return taskFile(file.getParent().resolve(rel).normalize(), inner, YamlFiles.source(file, importTasks.getValueNode()), depth + 1);
+            return taskFile(target, inner, usedAt, chain);
         }
         if (moduleKeys.isEmpty()) {
             errors.add(src, "task names no module; expected exactly one of: " + String.join(", ", new java.util.TreeSet<>(modules.names())));
             return List.of();
         }
         if (moduleKeys.size() > 1) {
-            NodeTuple second = moduleKeys.get(1);
             String names = moduleKeys.stream().map(YamlFiles::keyName).collect(Collectors.joining(", "));
             boolean allModules = moduleKeys.stream().allMatch(t -> modules.find(moduleName(YamlFiles.keyName(t))).isPresent());
-            errors.add(YamlFiles.source(file, second.getKeyNode()), allModules
+            NodeTuple blamed = allModules ? moduleKeys.get(1) : unknownOf(moduleKeys);
+            errors.add(YamlFiles.source(file, blamed.getKeyNode()), allModules
                     ? "task names more than one module (" + names + "); a task has exactly one"
                     : "unknown keyword '" + YamlFiles.keyName(unknownOf(moduleKeys)) + "' in task; expected a module or one of: "
                     + String.join(", ", new java.util.TreeSet<>(TASK_KEYS)));
@@ -283,7 +308,7 @@ public final class PlaybookLoader {
 
         String name = string(file, keywords.get("name"));
         String when = condition(file, keywords.get("when"));
-        Source whenSrc = keywords.containsKey("when") ? YamlFiles.source(file, keywords.get("when").getValueNode()) : null;
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
         Object loop = null;
         NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop") : keywords.get("with_items");
         if (loopKey != null) {
@@ -297,6 +322,7 @@ public final class PlaybookLoader {
         if (keywords.containsKey("loop_control")) {
             Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
             label = string(file, lc.get("label"));
+            if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
             String lv = string(file, lc.get("loop_var"));
             if (lv != null) loopVar = lv;
         }
@@ -316,9 +342,12 @@ public final class PlaybookLoader {
         Map<String, Object> vars = map(file, keywords.get("vars"));
         List<String> listen = stringList(file, keywords.get("listen"));
 
-        checkTemplates(name, src);
+        if (keywords.containsKey("name")) checkTemplates(name, textSource(file, keywords.get("name").getValueNode()));
         for (Map.Entry<String, Object> a : args.entrySet()) checkTemplates(a.getValue(), argSources.get(a.getKey()));
-        for (Object v : vars.values()) checkTemplates(v, src);
+        if (keywords.containsKey("vars") && keywords.get("vars").getValueNode() instanceof MappingNode vm) {
+            for (NodeTuple v : vm.getValue()) checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+        }
+        if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
 
         return List.of(new Task(name, src, moduleName, args, argSources, when, whenSrc, loop, label, loopVar, register,
@@ -348,7 +377,7 @@ public final class PlaybookLoader {
             if (v == null) return;
             if (spec.freeFormArg() != null) {
                 args.put(spec.freeFormArg(), String.valueOf(v));
-                sources.put(spec.freeFormArg(), src);
+                sources.put(spec.freeFormArg(), textSource(file, node));
                 return;
             }
             errors.add(src, "expected a map of arguments for module '" + spec.name() + "', found " + YamlFiles.kind(node));
@@ -373,9 +402,15 @@ public final class PlaybookLoader {
             Object v = YamlFiles.value(t.getValueNode());
             Source vs = YamlFiles.source(file, t.getValueNode());
             String typeError = typeError(a, v);
+            if (typeError == null && a.type() == ArgSpec.ArgType.MODE && t.getValueNode() instanceof ScalarNode sn
+                    && sn.isPlain() && sn.getValue().matches("[1-7][0-7]{2,3}")) {
+                // YAML reads 644 as the decimal number 644 (octal 1204), never what was meant.
+                typeError = sn.getValue() + " is read by YAML as a decimal number; write an octal mode as '0" + sn.getValue()
+                        + "' (quoted) or 0" + sn.getValue();
+            }
             if (typeError != null) errors.add(vs, "argument '" + k + "' of module '" + spec.name() + "': " + typeError);
             args.put(k, v);
-            sources.put(k, vs);
+            sources.put(k, textSource(file, t.getValueNode()));
         }
     }
 
@@ -451,7 +486,7 @@ public final class PlaybookLoader {
 
     private void checkTemplates(Object value, Source src) {
         if (value instanceof String s && Templates.isTemplated(s)) {
-            errors.addAll(templates.checkSyntax(s, src));
+            errors.addAll(inBlock(templates.checkSyntax(s, src), src));
         } else if (value instanceof Map<?, ?> m) {
             for (Object v : m.values()) checkTemplates(v, src);
         } else if (value instanceof List<?> l) {
@@ -472,6 +507,84 @@ public final class PlaybookLoader {
                             + (targets.isEmpty() ? " (the play has no handlers)" : "; handlers are: " + String.join(", ", targets)));
                 }
             }
+        }
+    }
+
+    // ---- positions ----
+
+    /**
+     * Where the text of a scalar begins, for positions inside it: after the opening quote of a
+     * quoted scalar, on the first content line of a block scalar ({@code |} or {@code >}).
+     */
+    private Source textSource(Path file, Node n) {
+        Source s = YamlFiles.source(file, n);
+        if (!(n instanceof ScalarNode sc) || s.line() < 1) return s;
+        switch (sc.getScalarStyle()) {
+            case DOUBLE_QUOTED, SINGLE_QUOTED -> {
+                return new Source(s.file(), s.line(), s.column() + 1);
+            }
+            case LITERAL, FOLDED -> {
+                int indent = blockIndent(file, s.line());
+                if (indent < 0) return s;
+                Source first = new Source(s.file(), s.line() + 1, indent + 1);
+                if (sc.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.LITERAL) blockIndents.put(first, indent);
+                return first;
+            }
+            default -> {
+                return s;
+            }
+        }
+    }
+
+    /** The indentation of the first non-blank line after line {@code indicatorLine} (1-based), or -1. */
+    private int blockIndent(Path file, int indicatorLine) {
+        List<String> lines = fileLines.computeIfAbsent(file, f -> {
+            try {
+                return Files.readAllLines(f);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                return List.of();
+            }
+        });
+        for (int i = indicatorLine; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank()) continue;
+            int n = 0;
+            while (n < l.length() && l.charAt(n) == ' ') n++;
+            return n;
+        }
+        return -1;
+    }
+
+    /** Errors on later lines of a literal block scalar: their columns are within the line's text, after its indentation. */
+    private List<dev.rig.core.InputError> inBlock(List<dev.rig.core.InputError> found, Source src) {
+        Integer indent = blockIndents.get(src);
+        if (indent == null || found.isEmpty()) return found;
+        return found.stream().map(e -> e.source().line() > src.line()
+                ? new dev.rig.core.InputError(new Source(e.source().file(), e.source().line(), e.source().column() + indent), e.message())
+                : e).toList();
+    }
+
+    /** A map with the same key twice keeps only the last in YAML: almost always a mistake, so an error. */
+    private void checkDuplicateKeys(Path file, Node root) {
+        checkDuplicateKeys(file, root, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    }
+
+    private void checkDuplicateKeys(Path file, Node node, Set<Node> seen) {
+        if (!seen.add(node)) return; // an alias: already checked
+        if (node instanceof MappingNode m) {
+            Map<String, Node> keys = new java.util.HashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && !k.getValue().equals("<<")) {
+                    Node first = keys.putIfAbsent(k.getValue(), k);
+                    if (first != null) {
+                        errors.add(YamlFiles.source(file, k), "duplicate key '" + k.getValue() + "' (first at line "
+                                + (first.getStartMark().getLine() + 1) + ")");
+                    }
+                }
+                checkDuplicateKeys(file, t.getValueNode(), seen);
+            }
+        } else if (node instanceof SequenceNode sq) {
+            for (Node n : sq.getValue()) checkDuplicateKeys(file, n, seen);
         }
     }
 
@@ -515,7 +628,7 @@ public final class PlaybookLoader {
         if (t == null) return null;
         Node n = t.getValueNode();
         Object v = YamlFiles.value(n);
-        Source src = YamlFiles.source(file, n);
+        Source src = textSource(file, n);
         String expr;
         if (v instanceof Boolean b) expr = b.toString();
         else if (v instanceof String s) expr = s;
@@ -525,10 +638,10 @@ public final class PlaybookLoader {
             return null;
         }
         if (expr.strip().startsWith("${")) {
-            errors.add(src, "'" + YamlFiles.keyName(t) + "' is a bare expression: write it without ${...}");
+            errors.add(YamlFiles.source(file, n), "'" + YamlFiles.keyName(t) + "' is a bare expression: write it without ${...}");
             return null;
         }
-        errors.addAll(templates.checkExpression(expr, src));
+        errors.addAll(inBlock(templates.checkExpression(expr, src), src));
         return expr;
     }
 

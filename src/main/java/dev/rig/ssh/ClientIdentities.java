@@ -20,11 +20,6 @@ final class ClientIdentities {
         boolean usable() {
             return problem == null;
         }
-
-        String describe() {
-            if (!usable()) return file + " (unusable: " + problem + ")";
-            return file + " (" + keys.stream().map(key -> KnownHostsVerifier.describe(key.getPublic())).collect(Collectors.joining(", ")) + ")";
-        }
     }
 
     private final List<Path> defaults;
@@ -52,6 +47,20 @@ final class ClientIdentities {
             if (Files.exists(file)) identities.add(load(file));
         }
         return identities;
+    }
+
+    /** For an authentication failure: which keys were offered, and which files were left out and why. */
+    static String describe(List<Identity> identities) {
+        if (identities.isEmpty()) return "no identity file was given for it and no default one exists";
+        String tried = identities.stream().filter(Identity::usable)
+                .map(identity -> identity.file() + " (" + identity.keys().stream()
+                        .map(key -> KnownHostsVerifier.describe(key.getPublic())).collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining("; "));
+        String skipped = identities.stream().filter(identity -> !identity.usable())
+                .map(identity -> identity.file() + ": " + identity.problem())
+                .collect(Collectors.joining("; "));
+        if (skipped.isEmpty()) return "tried " + tried;
+        return (tried.isEmpty() ? "" : "tried " + tried + "; ") + "skipped " + skipped;
     }
 
     private Identity load(Path file) {

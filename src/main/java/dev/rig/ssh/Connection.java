@@ -56,7 +56,7 @@ public final class Connection implements AutoCloseable {
      * that neither reads nor writes runs on until it ends, holding one of the host's MaxSessions.
      */
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Durations.deadlineAfter(timeout);
         acquireChannelSlot(command, timeout);
         try {
             return runChannel(command, stdin, timeout, deadline);
@@ -87,7 +87,7 @@ public final class Connection implements AutoCloseable {
     private void acquireChannelSlot(String command, Duration timeout) throws SshException {
         try {
             if (!channelSlots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new SshException(SshException.Kind.TIMEOUT, "timed out after " + SshTransport.seconds(timeout)
+                throw new SshException(SshException.Kind.TIMEOUT, "timed out after " + Durations.describe(timeout)
                         + " waiting for a free channel on " + target.label() + " to run " + abbreviate(command));
             }
         } catch (InterruptedException e) {
@@ -106,10 +106,10 @@ public final class Connection implements AutoCloseable {
         ScheduledFuture<?> expiry = timeouts.schedule(() -> {
             timedOut.set(true);
             channel.close(true);
-        }, SshTransport.remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
+        }, Durations.remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
         try {
             sendStdin(channel, stdin);
-            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), SshTransport.remaining(deadline).plus(CLOSE_GRACE));
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Durations.remaining(deadline).plus(CLOSE_GRACE));
         } catch (RuntimeException e) {
             if (!timedOut.get()) throw failed(command, e);
         } finally {
@@ -140,17 +140,17 @@ public final class Connection implements AutoCloseable {
             channel.setOut(stdout);
             channel.setErr(stderr);
             // MINA gives up writing stdin after 30 s without window space; a slow reader may take longer within our timeout.
-            CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(channel, SshTransport.remaining(deadline));
+            CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(channel, Durations.remaining(deadline));
             try {
-                channel.open().verify(SshTransport.remaining(deadline));
+                channel.open().verify(Durations.remaining(deadline));
                 return channel;
             } catch (IOException | RuntimeException e) {
                 channel.close(true);
                 Throwable refusal = causeOfType(e, SshChannelOpenException.class);
                 if (refusal == null) {
-                    throw System.nanoTime() - deadline >= 0 ? timeout(command, timeout, "") : failed(command, e);
+                    throw Durations.passed(deadline) ? timeout(command, timeout, "") : failed(command, e);
                 }
-                if (System.nanoTime() + pause.toNanos() - deadline >= 0) {
+                if (Durations.passed(deadline - pause.toNanos())) { // no time left to pause and try again
                     throw timeout(command, timeout, ": the host kept refusing new channels (" + refusal.getMessage() + ")");
                 }
             }
@@ -193,7 +193,7 @@ public final class Connection implements AutoCloseable {
 
     private SshException timeout(String command, Duration timeout, String detail) {
         return new SshException(SshException.Kind.TIMEOUT, abbreviate(command) + " on " + target.label()
-                + " did not finish within " + SshTransport.seconds(timeout) + detail);
+                + " did not finish within " + Durations.describe(timeout) + detail);
     }
 
     private void sleep(String command, Duration pause) throws SshException {

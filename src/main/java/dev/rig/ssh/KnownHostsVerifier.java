@@ -26,10 +26,10 @@ import org.apache.sshd.common.session.SessionListener;
  * verifier; this subclass only decides what happens to unknown keys, refuses changed and revoked ones,
  * and records why in the attempt's {@link HostKeyCheck}.
  *
- * <p>It also steers which host key the server shows: MINA asks for ECDSA before ed25519, so a server
- * with both (as every stock Debian server has) would show its ECDSA key to a user whose known_hosts,
- * written by OpenSSH, holds only the ed25519 one, and that would look like a changed key. Like OpenSSH,
- * rig therefore asks first for the key types known_hosts has for the host.
+ * <p>It also steers which host key the server shows. A server with several (every stock Debian server
+ * has ed25519, ECDSA and RSA keys) shows the type the client asks for first; were that not the type
+ * known_hosts holds for it, say ECDSA recorded by an older OpenSSH, the key would look changed. Like
+ * OpenSSH, rig therefore asks first for the key types known_hosts has for the host.
  */
 final class KnownHostsVerifier extends KnownHostsServerKeyVerifier implements SessionListener {
     private final Path knownHosts;

@@ -63,8 +63,8 @@ public final class SshTransport implements AutoCloseable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        // No agent factory is set, so nothing is ever forwarded to the hosts.
-        // Without it, Nagle's algorithm holds back small packets until the previous ones are acknowledged:
+        // No agent factory is set: no agent is used, and none is ever forwarded to the hosts.
+        // Without TCP_NODELAY, Nagle's algorithm holds back small packets until the previous ones are acknowledged:
         // every channel open, exec request and close waits on the peer's delayed ACK (up to 40 ms on Linux).
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, HEARTBEAT);
@@ -90,16 +90,16 @@ public final class SshTransport implements AutoCloseable {
     public Connection connect(SshTarget target) throws SshException {
         List<ClientIdentities.Identity> offered = identities.forTarget(target);
         HostKeyCheck check = new HostKeyCheck(target);
-        long deadline = System.nanoTime() + target.connectTimeout().toNanos();
+        long deadline = Durations.deadlineAfter(target.connectTimeout());
         ClientSession session = null;
         try {
             session = client.connect(target.user(), target.address(), target.port(), check.asConnectionContext(), null)
-                    .verify(remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT)
+                    .verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT)
                     .getSession();
             for (ClientIdentities.Identity identity : offered) {
                 for (KeyPair key : identity.keys()) session.addPublicKeyIdentity(key);
             }
-            session.auth().verify(remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT);
+            session.auth().verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT);
             return new Connection(target, session, timeouts);
         } catch (IOException | RuntimeException e) {
             if (session != null) session.close(true);
@@ -116,21 +116,16 @@ public final class SshTransport implements AutoCloseable {
     private static SshException connectFailure(SshTarget target, HostKeyCheck check, List<ClientIdentities.Identity> offered,
             long deadline, Exception failure) {
         if (check.refusal().isPresent()) return check.refusal().get();
-        if (System.nanoTime() - deadline >= 0) {
+        if (Durations.passed(deadline)) {
             String phase = check.passed() ? "authenticating to " : "connecting to ";
-            return new SshException(SshException.Kind.UNREACHABLE, "timed out after " + seconds(target.connectTimeout())
+            return new SshException(SshException.Kind.UNREACHABLE, "timed out after " + Durations.describe(target.connectTimeout())
                     + " " + phase + target.label(), failure);
         }
         if (check.passed()) {
             return new SshException(SshException.Kind.AUTH_FAILED, "public-key authentication as " + target.user() + " on "
-                    + target.label() + " failed; " + describeOffered(offered), failure);
+                    + target.label() + " failed; " + ClientIdentities.describe(offered), failure);
         }
         return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + target.label() + ": " + reason(failure), failure);
-    }
-
-    private static String describeOffered(List<ClientIdentities.Identity> offered) {
-        if (offered.isEmpty()) return "no identity file was given for it and no default one exists";
-        return "tried " + offered.stream().map(ClientIdentities.Identity::describe).collect(Collectors.joining("; "));
     }
 
     /** The innermost cause's message: "Connection refused" rather than MINA's wrapping of it. */
@@ -139,15 +134,6 @@ public final class SshTransport implements AutoCloseable {
         while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
         if (cause instanceof UnknownHostException) return "unknown host " + cause.getMessage();
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    }
-
-    /** What is left of the deadline; never zero, which MINA would read as "do not wait at all". */
-    static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), Duration.ofMillis(1).toNanos()));
-    }
-
-    static String seconds(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() / 1000.0 + " s";
     }
 
     private static void createParentDirectory(Path file) {

@@ -1,0 +1,5 @@
+host=${inventory_hostname}
+port=${port}
+level=${level}
+play=${play_level}
+secret=${db_password}
