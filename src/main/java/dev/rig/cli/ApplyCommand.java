@@ -30,7 +30,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut())) {
+        try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Console console = System.console();
             if (!yes && console != null && !run.json) {
                 Engine.Result plan = r.execute(Mode.PLAN);

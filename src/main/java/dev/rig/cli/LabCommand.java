@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 /** A local lab fleet of real sshd processes on 127.0.0.11-13, for trying rig and for its demo. */
 @Command(name = "lab", description = "Start, stop or demo a local fleet of real sshd hosts on 127.0.0.11-13 (needs root and openssh-server).",
@@ -15,14 +18,29 @@ import java.util.concurrent.Callable;
 final class LabCommand {
     static final Path DEFAULT_DIR = Path.of("lab");
 
-    @Command(name = "up", description = "Start lab1..lab3 (sshd on 127.0.0.11-13), each in its own mount namespace.")
+    @Command(name = "up", description = "Start lab hosts (sshd on 127.0.0.11-13 by default), each in its own mount namespace.")
     static final class Up implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "lab", description = "Where keys, known_hosts and logs go. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--dir", defaultValue = "lab", description = "Where keys, known_hosts, logs and the inventory go. Default: ${DEFAULT-VALUE}")
         Path dir;
+
+        @Option(names = "--hosts", paramLabel = "N", description = "Start N hosts named host1..hostN, all in group web, with an inventory in DIR/inventory, instead of lab1..lab3")
+        Integer hosts;
+
+        @Option(names = "--first-octet", defaultValue = "11", paramLabel = "N", description = "First host listens on 127.0.0.N. Default: ${DEFAULT-VALUE}")
+        int firstOctet;
 
         @Override
         public Integer call() {
-            start(dir);
+            if (hosts == null) {
+                start(dir);
+            } else {
+                List<String> names = IntStream.rangeClosed(1, hosts).mapToObj(i -> "host" + i).toList();
+                LabFleet fleet = LabFleet.start(dir, names, firstOctet, true);
+                // All in group web, so the example playbook (playbooks/site.yml) runs on them as it is.
+                Path inv = fleet.writeInventory(dir.resolve("inventory").resolve("hosts.yml"), Map.of("web", names));
+                System.out.println("started " + hosts + " hosts on 127.0.0." + firstOctet + "-" + (firstOctet + hosts - 1) + "; inventory " + inv);
+                return Main.OK;
+            }
             System.out.println("Try:  ./rig plan --known-hosts " + dir.resolve("known_hosts") + " playbooks/site.yml");
             System.out.println("Stop: ./rig lab down");
             return Main.OK;

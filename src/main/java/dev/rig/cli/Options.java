@@ -35,6 +35,9 @@ final class Options {
         @Option(names = "--json", description = "One JSON event per line instead of text")
         boolean json;
 
+        @Option(names = "--stats", description = "Print run statistics to stderr: SSH channels per host, wall time, peak heap (for benchmarks)")
+        boolean stats;
+
         @Option(names = "--command-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Longest a single remote command may run. Default: ${DEFAULT-VALUE}")
         int commandTimeout;
     }

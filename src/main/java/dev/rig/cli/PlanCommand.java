@@ -28,7 +28,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut())) {
+        try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Engine.Result result = r.execute(Mode.PLAN);
             if (result.problems()) return Main.ERROR;
             return detailedExitCode && result.changes() ? Main.CHANGES : Main.OK;

@@ -20,6 +20,9 @@ import dev.rig.report.JsonReporter;
 import dev.rig.ssh.HostKeyPolicy;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.util.IntSummaryStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +48,10 @@ final class Runner implements AutoCloseable {
     private final Options.RunOptions run;
     private final SshConnector connector;
     private final EventSink sink;
+    private final PrintWriter err;
 
-    Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out) {
+    Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err) {
+        this.err = err;
         this.inv = inv;
         this.run = run;
         // Validation before contact: inventory, extra vars, playbooks, roles, templates, limit.
@@ -93,7 +98,35 @@ final class Runner implements AutoCloseable {
         Engine engine = new Engine(inventory, playbooks, modules, templates, connector, secrets, sink,
                 new Engine.Options(mode, inv.limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
                         extraVars, forks, Duration.ofSeconds(run.commandTimeout)));
-        return engine.run();
+        long start = System.nanoTime();
+        Engine.Result result = engine.run();
+        if (run.stats) printStats(mode, (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+
+    /** One line a benchmark script can parse: the figures that speed goals are measured by. */
+    private void printStats(Mode mode, long wallMillis) {
+        IntSummaryStatistics channels = connector.channelsPerHost().values().stream().mapToInt(Integer::intValue).summaryStatistics();
+        long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long rss = residentKib();
+        err.printf("rig-stats mode=%s hosts=%d wall_ms=%d channels_per_host_min=%d channels_per_host_max=%d channels_total=%d peak_heap_mib=%.1f rss_mib=%.1f%n",
+                mode, channels.getCount(), wallMillis, channels.getCount() == 0 ? 0 : channels.getMin(),
+                channels.getCount() == 0 ? 0 : channels.getMax(), channels.getSum(), peakHeap / 1048576.0, rss / 1024.0);
+        err.flush();
+    }
+
+    /** Peak resident set size of this process (VmHWM), in KiB; 0 where /proc is not there. */
+    private static long residentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 
     SshConnector connector() {

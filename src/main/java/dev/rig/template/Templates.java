@@ -14,9 +14,11 @@ import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import freemarker.template.TemplateHashModel;
+import freemarker.template.TemplateHashModelEx2;
 import freemarker.template.TemplateModel;
 import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateScalarModel;
+import freemarker.template.TemplateSequenceModel;
 import freemarker.template.utility.DeepUnwrap;
 
 import java.io.IOException;
@@ -74,6 +76,7 @@ public final class Templates {
         cfg.setAPIBuiltinEnabled(false);
         cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
         cfg.setDefaultEncoding("UTF-8");
+        cfg.setTabSize(1); // a tab is one column in error positions, as in YAML marks and editors
     }
 
     /** True when the string holds an interpolation or a directive and so needs rendering. */
@@ -86,7 +89,8 @@ public final class Templates {
         if (value instanceof String s) {
             if (!isTemplated(s)) return s;
             String expr = singleExpression(s);
-            return expr != null ? evaluate(expr, src, vars) : render(s, src, vars);
+            // positions in the expression are 2 columns into the value, after "${"
+            return expr != null ? evaluate(expr, src.offset(1, 3), vars) : render(s, src, vars);
         }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -105,7 +109,7 @@ public final class Templates {
         if (!isTemplated(text)) return text;
         Template t = parse(text, src);
         StringWriter out = new StringWriter();
-        run(src, vars, () -> t.process(vars, out));
+        run(src, text, 0, vars, () -> t.process(vars, out));
         return out.toString();
     }
 
@@ -114,7 +118,7 @@ public final class Templates {
         Source src = new Source(file.toString(), 1, 1);
         Template t = parse(text, src);
         StringWriter out = new StringWriter();
-        run(src, vars, () -> t.process(vars, out));
+        run(src, text, 0, vars, () -> t.process(vars, out));
         return out.toString();
     }
 
@@ -128,13 +132,15 @@ public final class Templates {
 
     /** Evaluates one expression and returns its native value. */
     public Object evaluate(String expression, Source src, Map<String, Object> vars) {
-        Template t = parse("<#assign " + NATIVE_VAR + " = (" + expression + ")>", src, -("<#assign " + NATIVE_VAR + " = (").length());
+        String text = "<#assign " + NATIVE_VAR + " = (" + expression + ")>";
+        int shift = -("<#assign " + NATIVE_VAR + " = (").length();
+        Template t = parse(text, src, shift);
         Object[] result = new Object[1];
-        run(src, vars, () -> {
+        run(src, text, shift, vars, () -> {
             Environment env = t.createProcessingEnvironment(vars, Writer.nullWriter());
             env.process();
-            TemplateModel m = env.getMainNamespace().get(NATIVE_VAR);
-            result[0] = m == null ? null : DeepUnwrap.unwrap(m);
+            // unwrapped inside the render, so that lists and maps of templates are rendered too
+            result[0] = unwrapDeep(env.getMainNamespace().get(NATIVE_VAR));
         });
         return result[0];
     }
@@ -171,12 +177,56 @@ public final class Templates {
         return text.contains("$${") ? text.replace("$${", "${'$'}{") : text;
     }
 
+    /**
+     * Where the expression of a string that is exactly one {@code ${...}} begins and ends, or null.
+     * "${a} {b}" is text, since its first ${ closes before the end; so is "${a}\n", whose newline
+     * belongs to the value (content: "${x}\n").
+     */
     private static String singleExpression(String s) {
-        String t = s.strip();
-        if (t.startsWith("${") && t.endsWith("}") && t.indexOf("${", 2) < 0 && !t.startsWith("$${")) {
-            return t.substring(2, t.length() - 1);
+        if (!s.startsWith("${")) return null;
+        int close = closingBrace(s, 2);
+        return close == s.length() - 1 ? s.substring(2, close) : null;
+    }
+
+    /** The index of the '}' closing an interpolation whose expression starts at {@code from}, skipping string literals and nested braces. */
+    private static int closingBrace(String s, int from) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                if (depth == 0) return i;
+                depth--;
+            }
         }
-        return null;
+        return -1;
+    }
+
+    /**
+     * Maps a 1-based column of the text FreeMarker parsed back to the text as written: each
+     * {@code $${} was rewritten to the seven characters {@code ${'$'}{}.
+     */
+    static int originalColumn(String text, int line, int column) {
+        if (!text.contains("$${")) return column;
+        String[] lines = text.split("\n", -1);
+        if (line < 1 || line > lines.length) return column;
+        String l = lines[line - 1];
+        int col0 = column - 1;
+        int shift = 0;
+        for (int i = l.indexOf("$${"); i >= 0; i = l.indexOf("$${", i + 3)) {
+            int start = i + shift;
+            if (col0 < start) break;
+            if (col0 < start + 7) return i + 1;
+            shift += 4;
+        }
+        return col0 - shift + 1;
     }
 
     private Template parse(String text, Source src) {
@@ -193,8 +243,8 @@ public final class Templates {
             return t;
         } catch (ParseException e) {
             int line = e.getLineNumber();
-            int col = e.getColumnNumber() + (line <= 1 ? firstLineColumnShift : 0);
-            throw new TemplateError(src.offset(line, col), "template syntax error: " + firstLine(e.getEditorMessage()));
+            int col = originalColumn(text, line, e.getColumnNumber()) + (line <= 1 ? firstLineColumnShift : 0);
+            throw new TemplateError(src.offset(line, Math.max(1, col)), "template syntax error: " + firstLine(e.getEditorMessage()));
         } catch (IOException e) {
             throw new TemplateError(src, "cannot parse template: " + e.getMessage());
         }
@@ -204,7 +254,8 @@ public final class Templates {
         void run() throws TemplateException, IOException;
     }
 
-    private void run(Source src, Map<String, Object> vars, Body body) {
+    /** Runs a render; {@code text} is what was parsed and {@code shift} the column shift of its first line, for error positions. */
+    private void run(Source src, String text, int shift, Map<String, Object> vars, Body body) {
         Render outer = current.get();
         int depth = outer == null ? 0 : outer.depth + 1;
         if (depth > MAX_NESTING) throw new TemplateError(src, "variables refer to each other in a loop");
@@ -216,7 +267,7 @@ public final class Templates {
             if (later != null) throw later;
             TemplateError inner = findCause(e, TemplateError.class);
             if (inner != null) throw inner;
-            throw new TemplateError(position(src, e), explain(e));
+            throw new TemplateError(position(src, text, shift, e), explain(e));
         } catch (IOException e) {
             throw new TemplateError(src, e.getMessage());
         } finally {
@@ -224,19 +275,58 @@ public final class Templates {
         }
     }
 
-    private static Source position(Source src, TemplateException e) {
+    private static Source position(Source src, String text, int shift, TemplateException e) {
         Integer line = e.getLineNumber();
         Integer col = e.getColumnNumber();
         if (line == null || col == null) return src;
-        return src.offset(line, col);
+        int c = originalColumn(text, line, col) + (line <= 1 ? shift : 0);
+        return src.offset(line, Math.max(1, c));
     }
 
     private static String explain(TemplateException e) {
         if (e instanceof InvalidReferenceException) {
             String name = e.getBlamedExpressionString();
+            // evaluate() wraps the expression in parentheses: "(foo)" is the user's "foo"
+            while (name != null && name.length() > 2 && name.startsWith("(") && name.endsWith(")")
+                    && closingParen(name) == name.length() - 1) {
+                name = name.substring(1, name.length() - 1).strip();
+            }
             return "undefined variable '" + name + "'";
         }
         return firstLine(e.getMessageWithoutStackTop());
+    }
+
+    private static int closingParen(String s) {
+        int depth = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return i;
+        }
+        return -1;
+    }
+
+    /**
+     * The Java value of a model, walking lists and maps through their own wrapper: the variables'
+     * lists and maps so render their template strings when read; values already rendered stay as they are.
+     */
+    private static Object unwrapDeep(TemplateModel m) throws TemplateModelException {
+        if (m == null) return null;
+        if (m instanceof UnknownModel u) return u.value;
+        if (m instanceof TemplateSequenceModel seq && !(m instanceof TemplateScalarModel)) {
+            List<Object> out = new ArrayList<>(seq.size());
+            for (int i = 0; i < seq.size(); i++) out.add(unwrapDeep(seq.get(i)));
+            return out;
+        }
+        if (m instanceof TemplateHashModelEx2 hash && !(m instanceof TemplateScalarModel)) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (TemplateHashModelEx2.KeyValuePairIterator it = hash.keyValuePairIterator(); it.hasNext(); ) {
+                TemplateHashModelEx2.KeyValuePair kv = it.next();
+                out.put(DeepUnwrap.unwrap(kv.getKey()), unwrapDeep(kv.getValue()));
+            }
+            return out;
+        }
+        return DeepUnwrap.unwrap(m);
     }
 
     private static String firstLine(String s) {
@@ -267,6 +357,9 @@ public final class Templates {
 
     /** Renders template-valued variables when they are used, and turns unknown values into a "known after apply". */
     private final class LazyWrapper extends DefaultObjectWrapper {
+        /** Wraps values that are already rendered: their strings are not rendered a second time. */
+        private final RenderedWrapper rendered = new RenderedWrapper();
+
         LazyWrapper() {
             super(Configuration.VERSION_2_3_34);
         }
@@ -277,9 +370,21 @@ public final class Templates {
                 Render r = current.get();
                 if (r != null) {
                     Object v = renderValue(s, new Source("variable value \"" + s + "\"", 0, 0), r.vars);
-                    return v instanceof String str ? new SimpleScalar(str) : super.wrap(v);
+                    return v instanceof String str ? new SimpleScalar(str) : rendered.wrap(v);
                 }
             }
+            if (obj instanceof UnknownValue u) return new UnknownModel(u);
+            return super.wrap(obj);
+        }
+    }
+
+    private static final class RenderedWrapper extends DefaultObjectWrapper {
+        RenderedWrapper() {
+            super(Configuration.VERSION_2_3_34);
+        }
+
+        @Override
+        public TemplateModel wrap(Object obj) throws TemplateModelException {
             if (obj instanceof UnknownValue u) return new UnknownModel(u);
             return super.wrap(obj);
         }

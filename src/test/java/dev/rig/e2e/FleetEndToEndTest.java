@@ -257,7 +257,7 @@ class FleetEndToEndTest {
         cases.put("- hosts: all\n  tasks:\n    - copy: {dest: /x, content: y}\n      notify: nobody\n", new String[]{":3:7:", "notify names no handler: 'nobody'"});
         cases.put("- hosts: all\n  tasks:\n    - template: {src: missing.ftl, dest: /x}\n", new String[]{":3:23:", "template 'missing.ftl' not found"});
         cases.put("- hosts: all\n  tasks:\n    - template: {src: broken.ftl, dest: /x}\n", new String[]{"broken.ftl:2:", "template syntax error"});
-        cases.put("- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: 'x == '\n", new String[]{":4:13:", "template syntax error"});
+        cases.put("- hosts: all\n  tasks:\n    - debug: {msg: hi}\n      when: 'x == '\n", new String[]{":4:19:", "template syntax error"});
         int n = 0;
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path pb = dir.resolve("bad" + (n++) + ".yml");

@@ -1,0 +1,2 @@
+root ${web_root};
+listen ${web_port};

@@ -1,0 +1,3 @@
+port=${app_port}
+<#list ["a", "b"] as x>${x}</#list>
+home=$${HOME}
