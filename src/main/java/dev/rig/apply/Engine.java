@@ -35,6 +35,10 @@ public final class Engine {
 
     public record Result(List<HostRecap> recaps, boolean changes, boolean problems) {}
 
+    /** As in Ansible: a play for 'localhost' that the inventory does not name runs on the operator's machine. */
+    public static final Host IMPLICIT_LOCALHOST = new Host("localhost",
+            Map.of("ansible_connection", "local", "inventory_hostname", "localhost", "group_names", List.of()), List.of());
+
     private final Inventory inventory;
     private final List<Playbook> playbooks;
     private final Context ctx;
@@ -137,6 +141,7 @@ public final class Engine {
     /** The hosts a play targets, narrowed by --limit; hosts that failed earlier in the run are left out. */
     public static List<Host> hostsFor(Inventory inventory, String pattern, String limit) {
         List<Host> hosts = inventory.select(pattern);
+        if (hosts.isEmpty() && IMPLICIT_LOCALHOST.name().equals(pattern)) return List.of(IMPLICIT_LOCALHOST);
         if (limit != null && !limit.isBlank()) {
             Set<String> allowed = Set.copyOf(inventory.select(limit).stream().map(Host::name).toList());
             hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();

@@ -11,6 +11,7 @@ import dev.rig.modules.Outcome;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.HostCommand;
+import dev.rig.plan.LocalEffect;
 import dev.rig.playbook.Play;
 import dev.rig.playbook.Task;
 import dev.rig.ssh.ExecResult;
@@ -210,6 +211,18 @@ final class HostRun {
                         handler, reg);
             }
         }
+        StringBuilder effectOutput = new StringBuilder();
+        for (LocalEffect effect : change.effects()) {
+            try {
+                String out = effect.run();
+                if (out != null) effectOutput.append(out);
+            } catch (Exception e) {
+                Map<String, Object> reg = registered(outcome, true, last);
+                return failed(task, label, effect.description() + ": " + e.getMessage(), handler, reg);
+            }
+        }
+        if (!change.effects().isEmpty() && last == null) last = new ExecResult(0,
+                effectOutput.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0]);
         Map<String, Object> reg = registered(outcome, true, last);
         boolean changed = task.changedWhen() == null || evaluateChangedWhen(task, vars, reg, true);
         reg.put("changed", changed);
@@ -433,7 +446,9 @@ final class HostRun {
     }
 
     private static List<String> describe(Change change) {
-        return change.commands().stream().map(HostCommand::description).toList();
+        List<String> out = new ArrayList<>(change.commands().stream().map(HostCommand::description).toList());
+        change.effects().forEach(e -> out.add(e.description()));
+        return out;
     }
 
     private static String clean(String text, RemoteCommands.Become become) {

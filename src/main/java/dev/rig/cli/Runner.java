@@ -4,6 +4,7 @@ import dev.rig.apply.Engine;
 import dev.rig.apply.Event;
 import dev.rig.apply.EventSink;
 import dev.rig.apply.Mode;
+import dev.rig.apply.RoutingConnector;
 import dev.rig.apply.SshConnector;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
@@ -95,7 +96,7 @@ final class Runner implements AutoCloseable {
         sink.emit(new Event.RunStarted(mode, playbooks.stream().map(p -> p.file().toString()).toList()));
         int hosts = inventory.hosts().size();
         int forks = run.forks != null ? run.forks : Math.max(1, Math.min(hosts, MAX_DEFAULT_FORKS));
-        Engine engine = new Engine(inventory, playbooks, modules, templates, connector, secrets, sink,
+        Engine engine = new Engine(inventory, playbooks, modules, templates, new RoutingConnector(connector), secrets, sink,
                 new Engine.Options(mode, inv.limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
                         extraVars, forks, Duration.ofSeconds(run.commandTimeout)));
         long start = System.nanoTime();

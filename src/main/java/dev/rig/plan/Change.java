@@ -3,25 +3,36 @@ package dev.rig.plan;
 import java.util.List;
 
 /**
- * What one task would do on one host: the commands that converge it and the diff they cause.
- * A change with no commands is "ok" — a module is "changed" exactly when it yields commands.
+ * What one task would do on one host: the commands that converge it (and effects run on the
+ * operator's machine, such as API calls) and the diff they cause. A change with neither is
+ * "ok" — a module is "changed" exactly when it yields something to run.
  */
-public record Change(Action action, List<HostCommand> commands, List<Diff> diffs, String summary) {
+public record Change(Action action, List<HostCommand> commands, List<LocalEffect> effects, List<Diff> diffs, String summary) {
     public Change {
         commands = List.copyOf(commands);
+        effects = List.copyOf(effects);
         diffs = List.copyOf(diffs);
-        if (commands.isEmpty()) action = Action.NOOP;
+        if (commands.isEmpty() && effects.isEmpty()) action = Action.NOOP;
+    }
+
+    public Change(Action action, List<HostCommand> commands, List<Diff> diffs, String summary) {
+        this(action, commands, List.of(), diffs, summary);
     }
 
     public static Change none(String summary) {
-        return new Change(Action.NOOP, List.of(), List.of(), summary);
+        return new Change(Action.NOOP, List.of(), List.of(), List.of(), summary);
     }
 
     public static Change of(Action action, List<HostCommand> commands, List<Diff> diffs, String summary) {
-        return new Change(action, commands, diffs, summary);
+        return new Change(action, commands, List.of(), diffs, summary);
+    }
+
+    /** A change made through effects on the operator's machine (API calls), not host commands. */
+    public static Change local(Action action, List<LocalEffect> effects, List<Diff> diffs, String summary) {
+        return new Change(action, List.of(), effects, diffs, summary);
     }
 
     public boolean changes() {
-        return !commands.isEmpty();
+        return !commands.isEmpty() || !effects.isEmpty();
     }
 }

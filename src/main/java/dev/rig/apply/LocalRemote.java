@@ -1,0 +1,66 @@
+package dev.rig.apply;
+
+import dev.rig.ssh.ExecResult;
+import dev.rig.ssh.SshException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A host reached without SSH: the operator's own machine ({@code ansible_connection: local}, or
+ * the implicit {@code localhost}). Runs the same command lines through {@code sh -c}.
+ */
+final class LocalRemote implements Remote {
+    private final AtomicInteger runs = new AtomicInteger();
+
+    @Override
+    public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
+        runs.incrementAndGet();
+        Process p;
+        try {
+            p = new ProcessBuilder("sh", "-c", command).start();
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, "cannot run a local command: " + e.getMessage(), e);
+        }
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) in.write(stdin);
+        } catch (IOException e) {
+            // The command exited without reading all its input; its exit status says what happened.
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new SshException(SshException.Kind.TIMEOUT, "local command timed out after " + timeout.toSeconds() + " s");
+            }
+            return new ExecResult(p.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new SshException(SshException.Kind.CHANNEL, "interrupted", e);
+        }
+    }
+
+    private static byte[] readAll(InputStream s) {
+        try (s) {
+            return s.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    @Override
+    public int channelsOpened() {
+        return runs.get();
+    }
+
+    @Override
+    public void close() {
+    }
+}
