@@ -30,9 +30,11 @@ import java.util.concurrent.ExecutionException;
  * hosts into batches and {@code max_fail_percentage} stops the play after a bad batch.
  */
 public final class Engine {
+    /** {@code lockTimeout}: how long apply waits for another run's lock on a host. */
     public record Options(Mode mode, String limit, Set<String> tags, Set<String> skipTags, Map<String, Object> extraVars,
-                          int forks, Duration commandTimeout) {}
+                          int forks, Duration commandTimeout, Duration lockTimeout) {}
 
+    /** {@code changes}: some host's state differs (commands that always run do not count). */
     public record Result(List<HostRecap> recaps, boolean changes, boolean problems) {}
 
     /** As in Ansible: a play for 'localhost' that the inventory does not name runs on the operator's machine. */
@@ -43,6 +45,7 @@ public final class Engine {
     private final List<Playbook> playbooks;
     private final Context ctx;
     private final Options options;
+    private String startedAt;
 
     public Engine(Inventory inventory, List<Playbook> playbooks, Modules modules, Templates templates, Connector connector,
                   Secrets secrets, EventSink sink, Options options) {
@@ -68,6 +71,7 @@ public final class Engine {
         final Map<String, Object> magicVars;
         private final String nonce;
         private final Map<String, HostState> states = new ConcurrentHashMap<>();
+        private final Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
 
         Context(Mode mode, Modules modules, Templates templates, Connector connector, Secrets secrets, EventSink sink,
                 Map<String, Object> extraVars, Set<String> tags, Set<String> skipTags, Duration commandTimeout,
@@ -115,6 +119,7 @@ public final class Engine {
 
     public Result run() {
         long start = System.nanoTime();
+        startedAt = java.time.Instant.now().toString();
         List<String> order = new ArrayList<>();
         int forks = Math.max(1, options.forks());
         ExecutorService pool = Executors.newFixedThreadPool(forks, r -> {
@@ -130,9 +135,10 @@ public final class Engine {
             }
         } finally {
             pool.shutdownNow();
+            ctx.locks.values().forEach(Engine::release);
         }
         List<HostRecap> recaps = order.stream().map(h -> ctx.state(h).recap()).toList();
-        boolean changes = recaps.stream().anyMatch(r -> r.changed() > 0);
+        boolean changes = recaps.stream().anyMatch(r -> r.converging() > 0);
         boolean problems = recaps.stream().anyMatch(HostRecap::hasProblem);
         ctx.sink.emit(new Event.RunFinished(options.mode(), recaps, (System.nanoTime() - start) / 1_000_000));
         return new Result(recaps, changes, problems);
@@ -213,7 +219,33 @@ public final class Engine {
             ctx.unreachable(state, e.getMessage());
             return;
         }
+        if (options.mode() == Mode.APPLY && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
         new HostRun(ctx, play, host, state, remote).run();
+    }
+
+    /** Takes the host's lock for the rest of the run; a host someone else holds fails with who it is. */
+    private boolean lock(Play play, Host host, HostState state, Remote remote) {
+        String marker = "rig-locked-" + ctx.nonce();
+        try {
+            ctx.locks.put(host.name(), remote.hold(HostLock.script(HostLock.owner(startedAt), options.lockTimeout(), marker), marker,
+                    options.lockTimeout().plus(options.commandTimeout())));
+            return true;
+        } catch (SshException e) {
+            String message = "cannot take the host lock: " + e.getMessage();
+            state.count(Status.FAILED, false);
+            state.fail(message);
+            ctx.sink.emit(new Event.TaskDone(host.name(), play.displayName(), "lock the host", null, Status.FAILED,
+                    dev.rig.plan.Action.NOOP, message, List.of(), List.of(), false, false));
+            return false;
+        }
+    }
+
+    private static void release(AutoCloseable lock) {
+        try {
+            lock.close();
+        } catch (Exception e) {
+            // The connection closing releases it on the host all the same.
+        }
     }
 
     private static Map<String, Object> magicVars(Inventory inventory) {

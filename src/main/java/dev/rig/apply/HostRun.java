@@ -202,7 +202,7 @@ final class HostRun {
         probeCache.clear(); // the host is about to change: later probes must see the new state
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.script(cmd.script(), cmd.stdin(), become);
-            last = remote.exec(inv.command(), inv.stdin(), run.commandTimeout);
+            last = remote.exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -279,7 +279,7 @@ final class HostRun {
         reg.put("failed", true);
         reg.put("msg", message);
         reg.putIfAbsent("changed", false);
-        if (!task.ignoreErrors()) state.fail(task.displayName() + ": " + message);
+        if (!task.ignoreErrors()) state.fail(task.displayName() + ": " + (task.noLog() ? "(output hidden by no_log)" : message));
         return new ItemResult(Status.FAILED, reg, !task.ignoreErrors());
     }
 
@@ -313,7 +313,7 @@ final class HostRun {
         String nonce = run.nonce();
         List<String> scripts = batch.stream().map(PendingProbe::script).toList();
         RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become());
-        ExecResult result = remote.exec(inv.command(), inv.stdin(), run.commandTimeout);
+        ExecResult result = remote.exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {
             ProbeBatch.Output o = outputs.get(i);
@@ -438,7 +438,7 @@ final class HostRun {
 
     private void report(Task task, String label, Status status, Change change, String message, boolean handler,
                         boolean ignored, List<String> commands) {
-        state.count(status, ignored);
+        state.count(status, ignored, change.action());
         boolean hide = task.noLog();
         run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), hide && label != null ? "(item hidden by no_log)" : label,
                 status, change.action(), hide ? "(output hidden by no_log)" : message, hide ? List.of() : change.diffs(),

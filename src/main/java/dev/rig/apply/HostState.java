@@ -9,7 +9,7 @@ final class HostState {
     final String host;
     /** set_fact and register results; values may be null. One host thread at a time uses it. */
     final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
-    int ok, changed, unreachable, failed, skipped, ignored, knownAfterApply;
+    int ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, alwaysRun;
     String failure;
     volatile boolean dead;
 
@@ -18,6 +18,11 @@ final class HostState {
     }
 
     synchronized void count(Status status, boolean ignoredFailure) {
+        count(status, ignoredFailure, null);
+    }
+
+    synchronized void count(Status status, boolean ignoredFailure, dev.rig.plan.Action action) {
+        if (status == Status.CHANGED && action == dev.rig.plan.Action.RUN) alwaysRun++;
         switch (status) {
             case OK -> ok++;
             case CHANGED -> changed++;
@@ -36,6 +41,6 @@ final class HostState {
     }
 
     synchronized HostRecap recap() {
-        return new HostRecap(host, ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, failure);
+        return new HostRecap(host, ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, alwaysRun, failure);
     }
 }

@@ -47,6 +47,43 @@ final class LocalRemote implements Remote {
         }
     }
 
+    @Override
+    public AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException {
+        runs.incrementAndGet();
+        Process p;
+        try {
+            p = new ProcessBuilder("sh", "-c", command).start();
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, "cannot run a local command: " + e.getMessage(), e);
+        }
+        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+                    if (l.contains(readyMarker)) return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+            return false;
+        });
+        try {
+            if (Boolean.TRUE.equals(ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS))) {
+                return () -> {
+                    p.getOutputStream().close();
+                    p.destroy();
+                };
+            }
+            String err = new String(readAll(p.getErrorStream()), java.nio.charset.StandardCharsets.UTF_8).strip();
+            throw new SshException(SshException.Kind.CHANNEL, err.isEmpty() ? "local held command ended before it was ready" : err);
+        } catch (java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
+            throw new SshException(SshException.Kind.TIMEOUT, "local held command not ready within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly();
+            throw new SshException(SshException.Kind.CHANNEL, "local held command failed: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] readAll(InputStream s) {
         try (s) {
             return s.readAllBytes();

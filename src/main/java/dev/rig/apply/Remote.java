@@ -9,6 +9,23 @@ import java.time.Duration;
 public interface Remote extends AutoCloseable {
     ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException;
 
+    /**
+     * Runs an invocation; one whose sudo asks for a password needs a connection that answers sudo's
+     * prompt (SSH's does) and is refused here otherwise, rather than fed the password blindly.
+     */
+    default ExecResult exec(RemoteCommands.Invocation invocation, Duration timeout) throws SshException {
+        if (invocation.sudo() != null) {
+            throw new SshException(SshException.Kind.CHANNEL, "become with a password needs an SSH connection (not ansible_connection: local)");
+        }
+        return exec(invocation.command(), invocation.stdin(), timeout);
+    }
+
+    /**
+     * Runs command until the returned handle is closed (a lock held for the run); ready once it
+     * prints readyMarker. Fails with the command's stderr when it ends before that.
+     */
+    AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException;
+
     /** Exec channels opened so far (a benchmark figure: round trips per host). */
     int channelsOpened();
 

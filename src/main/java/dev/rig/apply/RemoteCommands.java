@@ -1,8 +1,8 @@
 package dev.rig.apply;
 
 import dev.rig.core.Shell;
+import dev.rig.ssh.SudoPassword;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,54 +18,65 @@ public final class RemoteCommands {
     private RemoteCommands() {}
 
     /** Run as another user through sudo; the password, when there is one, only ever travels on stdin. */
-    public record Become(String user, String password, String nonce) {}
+    public record Become(String user, String password, String nonce) {
+        /** Never the password: records print their fields. */
+        @Override
+        public String toString() {
+            return "Become[user=" + user + ", password=" + (password == null ? "none" : "********") + "]";
+        }
+    }
 
-    public record Invocation(String command, byte[] stdin) {
-        /** The command line without secrets, for logs. */
+    /**
+     * A command line and its stdin; with sudo set, the channel must answer sudo's password prompt before
+     * sending stdin ({@link SudoPassword}). Neither command nor stdin ever holds the password.
+     */
+    public record Invocation(String command, byte[] stdin, SudoPassword sudo) {
+        /** The command line, for logs: it holds no secret. */
         public String describe() {
             return command;
         }
     }
 
+    /**
+     * script run by sh, as the login user or through sudo. Without a password, `sudo -n` fails at once
+     * where a password would be needed. With one, `sudo -S -p PROMPT` prints a prompt unique to this run on
+     * stderr and reads the password from stdin, which the channel writes only after that prompt; the
+     * command's shell then prints a ready marker, and only after it does the command's own stdin follow.
+     * That way the password is never read by anything but sudo, nor any input by sudo as a password.
+     */
     public static Invocation script(String script, byte[] stdin, Become become) {
         boolean viaStdin = stdin == null && script.length() > MAX_INLINE_SCRIPT;
         byte[] input = viaStdin ? script.getBytes(StandardCharsets.UTF_8) : stdin;
         if (become == null) {
-            return new Invocation(viaStdin ? "sh -s" : "sh -c " + Shell.quote(script), input);
+            return new Invocation(viaStdin ? "sh -s" : "sh -c " + Shell.quote(script), input, null);
         }
-        List<String> argv = new ArrayList<>(List.of("sudo", "-H", "-u", become.user()));
+        List<String> argv = new ArrayList<>(List.of("sudo", "-H", "-u", become.user(), "--", "sh"));
         if (become.password() == null) {
             argv.add(1, "-n");
-            argv.addAll(viaStdin ? List.of("--", "sh", "-s") : List.of("--", "sh", "-c", script));
-            return new Invocation(Shell.join(argv), input);
+            argv.addAll(viaStdin ? List.of("-s") : List.of("-c", script));
+            return new Invocation(Shell.join(argv), input, null);
         }
-        // sudo -S reads the password line from stdin; -k makes it always ask. When sudo does not
-        // ask (NOPASSWD), the inner shell skips lines up to the sentinel, so the password is
-        // never run as a command or echoed.
-        String sentinel = "rig-stdin-" + become.nonce();
-        argv.addAll(1, List.of("-k", "-S", "-p", "[rig-sudo-" + become.nonce() + "] "));
-        String skip = "while IFS= read -r l; do [ \"$l\" = \"$1\" ] && break; done; ";
-        if (viaStdin) {
-            argv.addAll(List.of("--", "sh", "-c", skip + "exec sh -s", "rig", sentinel));
-        } else {
-            argv.addAll(List.of("--", "sh", "-c", skip + "exec sh -c \"$2\"", "rig", sentinel, script));
-        }
-        ByteArrayOutputStream in = new ByteArrayOutputStream();
-        in.writeBytes((become.password() + "\n" + sentinel + "\n").getBytes(StandardCharsets.UTF_8));
-        if (input != null) in.writeBytes(input);
-        return new Invocation(Shell.join(argv), in.toByteArray());
+        SudoPassword sudo = new SudoPassword(prompt(become), "rig-become-ready-" + become.nonce(), become.password());
+        argv.addAll(1, List.of("-S", "-p", sudo.prompt()));
+        String announce = "echo " + sudo.readyMarker() + " >&2\n";
+        argv.addAll(List.of("-c", announce + (viaStdin ? "exec sh -s" : script)));
+        return new Invocation(Shell.join(argv), input, sudo);
     }
 
     /** Recognises sudo's own failures so they read as such, with its prompt removed. */
     public static String explainFailure(String stderr, Become become) {
         if (become == null || stderr == null) return stderr;
-        String cleaned = stderr.replace("[rig-sudo-" + become.nonce() + "] ", "");
+        String cleaned = stderr.replace(prompt(become), "");
         if (cleaned.contains("incorrect password") || cleaned.contains("Sorry, try again")) {
-            return "become: sudo rejected the password for user '" + become.user() + "'";
+            return "become " + become.user() + ": sudo rejected the password (ansible_become_password)";
         }
         if (cleaned.contains("a password is required") || cleaned.contains("a terminal is required")) {
-            return "become: sudo needs a password (set ansible_become_password)";
+            return "become " + become.user() + ": sudo needs a password; set ansible_become_password";
         }
         return cleaned;
+    }
+
+    private static String prompt(Become become) {
+        return "[rig-sudo-" + become.nonce() + "] ";
     }
 }

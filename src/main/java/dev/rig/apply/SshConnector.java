@@ -3,8 +3,9 @@ package dev.rig.apply;
 import dev.rig.inventory.Host;
 import dev.rig.ssh.Connection;
 import dev.rig.ssh.ExecResult;
-import dev.rig.ssh.HostKeyPolicy;
+import dev.rig.ssh.SshConfig;
 import dev.rig.ssh.SshException;
+import dev.rig.ssh.SshSettings;
 import dev.rig.ssh.SshTarget;
 import dev.rig.ssh.SshTransport;
 
@@ -22,15 +23,18 @@ public final class SshConnector implements Connector {
     private final SshTransport transport;
     private final String defaultUser;
     private final Path defaultKey;
-    private final Duration connectTimeout;
     private final Map<String, Remote> open = new ConcurrentHashMap<>();
     private final Map<String, SshException> failed = new ConcurrentHashMap<>();
 
-    public SshConnector(Path knownHosts, HostKeyPolicy policy, String defaultUser, Path defaultKey, Duration connectTimeout) {
-        this.transport = new SshTransport(knownHosts, policy, SshTransport.defaultIdentityFiles());
+    /**
+     * settings: what holds for every host (ssh_config, known_hosts, agent...). defaultUser (-u) and
+     * defaultKey (--private-key) stand in for the inventory's ansible_user and key file where it sets none:
+     * the user wins over ssh_config's User, the key is tried before its IdentityFile entries.
+     */
+    public SshConnector(SshSettings settings, String defaultUser, Path defaultKey) {
+        this.transport = new SshTransport(settings);
         this.defaultUser = defaultUser;
         this.defaultKey = defaultKey;
-        this.connectTimeout = connectTimeout;
     }
 
     @Override
@@ -39,10 +43,8 @@ public final class SshConnector implements Connector {
         if (r != null) return r;
         SshException earlier = failed.get(host.name());
         if (earlier != null) throw earlier;
-        Optional<Path> key = host.privateKeyFile().map(SshConnector::expandHome).or(() -> Optional.ofNullable(defaultKey));
-        SshTarget target = new SshTarget(host.name(), host.address(), host.port(), loginUser(host), key, connectTimeout);
         try {
-            Connection c = transport.connect(target);
+            Connection c = transport.connect(target(host));
             Remote remote = new SshRemote(c);
             open.put(host.name(), remote);
             return remote;
@@ -52,9 +54,31 @@ public final class SshConnector implements Connector {
         }
     }
 
+    /** The inventory's user, else -u, else ssh_config's User, else the local user. */
     @Override
     public String loginUser(Host host) {
-        return host.user().orElse(defaultUser != null ? defaultUser : System.getProperty("user.name"));
+        try {
+            return transport.loginUser(target(host));
+        } catch (SshException e) {
+            return host.user().orElse(defaultUser != null ? defaultUser : System.getProperty("user.name")); // connect() reports the error
+        }
+    }
+
+    /**
+     * The host as Ansible hands it to ssh: ansible_host (else the inventory name) is the name ssh_config is
+     * consulted for; ansible_port, ansible_user and the key file override ssh_config's Port, User and
+     * IdentityFile; what the inventory leaves unset, ssh_config decides.
+     */
+    private SshTarget target(Host host) {
+        Optional<Integer> port = setsPort(host) ? Optional.of(host.port()) : Optional.empty();
+        Optional<String> user = host.user().or(() -> Optional.ofNullable(defaultUser));
+        Optional<Path> key = host.privateKeyFile().map(SshConfig::expandHome).or(() -> Optional.ofNullable(defaultKey));
+        return new SshTarget(host.name(), host.address(), port, user, key, Optional.empty());
+    }
+
+    /** Host.port() says 22 both when the inventory says so and when it says nothing; only the latter leaves Port to ssh_config. */
+    private static boolean setsPort(Host host) {
+        return host.vars().get("ansible_port") != null || host.vars().get("ansible_ssh_port") != null;
     }
 
     /** Channels opened per host so far. */
@@ -71,15 +95,21 @@ public final class SshConnector implements Connector {
         transport.close();
     }
 
-    private static Path expandHome(String p) {
-        if (p.equals("~") || p.startsWith("~/")) return Path.of(System.getProperty("user.home") + p.substring(1));
-        return Path.of(p);
-    }
 
     private record SshRemote(Connection connection) implements Remote {
         @Override
         public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
             return connection.exec(command, stdin, timeout);
+        }
+
+        @Override
+        public ExecResult exec(RemoteCommands.Invocation invocation, Duration timeout) throws SshException {
+            return connection.exec(invocation.command(), invocation.stdin(), invocation.sudo(), timeout);
+        }
+
+        @Override
+        public AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException {
+            return connection.hold(command, readyMarker, timeout);
         }
 
         @Override

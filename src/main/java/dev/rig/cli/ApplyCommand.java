@@ -25,11 +25,14 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation")
     boolean yes;
 
-    @Parameters(arity = "1..*", paramLabel = "PLAYBOOK")
+    @Parameters(arity = "1..*", paramLabel = "PLAYBOOK|PLAN.json", description = "Playbooks, or one plan saved by 'rig plan --out'")
     List<Path> playbooks;
 
     @Override
     public Integer call() {
+        if (SavedPlanApply.isPlanFile(playbooks)) {
+            return SavedPlanApply.apply(playbooks.get(0), inventory, run, ssh, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
         try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Console console = System.console();
             if (!yes && console != null && !run.json) {

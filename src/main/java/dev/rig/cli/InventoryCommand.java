@@ -31,6 +31,7 @@ final class InventoryCommand implements Callable<Integer> {
         Inventory inv = InventoryLoader.load(inventory.inventory);
         Secrets secrets = new Secrets();
         inv.hosts().forEach(h -> secrets.collect(h.vars()));
+        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
         if (what.list) spec.commandLine().getOut().println(secrets.redact(inv.toListJson()));
         else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
         else {

@@ -29,16 +29,20 @@ final class LabCommand {
         @Option(names = "--first-octet", defaultValue = "11", paramLabel = "N", description = "First host listens on 127.0.0.N. Default: ${DEFAULT-VALUE}")
         int firstOctet;
 
+        @Option(names = "--network", defaultValue = LabFleet.DEFAULT_NETWORK, paramLabel = "A.B.C",
+                description = "The /24 inside 127.0.0.0/8 that --hosts listen in, as its first three octets (127.0.1 for 127.0.1.x). Default: ${DEFAULT-VALUE}")
+        String network;
+
         @Override
         public Integer call() {
             if (hosts == null) {
                 start(dir);
             } else {
                 List<String> names = IntStream.rangeClosed(1, hosts).mapToObj(i -> "host" + i).toList();
-                LabFleet fleet = LabFleet.start(dir, names, firstOctet, true);
+                LabFleet fleet = LabFleet.start(dir, names, network, firstOctet, true);
                 // All in group web, so the example playbook (playbooks/site.yml) runs on them as it is.
                 Path inv = fleet.writeInventory(dir.resolve("inventory").resolve("hosts.yml"), Map.of("web", names));
-                System.out.println("started " + hosts + " hosts on 127.0.0." + firstOctet + "-" + (firstOctet + hosts - 1) + "; inventory " + inv);
+                System.out.println("started " + hosts + " hosts on " + network + "." + firstOctet + "-" + (firstOctet + hosts - 1) + "; inventory " + inv);
                 return Main.OK;
             }
             System.out.println("Try:  ./rig plan --known-hosts " + dir.resolve("known_hosts") + " playbooks/site.yml");

@@ -1,10 +1,17 @@
 package dev.rig.cli;
 
+import dev.rig.ssh.HostKeyPolicy;
+import dev.rig.ssh.Passphrases;
+import dev.rig.ssh.SshConfig;
+import dev.rig.ssh.SshSettings;
+import dev.rig.ssh.SshTransport;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Option groups shared by the commands, as picocli mixins. */
 final class Options {
@@ -35,6 +42,10 @@ final class Options {
         @Option(names = "--json", description = "One JSON event per line instead of text")
         boolean json;
 
+        @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "apply: how long to wait for another rig run's lock on a host before failing that host. Default: ${DEFAULT-VALUE}")
+        int lockTimeout = 60;
+
         @Option(names = "--stats", description = "Print run statistics to stderr: SSH channels per host, wall time, peak heap (for benchmarks)")
         boolean stats;
 
@@ -43,19 +54,31 @@ final class Options {
     }
 
     static final class SshOptions {
-        @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)")
+        @Option(names = {"-F", "--ssh-config"}, paramLabel = "FILE",
+                description = "OpenSSH client config to read (default ~/.ssh/config when it exists); the inventory's connection variables win over it")
+        Path sshConfig;
+
+        @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file to verify host keys against (default: ssh_config's UserKnownHostsFile, else ~/.ssh/known_hosts)")
         Path knownHosts;
 
-        @Option(names = "--accept-new-host-keys", description = "Trust and record keys of hosts not yet in known_hosts (like StrictHostKeyChecking=accept-new). Changed keys are always refused.")
+        @Option(names = "--accept-new-host-keys", description = "Trust and record keys of hosts not yet in known_hosts, for every host (like StrictHostKeyChecking=accept-new). Changed keys are always refused.")
         boolean acceptNew;
 
-        @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Remote user when the inventory sets none")
+        @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Remote user when the inventory sets none (wins over ssh_config's User)")
         String user;
 
-        @Option(names = "--private-key", paramLabel = "FILE", description = "Private key when the inventory sets none")
+        @Option(names = "--private-key", paramLabel = "FILE", description = "Private key when the inventory sets none (tried before ssh_config's IdentityFile)")
         Path privateKey;
 
-        @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Connect and authenticate timeout. Default: ${DEFAULT-VALUE}")
-        int connectTimeout;
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Connect and authenticate timeout (default: ssh_config's ConnectTimeout, else 10)")
+        Integer connectTimeout;
+
+        /** What these options, ssh_config, $SSH_AUTH_SOCK and $RIG_SSH_KEY_PASSPHRASE say for every connection. */
+        SshSettings settings() {
+            return new SshSettings(sshConfig != null ? SshConfig.load(sshConfig) : SshConfig.userDefault(),
+                    Optional.ofNullable(knownHosts), acceptNew ? Optional.of(HostKeyPolicy.ACCEPT_NEW) : Optional.empty(),
+                    SshTransport.defaultIdentityFiles(), Optional.ofNullable(connectTimeout).map(Duration::ofSeconds),
+                    SshSettings.agentSocketFromEnvironment(), Passphrases.fromEnvironmentAndTerminal());
+        }
     }
 }

@@ -2,6 +2,9 @@ package dev.rig.cli;
 
 import dev.rig.apply.Engine;
 import dev.rig.apply.Mode;
+import dev.rig.report.Drift;
+import dev.rig.report.PlanFile;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -23,6 +26,9 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes (0 none, 1 error)")
     boolean detailedExitCode;
 
+    @Option(names = "--out", paramLabel = "PLAN.json", description = "Save the plan (format version " + PlanFile.FORMAT_VERSION + ") for 'rig apply PLAN.json' and 'rig show'")
+    Path out;
+
     @Parameters(arity = "1..*", paramLabel = "PLAYBOOK")
     List<Path> playbooks;
 
@@ -30,6 +36,13 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Engine.Result result = r.execute(Mode.PLAN);
+            if (out != null) {
+                PlanFile.Inputs inputs = new PlanFile.Inputs(inventory.inventory.toAbsolutePath().normalize().toString(),
+                        playbooks.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(), inventory.limit,
+                        run.tags, run.skipTags, r.extraVars);
+                Drift.writeAtomically(out, PlanFile.toJson(PlanFile.build(Main.VERSION, Instant.now(), inputs, r.inputDigests(), r.record(), r.secrets)));
+                if (!run.json) spec.commandLine().getOut().println("Plan saved to " + out + "; apply exactly it with: rig apply " + out);
+            }
             if (result.problems()) return Main.ERROR;
             return detailedExitCode && result.changes() ? Main.CHANGES : Main.OK;
         }

@@ -18,7 +18,8 @@ import dev.rig.playbook.Playbook;
 import dev.rig.playbook.PlaybookLoader;
 import dev.rig.report.HumanReporter;
 import dev.rig.report.JsonReporter;
-import dev.rig.ssh.HostKeyPolicy;
+import dev.rig.report.RunRecord;
+import dev.rig.ssh.SshSettings;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -48,7 +49,8 @@ final class Runner implements AutoCloseable {
     private final Options.InventoryOptions inv;
     private final Options.RunOptions run;
     private final SshConnector connector;
-    private final EventSink sink;
+    private final EventSink reporter;
+    private RunRecord lastRecord = new RunRecord();
     private final PrintWriter err;
 
     Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err) {
@@ -83,24 +85,37 @@ final class Runner implements AutoCloseable {
         this.playbooks = pbs;
         this.extraVars = extra;
         secrets.collect(extra);
+        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
         for (Host h : inventory.hosts()) secrets.collect(h.vars());
         for (Playbook pb : pbs) for (Play p : pb.plays()) secrets.collect(p.vars());
-        Path knownHosts = ssh.knownHosts != null ? ssh.knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-        this.connector = new SshConnector(knownHosts, ssh.acceptNew ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.STRICT,
-                ssh.user, ssh.privateKey, Duration.ofSeconds(ssh.connectTimeout));
+        SshSettings sshSettings = ssh.settings();
+        sshSettings.passphrases().environmentValue().ifPresent(secrets::add);
+        this.connector = new SshConnector(sshSettings, ssh.user, ssh.privateKey);
         boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-        this.sink = run.json ? new JsonReporter(out, secrets) : new HumanReporter(out, secrets, tty);
+        this.reporter = run.json ? new JsonReporter(out, secrets) : new HumanReporter(out, secrets, tty);
     }
 
     Engine.Result execute(Mode mode) {
+        return execute(mode, false);
+    }
+
+    /** Runs the playbooks; quiet runs only record their events (the check before applying a saved plan). */
+    Engine.Result execute(Mode mode, boolean quiet) {
+        lastRecord = new RunRecord();
+        EventSink sink = quiet ? lastRecord : RunRecord.tee(reporter, lastRecord);
         sink.emit(new Event.RunStarted(mode, playbooks.stream().map(p -> p.file().toString()).toList()));
         int hosts = inventory.hosts().size();
         int forks = run.forks != null ? run.forks : Math.max(1, Math.min(hosts, MAX_DEFAULT_FORKS));
         Engine engine = new Engine(inventory, playbooks, modules, templates, new RoutingConnector(connector), secrets, sink,
                 new Engine.Options(mode, inv.limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
-                        extraVars, forks, Duration.ofSeconds(run.commandTimeout)));
+                        extraVars, forks, Duration.ofSeconds(run.commandTimeout), Duration.ofSeconds(run.lockTimeout)));
         long start = System.nanoTime();
-        Engine.Result result = engine.run();
+        Engine.Result result;
+        try {
+            result = engine.run();
+        } catch (RuntimeException e) {
+            throw secrets.redact(e); // error output and RIG_DEBUG stack traces see only the masked copy
+        }
         if (run.stats) printStats(mode, (System.nanoTime() - start) / 1_000_000);
         return result;
     }
@@ -132,6 +147,33 @@ final class Runner implements AutoCloseable {
 
     SshConnector connector() {
         return connector;
+    }
+
+    /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */
+    Map<String, String> inputDigests() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        List<Path> files = new ArrayList<>();
+        playbooks.forEach(pb -> files.addAll(pb.filesRead()));
+        try {
+            if (Files.isDirectory(inv.inventory)) {
+                try (var walk = Files.walk(inv.inventory)) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                }
+            } else {
+                files.add(inv.inventory);
+            }
+            for (Path f : files) {
+                out.put(f.toAbsolutePath().normalize().toString(), dev.rig.report.PlanFile.sha256(Files.readAllBytes(f)));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read input files: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Every event of the last execute(), per host. */
+    RunRecord record() {
+        return lastRecord;
     }
 
     static List<Path> existing(List<Path> files) {

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one redaction path: every string rig prints or writes goes through {@link #redact}.
- * A variable is secret when its name ends in password, token, secret or _key; its value is
- * then masked wherever it appears, in any output.
+ * The one redaction path: every string rig prints or writes goes through {@link #redact}, and every
+ * exception it reports through {@link #redact(Throwable)}. A variable is secret when its name ends in
+ * password, passwd, token, secret, _key or _pass (Ansible's ansible_become_pass, ansible_ssh_pass); its
+ * value is then masked wherever it appears, in any output.
  */
 public final class Secrets {
     public static final String MASK = "********";
@@ -22,7 +23,7 @@ public final class Secrets {
     public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith("password") || n.endsWith("passwd") || n.endsWith("token")
-                || n.endsWith("secret") || n.endsWith("_key") || n.equals("key");
+                || n.endsWith("secret") || n.endsWith("_key") || n.equals("key") || n.endsWith("_pass");
     }
 
     /** Registers every secret-named entry of a variable map (recursively) as a secret value. */
@@ -64,5 +65,39 @@ public final class Secrets {
 
     public boolean isEmpty() {
         return values.isEmpty();
+    }
+
+    /**
+     * failure as error output may show it, message and stack trace: a copy whose messages, its causes'
+     * included, are redacted, with the original's class names and stack frames. Rethrow this, not failure.
+     */
+    public RuntimeException redact(Throwable failure) {
+        return redactedCopy(failure, 0);
+    }
+
+    private Redacted redactedCopy(Throwable failure, int depth) {
+        Throwable cause = failure.getCause();
+        Redacted copy = new Redacted(failure.getClass().getName(), redact(failure.getMessage()),
+                cause == null || cause == failure || depth >= MAX_CAUSES ? null : redactedCopy(cause, depth + 1));
+        copy.setStackTrace(failure.getStackTrace());
+        return copy;
+    }
+
+    private static final int MAX_CAUSES = 32;
+
+    /** A redacted stand-in for an exception: prints as "original.Class: redacted message". */
+    private static final class Redacted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String originalClass;
+
+        Redacted(String originalClass, String message, Redacted cause) {
+            super(message, cause);
+            this.originalClass = originalClass;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage() == null ? originalClass : originalClass + ": " + getMessage();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.rig.inventory;
 import dev.rig.core.Errors;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
+import dev.rig.digitalocean.DropletInventory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,30 +35,49 @@ public final class InventoryLoader {
     private InventoryLoader() {}
 
     /**
-     * @param path a hosts YAML file, or a directory with hosts.yml or hosts.yaml
+     * @param path a hosts YAML file, or a directory with hosts.yml or hosts.yaml; a droplet source
+     *             ({@code digitalocean.yml}, see {@link DropletInventory}) in its place or beside it adds droplets
      * @throws InvalidInputException listing every error found, each with file:line:column
      */
     public static Inventory load(Path path) {
         Errors errors = new Errors();
-        Path hostsFile = hostsFile(path, errors).orElseThrow(() -> new InvalidInputException(errors.list()));
-        InventoryDraft draft = HostsFileParser.parse(new YamlReader(hostsFile, errors));
+        // Droplet sources (digitalocean.yml) add hosts to the hosts file's, or stand in for it.
+        List<Path> dropletSources = DropletInventory.sourcesAt(path);
+        Optional<Path> hostsFile = dropletSources.contains(path) ? Optional.empty() : hostsFile(path, errors, !dropletSources.isEmpty());
+        if (hostsFile.isEmpty() && dropletSources.isEmpty()) throw new InvalidInputException(errors.list());
+        InventoryDraft draft = hostsFile.map(f -> HostsFileParser.parse(new YamlReader(f, errors))).orElseGet(InventoryDraft::new);
+        addDroplets(draft, dropletSources, errors);
         draft.checkNoCycles(errors);
 
-        Path dir = Optional.ofNullable(hostsFile.getParent()).orElse(Path.of(""));
+        Path dir = hostsFile.or(() -> Optional.of(dropletSources.get(0))).map(Path::getParent).orElse(Path.of(""));
         Map<String, Map<String, Object>> groupFileVars = new VarsFiles(dir.resolve("group_vars"), "group_vars", errors).load(draft.groups.keySet());
         Map<String, Map<String, Object>> hostFileVars = new VarsFiles(dir.resolve("host_vars"), "host_vars", errors).load(draft.hostVars.keySet());
         errors.throwIfAny();
         return InventoryBuilder.build(draft, groupFileVars, hostFileVars);
     }
 
-    private static Optional<Path> hostsFile(Path path, Errors errors) {
+    /** Each droplet joins its tags' groups ("ungrouped" when it has none), with the source's variables as inline host vars. */
+    private static void addDroplets(InventoryDraft draft, List<Path> sources, Errors errors) {
+        for (Path source : sources) {
+            try {
+                for (DropletInventory.DropletHost h : DropletInventory.load(source)) {
+                    if (h.groups().isEmpty()) draft.addHost(h.name(), draft.group(Inventory.ALL), h.vars());
+                    for (String group : h.groups()) draft.addHost(h.name(), draft.group(group), h.vars());
+                }
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+        }
+    }
+
+    private static Optional<Path> hostsFile(Path path, Errors errors, boolean optional) {
         if (Files.isRegularFile(path)) return Optional.of(path);
         if (!Files.isDirectory(path)) {
             errors.add(Source.of(path, 0, 0), "inventory not found: no such file or directory");
             return Optional.empty();
         }
         List<Path> found = HOSTS_FILE_NAMES.stream().map(path::resolve).filter(Files::isRegularFile).toList();
-        if (found.isEmpty()) {
+        if (found.isEmpty() && !optional) {
             errors.add(Source.of(path, 0, 0), "inventory directory has no " + String.join(" or ", HOSTS_FILE_NAMES));
         } else if (found.size() > 1) {
             errors.add(Source.of(path, 0, 0), "inventory directory has both " + String.join(" and ", HOSTS_FILE_NAMES) + "; keep one");

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -37,6 +38,8 @@ import java.util.stream.Collectors;
 public final class LabFleet implements AutoCloseable {
     public static final List<String> DEFAULT_NAMES = List.of("lab1", "lab2", "lab3");
     public static final int DEFAULT_FIRST_OCTET = 11;
+    /** The /24 that hosts listen in unless told otherwise: 127.0.0.N. */
+    public static final String DEFAULT_NETWORK = "127.0.0";
 
     private static final int SSH_PORT = 22;
     private static final String SSHD = "/usr/sbin/sshd";
@@ -46,6 +49,7 @@ public final class LabFleet implements AutoCloseable {
     private static final Duration COMMAND_BOUND = Duration.ofSeconds(60);
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern LOOPBACK_NETWORK = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})");
 
     /**
      * Runs inside the fresh namespaces: mounts the host's private filesystems, names it, then becomes
@@ -54,6 +58,8 @@ public final class LabFleet implements AutoCloseable {
     private static final String BOOT_SCRIPT = "mount -t tmpfs -o mode=0755 tmpfs /srv"
             + " && mount -t tmpfs -o mode=0755 tmpfs /opt"
             + " && mount -t tmpfs -o mode=0700 tmpfs /root"
+            // Each host has its own /run/lock, where rig keeps its per-host apply lock.
+            + " && mkdir -p /run/lock && mount -t tmpfs -o mode=1777 tmpfs /run/lock"
             + " && hostname \"$1\" && shift && exec \"$@\"";
 
     private final Path dir;
@@ -83,12 +89,22 @@ public final class LabFleet implements AutoCloseable {
      * of their own, no shutdown hook is registered); stop them with {@link #stopFromState}.
      */
     public static LabFleet start(Path dir, List<String> names, int firstOctet, boolean detached) {
-        checkNames(names, firstOctet);
+        return start(dir, names, DEFAULT_NETWORK, firstOctet, detached);
+    }
+
+    /**
+     * Starts one sshd per name on NETWORK.(firstOctet + i):22, where network is the first three octets of
+     * a /24 inside 127.0.0.0/8 ("127.0.1" for 127.0.1.x): more hosts than 127.0.0.x has room for, e.g. for
+     * benchmarks on a few hundred hosts. Otherwise as {@link #start(Path, List, int, boolean)}.
+     */
+    public static LabFleet start(Path dir, List<String> names, String network, int firstOctet, boolean detached) {
+        checkNetwork(network);
+        checkNames(names, network, firstOctet);
         Path root = dir.toAbsolutePath().normalize();
         refuseIfRunning(root);
         LabFleet fleet = new LabFleet(root, detached);
         try {
-            fleet.boot(names, firstOctet);
+            fleet.boot(names, network, firstOctet);
         } catch (RuntimeException e) {
             try {
                 fleet.close();
@@ -204,6 +220,27 @@ public final class LabFleet implements AutoCloseable {
     }
 
     /**
+     * Starts a long-running program as root in the host's namespaces — a daemon the host needs, such as
+     * a dockerd — with stdin from /dev/null and its output appended to log. The returned process is the
+     * program itself (nsenter execs it), so the caller stops it by that PID; {@link #stop} and
+     * {@link #close} also kill it, as they kill everything left in the host's namespaces.
+     */
+    public Process spawn(String name, List<String> argv, Path log) {
+        List<String> command = new ArrayList<>(List.of("setsid", "nsenter"));
+        command.addAll(slot(name).namespace.nsenterOptions());
+        command.addAll(argv);
+        try {
+            return new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + argv.get(0) + " on " + name, e);
+        }
+    }
+
+    /**
      * Writes an Ansible YAML inventory of all hosts with their connection variables; groups (in the
      * map's order) become children of all. Returns file.
      */
@@ -258,7 +295,7 @@ public final class LabFleet implements AutoCloseable {
         if (!failures.isEmpty()) throw new IllegalStateException("could not stop every lab host: " + failures);
     }
 
-    private void boot(List<String> names, int firstOctet) {
+    private void boot(List<String> names, String network, int firstOctet) {
         try {
             Files.createDirectories(dir);
             Files.createDirectories(PRIVILEGE_SEPARATION_DIR);
@@ -268,7 +305,7 @@ public final class LabFleet implements AutoCloseable {
         generateKey(clientKey, "ed25519", "rig-lab-client");
         copy(publicKey(clientKey), authorizedKeys);
         for (int i = 0; i < names.size(); i++) {
-            HostSlot slot = new HostSlot(names.get(i), "127.0.0." + (firstOctet + i), dir.resolve(names.get(i)));
+            HostSlot slot = new HostSlot(names.get(i), network + "." + (firstOctet + i), dir.resolve(names.get(i)));
             slots.put(slot.name, slot);
             generateHostKeys(slot);
             writeSshdConfig(slot);
@@ -417,16 +454,24 @@ public final class LabFleet implements AutoCloseable {
         }
     }
 
-    private static void checkNames(List<String> names, int firstOctet) {
+    private static void checkNetwork(String network) {
+        Matcher m = network == null ? null : LOOPBACK_NETWORK.matcher(network);
+        if (m == null || !m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
+            throw new IllegalArgumentException("not a /24 inside 127.0.0.0/8 (the first three octets, e.g. 127.0.1): " + network);
+        }
+    }
+
+    private static void checkNames(List<String> names, String network, int firstOctet) {
         if (names.isEmpty()) throw new IllegalArgumentException("a lab fleet needs at least one host");
         if (new LinkedHashSet<>(names).size() != names.size()) throw new IllegalArgumentException("host names repeat: " + names);
         for (String name : names) {
             if (!HOST_NAME.matcher(name).matches()) throw new IllegalArgumentException("not a usable host name: " + name);
         }
         // 127.0.0.1 is left alone: a real sshd or other service may listen there.
-        if (firstOctet < 2 || firstOctet + names.size() - 1 > 254) {
-            throw new IllegalArgumentException("hosts 127.0.0." + firstOctet + " to 127.0.0." + (firstOctet + names.size() - 1)
-                    + " do not fit in 127.0.0.2-254");
+        int lowest = DEFAULT_NETWORK.equals(network) ? 2 : 1;
+        if (firstOctet < lowest || firstOctet + names.size() - 1 > 254) {
+            throw new IllegalArgumentException("hosts " + network + "." + firstOctet + " to " + network + "." + (firstOctet + names.size() - 1)
+                    + " do not fit in " + network + "." + lowest + "-254");
         }
     }
 

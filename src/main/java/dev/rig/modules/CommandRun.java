@@ -59,7 +59,9 @@ final class CommandRun {
         String fullScript = dir.map(d -> "cd " + Shell.quote(d) + " || exit 1\n").orElse("") + script;
         String description = "run " + (noLog ? "a command (hidden by no_log)" : shown) + dir.map(d -> " in " + d).orElse("");
         HostCommand command = HostCommand.withInput(fullScript, stdin(args), description);
-        return Outcome.of(Change.of(Action.RUN, List.of(command), List.of(), description)).withResult(result);
+        // A guard makes the command converge a path (created or removed); without one it has no state to compare.
+        Action action = args.has("creates") ? Action.CREATE : args.has("removes") ? Action.DELETE : Action.RUN;
+        return Outcome.of(Change.of(action, List.of(command), List.of(), description)).withResult(result);
     }
 
     /** Ansible's guards: skip when {@code creates} exists or {@code removes} does not. */

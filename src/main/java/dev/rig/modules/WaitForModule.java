@@ -74,7 +74,8 @@ public final class WaitForModule implements Module {
                 + "  sleep " + sleep + "\n"
                 + "done\n";
         String description = "wait up to " + timeout + " s for " + goal;
-        return Outcome.of(Change.of(Action.RUN, List.of(HostCommand.of(script, description)), List.of(), description)).withResult(result);
+        // Not RUN: the condition is state (a port, a path), so an unmet one is drift.
+        return Outcome.of(Change.of(Action.UPDATE, List.of(HostCommand.of(script, description)), List.of(), description)).withResult(result);
     }
 
     private static boolean isPresent(String probeOutput) {

@@ -6,11 +6,10 @@ import dev.rig.apply.HostRecap;
 import dev.rig.apply.Mode;
 import dev.rig.apply.Status;
 import dev.rig.core.Secrets;
+import dev.rig.plan.Action;
 import dev.rig.plan.Diff;
 
 import java.io.PrintWriter;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Output for people: one line per task per host, unified diffs for files, a live progress line
@@ -47,7 +46,7 @@ public final class HumanReporter implements EventSink {
 
     private void task(Event.TaskDone e) {
         results++;
-        String word = word(e.status(), e.ignored());
+        String word = mode == Mode.PLAN && e.status() == Status.CHANGED && e.action() == Action.RUN ? "will run" : word(e.status(), e.ignored());
         StringBuilder line = new StringBuilder();
         line.append(colour(colourOf(e.status(), e.ignored()), word)).append(" [").append(e.host()).append("] ");
         if (e.handler()) line.append("handler: ");
@@ -64,20 +63,9 @@ public final class HumanReporter implements EventSink {
     }
 
     private void diff(Diff d) {
-        for (Map.Entry<String, String> a : d.after().entrySet()) {
-            String before = d.before().get(a.getKey());
-            if (Objects.equals(before, a.getValue())) continue;
-            if (a.getKey().equals("sha256") && d.hasText()) continue;
-            println("    " + a.getKey() + ": " + (before == null ? "" : before + " → ") + a.getValue());
-        }
-        for (Map.Entry<String, String> b : d.before().entrySet()) {
-            if (!d.after().containsKey(b.getKey())) println("    " + b.getKey() + ": " + b.getValue() + " → (none)");
-        }
-        if (d.hasText()) {
-            for (String l : UnifiedDiff.render(d.beforeText(), d.afterText(), d.resource())) {
-                String c = l.startsWith("+++") || l.startsWith("---") ? "1" : l.startsWith("+") ? "32" : l.startsWith("-") ? "31" : l.startsWith("@@") ? "36" : null;
-                println("    " + (c == null ? l : colour(c, l)));
-            }
+        for (String l : DiffText.lines(d)) {
+            String c = l.startsWith("+++") || l.startsWith("---") ? "1" : l.startsWith("+") ? "32" : l.startsWith("-") ? "31" : l.startsWith("@@") ? "36" : null;
+            println("    " + (c == null ? l : colour(c, l)));
         }
     }
 
@@ -87,11 +75,13 @@ public final class HumanReporter implements EventSink {
         int changed = 0, problems = 0;
         for (HostRecap r : e.recaps()) {
             String c = e.mode() == Mode.PLAN ? "to_change" : "changed";
+            int shownChanged = e.mode() == Mode.PLAN ? r.converging() : r.changed();
             String line = String.format("%-" + width + "s : ok=%-3d %s=%-3d unreachable=%-2d failed=%-2d skipped=%-3d ignored=%d",
-                    r.host(), r.ok(), c, r.changed(), r.unreachable(), r.failed(), r.skipped(), r.ignored());
+                    r.host(), r.ok(), c, shownChanged, r.unreachable(), r.failed(), r.skipped(), r.ignored());
+            if (e.mode() == Mode.PLAN && r.alwaysRun() > 0) line += " to_run=" + r.alwaysRun();
             if (r.knownAfterApply() > 0) line += " known_after_apply=" + r.knownAfterApply();
             println(colour(r.hasProblem() ? "31" : r.changed() > 0 ? "33" : "32", line));
-            changed += r.changed();
+            changed += e.mode() == Mode.PLAN ? r.converging() : r.changed();
             if (r.hasProblem()) problems++;
         }
         for (HostRecap r : e.recaps()) {

@@ -35,15 +35,19 @@ public final class Connection implements AutoCloseable {
             Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10), Map.entry("SEGV", 11), Map.entry("USR2", 12),
             Map.entry("PIPE", 13), Map.entry("ALRM", 14), Map.entry("TERM", 15));
     private static final int UNKNOWN_SIGNAL_STATUS = 255;
+    /** sudo's own exit status when authentication fails. */
+    private static final int SUDO_FAILURE_STATUS = 1;
 
-    private final SshTarget target;
+    private final String name;
+    private final String label;
     private final ClientSession session;
     private final ScheduledExecutorService timeouts;
     private final Semaphore channelSlots = new Semaphore(MAX_OPEN_CHANNELS, true);
     private final AtomicInteger channelsOpened = new AtomicInteger();
 
-    Connection(SshTarget target, ClientSession session, ScheduledExecutorService timeouts) {
-        this.target = target;
+    Connection(String name, String label, ClientSession session, ScheduledExecutorService timeouts) {
+        this.name = name;
+        this.label = label;
         this.session = session;
         this.timeouts = timeouts;
     }
@@ -56,13 +60,32 @@ public final class Connection implements AutoCloseable {
      * that neither reads nor writes runs on until it ends, holding one of the host's MaxSessions.
      */
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
+        return exec(command, stdin, null, timeout);
+    }
+
+    /**
+     * exec() for a command that starts with sudo asking for a password (see {@link SudoPassword}): the
+     * password goes to stdin after sudo's prompt, stdin only once the command runs. When sudo rejects the
+     * password the command is abandoned at once and the result is sudo's failure, status 1, with what sudo
+     * said on stderr (its prompts removed). sudo null: exec() as above.
+     */
+    public ExecResult exec(String command, byte[] stdin, SudoPassword sudo, Duration timeout) throws SshException {
         long deadline = Durations.deadlineAfter(timeout);
         acquireChannelSlot(command, timeout);
         try {
-            return runChannel(command, stdin, timeout, deadline);
+            return runChannel(command, stdin, sudo, timeout, deadline);
         } finally {
             channelSlots.release();
         }
+    }
+
+    /**
+     * Starts command on a channel of its own and keeps it running until the handle is closed; it is
+     * ready once it prints readyMarker. Not counted against exec()'s channel slots (8 of OpenSSH's 10).
+     */
+    public HeldCommand hold(String command, String readyMarker, Duration timeout) throws SshException {
+        channelsOpened.incrementAndGet();
+        return HeldCommand.start(session, label, command, readyMarker, timeout);
     }
 
     /** How many channels this connection has opened so far (for benchmarks). */
@@ -72,7 +95,7 @@ public final class Connection implements AutoCloseable {
 
     /** The host's name, as the target gave it. */
     public String name() {
-        return target.name();
+        return name;
     }
 
     @Override
@@ -88,7 +111,7 @@ public final class Connection implements AutoCloseable {
         try {
             if (!channelSlots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new SshException(SshException.Kind.TIMEOUT, "timed out after " + Durations.describe(timeout)
-                        + " waiting for a free channel on " + target.label() + " to run " + abbreviate(command));
+                        + " waiting for a free channel on " + label + " to run " + abbreviate(command));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,11 +119,13 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private ExecResult runChannel(String command, byte[] stdin, Duration timeout, long deadline) throws SshException {
+    private ExecResult runChannel(String command, byte[] stdin, SudoPassword sudo, Duration timeout, long deadline) throws SshException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        ChannelExec channel = openChannel(command, stdout, stderr, timeout, deadline);
+        SudoDialogue dialogue = sudo == null ? null : new SudoDialogue(sudo, stderr);
+        ChannelExec channel = openChannel(command, stdout, dialogue == null ? stderr : dialogue, timeout, deadline);
         channelsOpened.incrementAndGet();
+        if (dialogue != null) channel.addCloseFutureListener(closed -> dialogue.ended());
         // One timer covers every blocking step below, writing stdin to a command that does not read it included.
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> expiry = timeouts.schedule(() -> {
@@ -108,10 +133,16 @@ public final class Connection implements AutoCloseable {
             channel.close(true);
         }, Durations.remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
         try {
-            sendStdin(channel, stdin);
+            SudoDialogue.Outcome outcome = dialogue == null ? SudoDialogue.Outcome.READY : dialogue.converse(channel.getInvertedIn());
+            if (outcome == SudoDialogue.Outcome.REJECTED) return new ExecResult(SUDO_FAILURE_STATUS, new byte[0], dialogue.sudoSaid());
+            if (outcome == SudoDialogue.Outcome.ENDED) stderr.writeBytes(dialogue.sudoSaid());
+            else sendStdin(channel, stdin);
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Durations.remaining(deadline).plus(CLOSE_GRACE));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (!timedOut.get()) throw failed(command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw interrupted(command, e);
         } finally {
             expiry.cancel(false);
             channel.close(true);
@@ -146,7 +177,7 @@ public final class Connection implements AutoCloseable {
                 return channel;
             } catch (IOException | RuntimeException e) {
                 channel.close(true);
-                Throwable refusal = causeOfType(e, SshChannelOpenException.class);
+                Throwable refusal = SshException.causeOfType(e, SshChannelOpenException.class);
                 if (refusal == null) {
                     throw Durations.passed(deadline) ? timeout(command, timeout, "") : failed(command, e);
                 }
@@ -176,23 +207,23 @@ public final class Connection implements AutoCloseable {
             return number == null ? UNKNOWN_SIGNAL_STATUS : 128 + number;
         }
         if (!session.isOpen()) throw lost(command, null);
-        throw new SshException(SshException.Kind.CHANNEL, "channel for " + abbreviate(command) + " on " + target.label()
+        throw new SshException(SshException.Kind.CHANNEL, "channel for " + abbreviate(command) + " on " + label
                 + " closed without an exit status");
     }
 
     private SshException failed(String command, Exception e) {
         if (!session.isOpen()) return lost(command, e);
-        return new SshException(SshException.Kind.CHANNEL, "cannot run " + abbreviate(command) + " on " + target.label()
+        return new SshException(SshException.Kind.CHANNEL, "cannot run " + abbreviate(command) + " on " + label
                 + ": " + e.getMessage(), e);
     }
 
     private SshException lost(String command, Exception e) {
-        return new SshException(SshException.Kind.UNREACHABLE, "connection to " + target.label() + " was lost"
+        return new SshException(SshException.Kind.UNREACHABLE, "connection to " + label + " was lost"
                 + " before " + abbreviate(command) + " finished", e);
     }
 
     private SshException timeout(String command, Duration timeout, String detail) {
-        return new SshException(SshException.Kind.TIMEOUT, abbreviate(command) + " on " + target.label()
+        return new SshException(SshException.Kind.TIMEOUT, abbreviate(command) + " on " + label
                 + " did not finish within " + Durations.describe(timeout) + detail);
     }
 
@@ -206,14 +237,7 @@ public final class Connection implements AutoCloseable {
     }
 
     private SshException interrupted(String command, InterruptedException e) {
-        return new SshException(SshException.Kind.CHANNEL, "interrupted before running " + abbreviate(command) + " on " + target.label(), e);
-    }
-
-    private static Throwable causeOfType(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (type.isInstance(cause)) return cause;
-        }
-        return null;
+        return new SshException(SshException.Kind.CHANNEL, "interrupted before running " + abbreviate(command) + " on " + label, e);
     }
 
     /** Commands can be long scripts: messages quote their start. */

@@ -6,25 +6,34 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where and as whom to log in. name is the inventory's host name, used in messages; address is what
- * is connected to and looked up in known_hosts. Without an identityFile the transport's default
- * identities are offered. connectTimeout bounds connecting, the host key check and authentication together.
+ * A host to connect to, as the inventory and rig's command line describe it; what is left empty comes from
+ * ssh_config and then from OpenSSH's defaults. name is the inventory's host name, used in messages. host is
+ * what `ssh HOST` would be given (ansible_host, else the inventory name, as Ansible passes it): ssh_config's
+ * Host patterns match it, and its HostName, if any, replaces it. port, user and identityFile override
+ * ssh_config's; identityFile (the inventory's or --private-key) must load, and is offered before ssh_config's
+ * IdentityFile entries. connectTimeout bounds connecting, the host key check and authentication together.
  */
-public record SshTarget(String name, String address, int port, String user, Optional<Path> identityFile, Duration connectTimeout) {
+public record SshTarget(String name, String host, Optional<Integer> port, Optional<String> user,
+                        Optional<Path> identityFile, Optional<Duration> connectTimeout) {
     public SshTarget {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(port, "port");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(identityFile, "identityFile");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("port out of range for " + name + ": " + port);
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connect timeout for " + name + " must be positive: " + connectTimeout);
-        }
+        port.ifPresent(number -> {
+            if (number < 1 || number > 65535) throw new IllegalArgumentException("port out of range for " + name + ": " + number);
+        });
+        connectTimeout.ifPresent(timeout -> {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connect timeout for " + name + " must be positive: " + timeout);
+            }
+        });
     }
 
-    /** "lab1 (127.0.0.11:22)": how messages name the host. */
-    public String label() {
-        return name + " (" + address + ":" + port + ")";
+    /** A host given completely, leaving to ssh_config only what it adds (HostName, ProxyJump, known_hosts...). */
+    public static SshTarget of(String name, String host, int port, String user, Optional<Path> identityFile, Duration connectTimeout) {
+        return new SshTarget(name, host, Optional.of(port), Optional.of(user), identityFile, Optional.of(connectTimeout));
     }
 }

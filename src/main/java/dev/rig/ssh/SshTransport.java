@@ -1,34 +1,38 @@
 package dev.rig.ssh;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
-import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.Service;
 import org.apache.sshd.common.future.CancelOption;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * rig's SSH client: one started MINA SshClient for the whole run, one {@link Connection} per host.
- * Host keys are checked against known_hosts (never MINA's accept-all default); users authenticate
- * with public keys only. MINA reads neither ~/.ssh/config nor ~/.ssh/id_* by itself here: rig decides
- * which identities to offer. Thread-safe.
+ * Where and how to connect comes from the target (inventory, command line), then ssh_config, then OpenSSH's
+ * defaults; ProxyJump chains go through MINA's. Host keys are checked against known_hosts (never MINA's
+ * accept-all default); users authenticate with public keys only: the agent's, then identity files. The
+ * agent is never forwarded to hosts. Thread-safe.
  */
 public final class SshTransport implements AutoCloseable {
     /** OpenSSH's order of host key algorithms (MINA's own puts ECDSA before ed25519). */
@@ -51,33 +55,35 @@ public final class SshTransport implements AutoCloseable {
             BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.sntrup761x25519,
             BuiltinDHFactories.dhg16_512, BuiltinDHFactories.dhg18_512, BuiltinDHFactories.dhg14_256);
 
+    private final SshSettings settings;
     private final SshClient client;
     private final ClientIdentities identities;
     private final ScheduledThreadPoolExecutor timeouts;
 
-    /**
-     * knownHosts: the OpenSSH known_hosts file to check host keys against (and, under ACCEPT_NEW, to
-     * append new ones to). defaultIdentities: private key files offered to targets that name none;
-     * missing ones are skipped.
-     */
+    /** One known_hosts file and policy for every host, no ssh_config and no agent. */
     public SshTransport(Path knownHosts, HostKeyPolicy policy, List<Path> defaultIdentities) {
-        if (policy == HostKeyPolicy.ACCEPT_NEW) createParentDirectory(knownHosts);
-        identities = new ClientIdentities(defaultIdentities);
-        KnownHostsVerifier verifier = new KnownHostsVerifier(knownHosts, policy);
+        this(SshSettings.of(knownHosts, policy, defaultIdentities));
+    }
 
-        client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(verifier);
-        client.addSessionListener(verifier);
+    public SshTransport(SshSettings settings) {
+        this.settings = settings;
+        identities = new ClientIdentities(settings.passphrases());
+        HostKeyVerification verification = new HostKeyVerification();
+
+        client = ClientBuilder.builder().factory(HopAwareClient::new).build();
+        client.setServerKeyVerifier(verification);
+        client.addSessionListener(verification);
+        client.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new ServerAliveConnectionService()));
         client.setSignatureFactories(SIGNATURE_PREFERENCE.stream()
                 .filter(BuiltinSignatures::isSupported)
                 .<NamedFactory<Signature>>map(signature -> signature)
                 .collect(Collectors.toList()));
         client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
                 KEX_PREFERENCE.stream().filter(BuiltinDHFactories::isSupported).collect(Collectors.toList()), ClientBuilder.DH2KEX));
-        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setHostConfigEntryResolver(settings.config());
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setAgentFactory(new AgentKeys());
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        // No agent factory is set: no agent is used, and none is ever forwarded to the hosts.
         // Without TCP_NODELAY, Nagle's algorithm holds back small packets until the previous ones are acknowledged:
         // every channel open, exec request and close waits on the peer's delayed ACK (up to 40 ms on Linux).
         CoreModuleProperties.TCP_NODELAY.set(client, true);
@@ -100,24 +106,30 @@ public final class SshTransport implements AutoCloseable {
         return Stream.of("id_ed25519", "id_ecdsa", "id_rsa").map(sshDir::resolve).filter(Files::exists).collect(Collectors.toList());
     }
 
-    /** Connects, checks the host key and authenticates, all within the target's connect timeout. */
+    /** The user rig logs in to target as: the target's, else ssh_config's User, else the local user. */
+    public String loginUser(SshTarget target) throws SshException {
+        return resolve(target, targetEntry(target)).user();
+    }
+
+    /** Connects (through ProxyJump hosts, if any), checks host keys and authenticates, all within the connect timeout. */
     public Connection connect(SshTarget target) throws SshException {
-        List<ClientIdentities.Identity> offered = identities.forTarget(target);
-        HostKeyCheck check = new HostKeyCheck(target);
-        long deadline = Durations.deadlineAfter(target.connectTimeout());
+        HostConfigEntry entry = targetEntry(target);
+        HopConfig config = resolve(target, entry);
+        Hop hop = new Hop(config, Optional.empty(), identities.forHop(config));
+        ConnectAttempt attempt = new ConnectAttempt(hop, entry, settings, identities);
+        long deadline = Durations.deadlineAfter(config.connectTimeout());
         ClientSession session = null;
         try {
-            session = client.connect(target.user(), target.address(), target.port(), check.asConnectionContext(), null)
+            session = client.connect(entry, attempt.asConnectionContext(), null)
                     .verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT)
                     .getSession();
-            for (ClientIdentities.Identity identity : offered) {
-                for (KeyPair key : identity.keys()) session.addPublicKeyIdentity(key);
-            }
             session.auth().verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT);
-            return new Connection(target, session, timeouts);
+            return new Connection(target.name(), config.label(), session, timeouts);
+        } catch (IllegalArgumentException e) { // MINA's reading of the ProxyJump chain
+            throw configError(target, e);
         } catch (IOException | RuntimeException e) {
             if (session != null) session.close(true);
-            throw connectFailure(target, check, offered, deadline, e);
+            throw connectFailure(attempt, deadline, e);
         }
     }
 
@@ -127,35 +139,69 @@ public final class SshTransport implements AutoCloseable {
         client.stop();
     }
 
-    private static SshException connectFailure(SshTarget target, HostKeyCheck check, List<ClientIdentities.Identity> offered,
-            long deadline, Exception failure) {
-        if (check.refusal().isPresent()) return check.refusal().get();
+    /** What ssh_config says for the target, with the target's own values (the inventory's) taking precedence. */
+    private HostConfigEntry targetEntry(SshTarget target) throws SshException {
+        try {
+            return settings.config().resolve(target.host(), target.port().orElse(0), target.user().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw configError(target, e);
+        }
+    }
+
+    private HopConfig resolve(SshTarget target, HostConfigEntry entry) throws SshException {
+        try {
+            return HopConfig.of(target.name(), entry, settings, target.identityFile(), target.connectTimeout());
+        } catch (IllegalArgumentException e) {
+            throw configError(target, e);
+        }
+    }
+
+    private SshException configError(SshTarget target, IllegalArgumentException e) {
+        String file = settings.config().file().map(path -> " in " + path).orElse("");
+        return new SshException(SshException.Kind.CONFIG, "cannot connect to " + target.name() + ": ssh_config" + file + ": "
+                + innermostMessage(e), e);
+    }
+
+    private static SshException connectFailure(ConnectAttempt attempt, long deadline, Exception failure) {
+        SshException fromRig = SshException.causeOfType(failure, SshException.class);
+        if (fromRig != null) return fromRig;
+        Hop hop = attempt.current();
+        if (hop.refusal().isPresent()) return hop.refusal().get();
         if (Durations.passed(deadline)) {
-            String phase = check.passed() ? "authenticating to " : "connecting to ";
-            return new SshException(SshException.Kind.UNREACHABLE, "timed out after " + Durations.describe(target.connectTimeout())
-                    + " " + phase + target.label(), failure);
+            String phase = hop.hostKeyPassed() ? "authenticating to " : "connecting to ";
+            return new SshException(SshException.Kind.UNREACHABLE, "timed out after "
+                    + Durations.describe(attempt.target().config().connectTimeout()) + " " + phase + hop.role(), failure);
         }
-        if (check.passed()) {
-            return new SshException(SshException.Kind.AUTH_FAILED, "public-key authentication as " + target.user() + " on "
-                    + target.label() + " failed; " + ClientIdentities.describe(offered), failure);
+        if (hop.hostKeyPassed()) {
+            return new SshException(SshException.Kind.AUTH_FAILED, "public-key authentication as " + hop.config().user() + " on "
+                    + hop.role() + " failed; " + hop.describeKeys(), failure);
         }
-        return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + target.label() + ": " + reason(failure), failure);
+        String through = attempt.previous().map(jump -> " through jump host " + jump.config().label()).orElse("");
+        return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + hop.role() + through + ": "
+                + innermostMessage(failure), failure);
     }
 
     /** The innermost cause's message: "Connection refused" rather than MINA's wrapping of it. */
-    private static String reason(Throwable failure) {
+    private static String innermostMessage(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
         if (cause instanceof UnknownHostException) return "unknown host " + cause.getMessage();
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
-    private static void createParentDirectory(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        try {
-            if (parent != null) Files.createDirectories(parent);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + parent + " for " + file, e);
+    /**
+     * ServerAliveInterval and ServerAliveCountMax, per hop: probes that want a reply, and a limit to unanswered
+     * ones. MINA reads its heartbeat settings when it creates a session's connection service, which it does
+     * inside the session's constructor; so they are set on the session here, just before.
+     */
+    private static final class ServerAliveConnectionService extends ClientConnectionServiceFactory {
+        @Override
+        public Service create(Session session) throws IOException {
+            Hop.of(session).flatMap(hop -> hop.config().serverAlive()).ifPresent(alive -> {
+                CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, alive.interval());
+                CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, alive.count());
+            });
+            return super.create(session);
         }
     }
 }

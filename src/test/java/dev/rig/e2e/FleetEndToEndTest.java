@@ -154,7 +154,8 @@ class FleetEndToEndTest {
         assertEquals(2, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("change [web2] web : Config"), plan.toString());
         assertTrue(plan.out().contains("-edited by hand"), "unified diff of the drift:\n" + plan.out());
-        assertEquals(2, plan.recap("web2", "to_change"), "the file and the handler it notifies:\n" + plan);
+        assertEquals(1, plan.recap("web2", "to_change"), plan.toString());
+        assertEquals(1, plan.recap("web2", "to_run"), "the handler it notifies, a command that always runs:\n" + plan);
         assertEquals(0, plan.recap("web1", "to_change"), plan.toString());
         assertEquals(0, plan.recap("db1", "to_change"), plan.toString());
         assertFalse(plan.all().contains(SECRET), "secret printed in a diff:\n" + plan);

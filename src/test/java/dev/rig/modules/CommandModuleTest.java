@@ -77,8 +77,8 @@ class CommandModuleTest {
     }
 
     @Test
-    void createsThatIsMissingRuns() {
-        assertEquals(Action.RUN, plan("creates=no\n", "cmd", "make install", "creates", "/usr/local/bin/app").change().action());
+    void createsThatIsMissingRunsAsACreate() {
+        assertEquals(Action.CREATE, plan("creates=no\n", "cmd", "make install", "creates", "/usr/local/bin/app").change().action());
     }
 
     @Test

@@ -98,8 +98,8 @@ class AuthenticationTest {
                     () -> withDefaults.connect(TestKeys.withIdentity(TestKeys.target(fleet, "au1"), Optional.empty())));
             assertEquals(SshException.Kind.AUTH_FAILED, failure.kind());
             assertTrue(failure.getMessage().endsWith("failed; tried " + stranger + " (ecdsa-sha2-nistp256 "
-                    + TestKeys.fingerprint(TestKeys.publicKey(stranger)) + "); skipped " + encrypted + ": No password data for encrypted resource="
-                    + encrypted), failure.getMessage());
+                    + TestKeys.fingerprint(TestKeys.publicKey(stranger)) + "); skipped " + encrypted + ": it is encrypted and no passphrase"
+                    + " was given (set RIG_SSH_KEY_PASSPHRASE, or run rig on a terminal to be asked)"), failure.getMessage());
         }
     }
 
@@ -118,7 +118,7 @@ class AuthenticationTest {
     void aServerThatNeverAnswersTimesOutWithinTheConnectTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.79", 2222)); // accepts TCP, never speaks SSH
-            SshTarget target = new SshTarget("silent", "127.0.0.79", 2222, "root", Optional.of(fleet.clientKey()), Duration.ofMillis(500));
+            SshTarget target = SshTarget.of("silent", "127.0.0.79", 2222, "root", Optional.of(fleet.clientKey()), Duration.ofMillis(500));
             long start = System.nanoTime();
             SshException failure = assertThrows(SshException.class, () -> transport.connect(target));
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();

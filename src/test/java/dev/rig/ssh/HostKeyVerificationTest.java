@@ -47,7 +47,7 @@ class HostKeyVerificationTest {
         assertEquals(SshException.Kind.HOST_KEY_UNKNOWN, failure.kind());
         String fingerprint = TestKeys.fingerprint(TestKeys.publicKey(fleet.host("hk1").hostKey()));
         assertEquals("host key for hk1 (127.0.0.61:22) is not in " + empty + ": offered ssh-ed25519 " + fingerprint
-                + "; pass --accept-new-host-keys to trust it", failure.getMessage());
+                + "; pass --accept-new-host-keys (or set StrictHostKeyChecking accept-new in ssh_config) to trust it", failure.getMessage());
     }
 
     @Test

@@ -1,0 +1,193 @@
+package dev.rig.connect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rig.lab.LabFleet;
+import dev.rig.lab.LabHost;
+import dev.rig.ssh.Connection;
+import dev.rig.ssh.HostKeyPolicy;
+import dev.rig.ssh.Passphrases;
+import dev.rig.ssh.SshConfig;
+import dev.rig.ssh.SshException;
+import dev.rig.ssh.SshSettings;
+import dev.rig.ssh.SshTarget;
+import dev.rig.ssh.SshTransport;
+import dev.rig.ssh.TestKeys;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keys as operators hold them: an RSA key that exists only in a real ssh-agent (its files deleted), and an
+ * encrypted ed25519 key whose passphrase comes from $RIG_SSH_KEY_PASSPHRASE. The agent test and the
+ * passphrase test each run the rig command line in a JVM of its own, so that the environment really is
+ * where both come from.
+ */
+class AgentAndEncryptedKeyTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String PASSPHRASE = "correct horse battery staple 4";
+
+    @TempDir
+    static Path dir;
+    static LabFleet fleet;
+    static Process agent;
+    static Path agentSocket;
+    static String agentKeyFingerprint;
+    /** The agent key's public half alone, in a directory of its own: what IdentitiesOnly can still match. */
+    static Path agentKeyWithoutPrivateFile;
+    static Path encryptedKey;
+
+    @BeforeAll
+    static void startFleetAndAgent() throws Exception {
+        fleet = LabFleet.start(dir.resolve("fleet"), List.of("agent1", "enc1"), 90);
+        agentSocket = dir.resolve("agent.sock");
+        agent = new ProcessBuilder("ssh-agent", "-D", "-a", agentSocket.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+        for (int i = 0; i < 500 && !Files.exists(agentSocket); i++) Thread.sleep(10);
+
+        Path rsa = dir.resolve("agent_rsa");
+        TestKeys.run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", rsa.toString());
+        fleet.authorize(TestKeys.publicKey(rsa));
+        agentKeyFingerprint = TestKeys.fingerprint(TestKeys.publicKey(rsa));
+        Path onlyPublic = Files.createDirectories(dir.resolve("only-public"));
+        agentKeyWithoutPrivateFile = onlyPublic.resolve("agent_rsa");
+        Files.copy(TestKeys.publicKey(rsa), TestKeys.publicKey(agentKeyWithoutPrivateFile));
+        ProcessBuilder add = new ProcessBuilder("ssh-add", rsa.toString()).redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
+        Process adding = add.start();
+        String said = new String(adding.getInputStream().readAllBytes());
+        assertTrue(adding.waitFor(30, TimeUnit.SECONDS) && adding.exitValue() == 0, "ssh-add: " + said);
+        Files.delete(rsa);
+        Files.delete(TestKeys.publicKey(rsa));
+
+        encryptedKey = TestKeys.generateEncrypted(dir.resolve("encrypted_ed25519"), PASSPHRASE);
+        fleet.authorize(TestKeys.publicKey(encryptedKey));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) agent.destroy();
+        if (fleet != null) fleet.close();
+    }
+
+    @Test
+    void anRsaKeyThatExistsOnlyInTheAgentLogsIn() throws Exception {
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.of(agentSocket), Passphrases.NONE));
+             Connection connection = transport.connect(target("agent1", Optional.empty()))) {
+            assertEquals("root\n", connection.exec("whoami", null, TIMEOUT).out());
+        }
+        // OpenSSH 9.2 accepts RSA only with rsa-sha2-256/512 signatures: the agent was asked for one.
+        assertTrue(loggedLogin("agent1", "RSA " + agentKeyFingerprint));
+    }
+
+    @Test
+    void identitiesOnlyOffersOnlyTheAgentKeysOfTheConfiguredFiles() throws Exception {
+        Path stranger = TestKeys.generate(dir.resolve("stranger"), "ed25519");
+        SshSettings strangerOnly = settings(config("IdentityFile " + stranger + "\n    IdentitiesOnly yes"), Optional.of(agentSocket), Passphrases.NONE);
+        try (SshTransport transport = new SshTransport(strangerOnly)) {
+            SshException failure = assertThrows(SshException.class, () -> transport.connect(target("agent1", Optional.empty())));
+            assertEquals(SshException.Kind.AUTH_FAILED, failure.kind());
+            assertFalse(failure.getMessage().contains("ssh-agent"), failure.getMessage());
+        }
+        // The private file is gone, its .pub is not: IdentitiesOnly still picks the agent's key by it, as OpenSSH does.
+        SshSettings publicHalfOnly = settings(config("IdentityFile " + agentKeyWithoutPrivateFile + "\n    IdentitiesOnly yes"),
+                Optional.of(agentSocket), Passphrases.NONE);
+        try (SshTransport transport = new SshTransport(publicHalfOnly);
+             Connection connection = transport.connect(target("agent1", Optional.empty()))) {
+            assertEquals("root\n", connection.exec("whoami", null, TIMEOUT).out());
+        }
+    }
+
+    @Test
+    void anAgentThatCannotBeReachedIsNamedWhenAuthenticationFails() {
+        Path gone = dir.resolve("no-agent-here.sock");
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.of(gone), Passphrases.NONE))) {
+            SshException failure = assertThrows(SshException.class, () -> transport.connect(target("agent1", Optional.empty())));
+            assertEquals(SshException.Kind.AUTH_FAILED, failure.kind());
+            assertTrue(failure.getMessage().contains("ssh-agent at " + gone + " cannot be reached"), failure.getMessage());
+        }
+    }
+
+    @Test
+    void anEncryptedKeyIsDecryptedWithThePassphraseGivenAndOnlyWithIt() throws Exception {
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.empty(), Passphrases.of(PASSPHRASE)));
+             Connection connection = transport.connect(target("enc1", Optional.of(encryptedKey)))) {
+            assertEquals("root\n", connection.exec("whoami", null, TIMEOUT).out());
+        }
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.empty(), Passphrases.of("not " + PASSPHRASE)))) {
+            SshException failure = assertThrows(SshException.class, () -> transport.connect(target("enc1", Optional.of(encryptedKey))));
+            assertEquals("cannot use identity file " + encryptedKey + " for enc1 (127.0.0.91:22): the passphrase from $"
+                    + Passphrases.ENVIRONMENT_VARIABLE + " does not decrypt it", failure.getMessage());
+        }
+    }
+
+    @Test
+    void theCommandLineReadsTheAgentAndThePassphraseFromItsEnvironment() throws Exception {
+        // enc1 may use only its key file: were the agent's key offered there, the passphrase would prove nothing.
+        Path sshConfig = Files.writeString(dir.resolve("cli_ssh_config"), "Host 127.0.0.91\n    IdentitiesOnly yes\n");
+        Path inventory = Files.writeString(dir.resolve("hosts.yml"), """
+                all:
+                  vars:
+                    ansible_user: root
+                  hosts:
+                    agent1:
+                      ansible_host: 127.0.0.90
+                    enc1:
+                      ansible_host: 127.0.0.91
+                      ansible_ssh_private_key_file: %s
+                """.formatted(encryptedKey));
+        Path playbook = Files.writeString(dir.resolve("site.yml"), """
+                - hosts: all
+                  tasks:
+                    - name: look at /srv
+                      file:
+                        path: /srv
+                        state: directory
+                """);
+        String encryptedKeyFingerprint = TestKeys.fingerprint(TestKeys.publicKey(encryptedKey));
+
+        CliRun run = CliRun.subprocess(Map.of("SSH_AUTH_SOCK", agentSocket.toString(), Passphrases.ENVIRONMENT_VARIABLE, PASSPHRASE),
+                List.of("plan", "-F", sshConfig.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                        "-i", inventory.toString(), playbook.toString()));
+
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.recap("agent1", "ok=1"), run.toString());
+        assertTrue(run.recap("enc1", "ok=1"), run.toString());
+        assertTrue(loggedLogin("agent1", "RSA " + agentKeyFingerprint));
+        assertTrue(loggedLogin("enc1", "ED25519 " + encryptedKeyFingerprint));
+        assertFalse(run.all().contains(PASSPHRASE), run.toString());
+    }
+
+    private static SshSettings settings(SshConfig config, Optional<Path> agent, Passphrases passphrases) {
+        return new SshSettings(config, Optional.of(fleet.knownHosts()), Optional.of(HostKeyPolicy.STRICT), List.of(),
+                Optional.of(TIMEOUT), agent, passphrases);
+    }
+
+    private static SshConfig config(String forEveryHost) throws Exception {
+        return SshConfig.load(Files.writeString(Files.createTempFile(dir, "ssh_config", ""), "Host *\n    " + forEveryHost + "\n"));
+    }
+
+    private static SshTarget target(String name, Optional<Path> identity) {
+        LabHost host = fleet.host(name);
+        return new SshTarget(name, host.address(), Optional.of(host.port()), Optional.of("root"), identity, Optional.empty());
+    }
+
+    /** sshd logged "Accepted publickey for root from ... ssh2: TYPE SHA256:..." with this key. */
+    private static boolean loggedLogin(String host, String key) throws Exception {
+        return Files.readAllLines(fleet.sshdLog(host)).stream()
+                .anyMatch(line -> line.contains("Accepted publickey for root from ") && line.endsWith(key));
+    }
+}
