@@ -1,0 +1,1 @@
+hello from ${inventory_hostname}
