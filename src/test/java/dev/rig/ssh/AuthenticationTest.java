@@ -124,7 +124,8 @@ class AuthenticationTest {
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertEquals(SshException.Kind.UNREACHABLE, failure.kind());
             assertEquals("timed out after 0.5 s connecting to silent (127.0.0.79:2222)", failure.getMessage());
-            assertTrue(millis < 1500, "took " + millis + " ms");
+            // Bounded by the connect timeout, not by a default of minutes; generous for a loaded machine.
+            assertTrue(millis < 10_000, "took " + millis + " ms");
         }
     }
 }
