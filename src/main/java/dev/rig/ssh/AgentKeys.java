@@ -27,8 +27,8 @@ import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
- * Keys held by an ssh-agent, offered to MINA's public-key authentication before the identity files, as
- * OpenSSH does. The agent is the hop's (IdentityAgent, else $SSH_AUTH_SOCK); it is spoken to through
+ * Keys held by an ssh-agent, offered to MINA's public-key authentication after the identity files'
+ * ({@link KeysInOpenSshOrder}). The agent is the hop's (IdentityAgent, else $SSH_AUTH_SOCK); it is spoken to through
  * jsch-agent-proxy. The agent is never forwarded to hosts: no forwarding channel factory is given to MINA.
  */
 final class AgentKeys implements SshAgentFactory {
@@ -56,6 +56,23 @@ final class AgentKeys implements SshAgentFactory {
         }
     }
 
+    /** The public keys the agent at socket holds; none when it cannot be reached. */
+    static List<PublicKey> publicKeys(Path socket) {
+        try {
+            List<PublicKey> keys = new ArrayList<>();
+            for (Identity identity : new AgentProxy(new SSHAgentConnector(new UnixSocketFactory(), socket.toString())).getIdentities()) {
+                keys.add(publicKey(identity));
+            }
+            return keys;
+        } catch (AgentProxyException | IOException e) {
+            return List.of();
+        }
+    }
+
+    private static PublicKey publicKey(Identity identity) throws IOException {
+        return new ByteArrayBuffer(identity.getBlob()).getRawPublicKey();
+    }
+
     @Override
     public SshAgentServer createServer(ConnectionService service) {
         throw new UnsupportedOperationException("rig never serves an agent to hosts");
@@ -76,7 +93,7 @@ final class AgentKeys implements SshAgentFactory {
             List<Map.Entry<PublicKey, String>> keys = new ArrayList<>();
             List<PublicKey> allowed = hop.identityPublicKeys();
             for (Identity identity : new AgentProxy(connector).getIdentities()) {
-                PublicKey key = new ByteArrayBuffer(identity.getBlob()).getRawPublicKey();
+                PublicKey key = publicKey(identity);
                 if (hop.config().identitiesOnly() && allowed.stream().noneMatch(file -> KeyUtils.compareKeys(file, key))) continue;
                 keys.add(new SimpleImmutableEntry<>(key, new String(identity.getComment(), java.nio.charset.StandardCharsets.UTF_8)));
             }

@@ -12,10 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import javax.security.auth.login.FailedLoginException;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.io.resource.PathResource;
@@ -23,11 +25,19 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
  * Private key files for public-key authentication, each read once per run with MINA's loaders (OpenSSH and
- * PEM formats); an encrypted one is decrypted with a passphrase from {@link Passphrases}, once.
+ * PEM formats). An encrypted one whose key (by its .pub) the ssh-agent holds is left to the agent, as
+ * OpenSSH does; any other is decrypted with a passphrase from {@link Passphrases}, once.
  */
 final class ClientIdentities {
-    /** A key file as loaded: its key pairs, or why it could not be used. publicKey: from the file, or its .pub when it is not readable. */
-    record Identity(Path file, List<KeyPair> keys, Optional<PublicKey> publicKey, String problem) {
+    /**
+     * A key file as loaded: its key pairs, or why it could not be used. publicKey: from the file, or its .pub
+     * when it is not readable. inAgent: encrypted, and the agent holds its key, which signs for it.
+     */
+    record Identity(Path file, List<KeyPair> keys, Optional<PublicKey> publicKey, boolean inAgent, String problem) {
+        static Identity unusable(Path file, Optional<PublicKey> publicKey, String problem) {
+            return new Identity(file, List.of(), publicKey, false, problem);
+        }
+
         boolean usable() {
             return problem == null;
         }
@@ -47,7 +57,7 @@ final class ClientIdentities {
     List<Identity> forHop(HopConfig hop) throws SshException {
         List<Identity> identities = new ArrayList<>();
         if (hop.requiredIdentity().isPresent()) {
-            Identity identity = load(hop.requiredIdentity().get());
+            Identity identity = load(hop.requiredIdentity().get(), hop.agentSocket());
             if (!identity.usable()) {
                 throw new SshException(SshException.Kind.AUTH_FAILED,
                         "cannot use identity file " + identity.file() + " for " + hop.label() + ": " + identity.problem());
@@ -55,7 +65,7 @@ final class ClientIdentities {
             identities.add(identity);
         }
         for (Path file : hop.identityFiles()) {
-            if (Files.exists(file) || Files.exists(publicKeyFile(file))) identities.add(load(file));
+            if (Files.exists(file) || Files.exists(publicKeyFile(file))) identities.add(load(file, hop.agentSocket()));
         }
         return identities;
     }
@@ -64,8 +74,8 @@ final class ClientIdentities {
     static String describe(List<Identity> identities) {
         if (identities.isEmpty()) return "no identity file was given for it and no default one exists";
         String tried = identities.stream().filter(Identity::usable)
-                .map(identity -> identity.file() + " (" + identity.keys().stream()
-                        .map(key -> KnownHostsVerifier.describe(key.getPublic())).collect(Collectors.joining(", ")) + ")")
+                .map(identity -> identity.file() + " (" + (identity.inAgent() ? "in ssh-agent" : identity.keys().stream()
+                        .map(key -> KnownHostsVerifier.describe(key.getPublic())).collect(Collectors.joining(", "))) + ")")
                 .collect(Collectors.joining("; "));
         String skipped = identities.stream().filter(identity -> !identity.usable())
                 .map(identity -> identity.file() + ": " + identity.problem())
@@ -75,30 +85,31 @@ final class ClientIdentities {
     }
 
     /** Serialised, so that each file is read, and its passphrase asked for, once, whatever the number of hosts. */
-    private synchronized Identity load(Path file) {
-        return loaded.computeIfAbsent(file.toAbsolutePath().normalize(), this::read);
+    private synchronized Identity load(Path file, Optional<Path> agentSocket) {
+        return loaded.computeIfAbsent(file.toAbsolutePath().normalize(), path -> read(path, agentSocket));
     }
 
-    private Identity read(Path file) {
+    private Identity read(Path file, Optional<Path> agentSocket) {
         Optional<PublicKey> publicKey = readPublicKey(file);
-        if (!Files.exists(file)) return new Identity(file, List.of(), publicKey, "no such file");
-        PassphraseAttempts attempts = new PassphraseAttempts(file);
+        if (!Files.exists(file)) return Identity.unusable(file, publicKey, "no such file");
+        PassphraseAttempts attempts = new PassphraseAttempts(file, () -> publicKey.isPresent() && agentSocket.isPresent()
+                && AgentKeys.publicKeys(agentSocket.get()).stream().anyMatch(held -> KeyUtils.compareKeys(held, publicKey.get())));
         try (InputStream in = Files.newInputStream(file)) {
             List<KeyPair> keys = new ArrayList<>();
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in, attempts);
             if (pairs != null) pairs.forEach(keys::add);
-            if (keys.isEmpty()) return new Identity(file, List.of(), publicKey, "no private key found in it");
-            return new Identity(file, List.copyOf(keys), Optional.of(keys.get(0).getPublic()), null);
+            if (keys.isEmpty()) return Identity.unusable(file, publicKey, "no private key found in it");
+            return new Identity(file, List.copyOf(keys), Optional.of(keys.get(0).getPublic()), false, null);
         } catch (Exception e) {
+            if (attempts.leftToAgent) return new Identity(file, List.of(), publicKey, true, null);
             if (attempts.tried > 0) {
-                return new Identity(file, List.of(), publicKey, "the passphrase from " + passphrases.sources() + " does not decrypt it");
+                return Identity.unusable(file, publicKey, "the passphrase from " + passphrases.sources() + " does not decrypt it");
             }
             if (e instanceof FailedLoginException) { // MINA's "no password data": encrypted, and nothing to try
-                return new Identity(file, List.of(), publicKey, "it is encrypted and no passphrase was given (set "
+                return Identity.unusable(file, publicKey, "it is encrypted and no passphrase was given (set "
                         + Passphrases.ENVIRONMENT_VARIABLE + ", or run rig on a terminal to be asked)");
             }
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Identity(file, List.of(), publicKey, reason);
+            return Identity.unusable(file, publicKey, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
@@ -118,17 +129,27 @@ final class ClientIdentities {
         return file.resolveSibling(file.getFileName() + ".pub");
     }
 
-    /** MINA's passphrase callback for one file: asks {@link Passphrases} for attempt after attempt until one decrypts it. */
+    /**
+     * MINA's passphrase callback for one file, called only when it is encrypted: none when the agent holds the
+     * key, else attempt after attempt from {@link Passphrases} until one decrypts it.
+     */
     private final class PassphraseAttempts implements FilePasswordProvider {
         private final Path file;
+        private final BooleanSupplier agentHoldsKey;
         int tried;
+        boolean leftToAgent;
 
-        PassphraseAttempts(Path file) {
+        PassphraseAttempts(Path file, BooleanSupplier agentHoldsKey) {
             this.file = file;
+            this.agentHoldsKey = agentHoldsKey;
         }
 
         @Override
         public String getPassword(SessionContext session, NamedResource resource, int retryIndex) {
+            if (retryIndex == 0 && agentHoldsKey.getAsBoolean()) {
+                leftToAgent = true;
+                return null;
+            }
             Optional<String> passphrase = passphrases.attempt(file, retryIndex);
             if (passphrase.isPresent()) tried++;
             return passphrase.orElse(null);

@@ -55,7 +55,7 @@ final class Hop {
         return config.label() + jumpFor.map(target -> ", jump host for " + target.label()).orElse("");
     }
 
-    /** The usable keys of the identity files, for MINA to offer after the agent's. */
+    /** The usable keys of the identity files, offered before the agent's. */
     KeyIdentityProvider fileKeys() {
         List<KeyPair> keys = identities.stream().filter(ClientIdentities.Identity::usable)
                 .flatMap(identity -> identity.keys().stream()).collect(Collectors.toList());

@@ -1,10 +1,13 @@
 package dev.rig.ssh;
 
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Source;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,8 +20,6 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.config.hosts.HostPatternsHolder;
 import org.apache.sshd.common.AttributeRepository;
-import dev.rig.core.InvalidInputException;
-import dev.rig.core.Source;
 
 /**
  * An OpenSSH client configuration file (ssh_config), as MINA's {@link HostConfigEntryResolver}: MINA's
@@ -48,7 +49,7 @@ public final class SshConfig implements HostConfigEntryResolver {
 
     /** Reads file (and what it includes); an unreadable or malformed file is an input error naming file:line. */
     public static SshConfig load(Path file) {
-        Parser parser = new Parser(file.toAbsolutePath().getParent());
+        Parser parser = new Parser(Path.of(System.getProperty("user.home"), ".ssh"));
         parser.read(file, 0);
         return new SshConfig(file, parser.finish());
     }
@@ -170,7 +171,8 @@ public final class SshConfig implements HostConfigEntryResolver {
             try {
                 lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new InvalidInputException(Source.of(file, 0, 0), "cannot read this ssh config: " + e);
+                String why = e instanceof NoSuchFileException ? "no such file" : e.toString();
+                throw new InvalidInputException(Source.of(file, 0, 0), "cannot read this ssh config: " + why);
             }
             for (int i = 0; i < lines.size(); i++) {
                 try {
@@ -240,7 +242,7 @@ public final class SshConfig implements HostConfigEntryResolver {
             return holder;
         }
 
-        /** OpenSSH resolves relative Include paths against ~/.ssh for the user's file; rig against the including file's directory. */
+        /** As OpenSSH does for a user's config (-F's included), a relative Include path is in ~/.ssh. */
         private void include(List<String> patterns, int depth) {
             if (depth >= MAX_INCLUDE_DEPTH) throw new IllegalArgumentException("Include nested more than " + MAX_INCLUDE_DEPTH + " deep");
             for (String pattern : patterns) {

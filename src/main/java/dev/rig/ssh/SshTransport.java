@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
+import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
@@ -31,8 +31,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  * rig's SSH client: one started MINA SshClient for the whole run, one {@link Connection} per host.
  * Where and how to connect comes from the target (inventory, command line), then ssh_config, then OpenSSH's
  * defaults; ProxyJump chains go through MINA's. Host keys are checked against known_hosts (never MINA's
- * accept-all default); users authenticate with public keys only: the agent's, then identity files. The
- * agent is never forwarded to hosts. Thread-safe.
+ * accept-all default); users authenticate with public keys only: the identity files', then the agent's,
+ * as OpenSSH orders them. The agent is never forwarded to hosts. Thread-safe.
  */
 public final class SshTransport implements AutoCloseable {
     /** OpenSSH's order of host key algorithms (MINA's own puts ECDSA before ed25519). */
@@ -83,7 +83,7 @@ public final class SshTransport implements AutoCloseable {
         client.setHostConfigEntryResolver(settings.config());
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setAgentFactory(new AgentKeys());
-        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        client.setUserAuthFactories(List.of(new KeysInOpenSshOrder()));
         // Without TCP_NODELAY, Nagle's algorithm holds back small packets until the previous ones are acknowledged:
         // every channel open, exec request and close waits on the peer's delayed ACK (up to 40 ms on Linux).
         CoreModuleProperties.TCP_NODELAY.set(client, true);
@@ -118,15 +118,19 @@ public final class SshTransport implements AutoCloseable {
         Hop hop = new Hop(config, Optional.empty(), identities.forHop(config));
         ConnectAttempt attempt = new ConnectAttempt(hop, entry, settings, identities);
         long deadline = Durations.deadlineAfter(config.connectTimeout());
-        ClientSession session = null;
+        ConnectFuture connecting;
         try {
-            session = client.connect(entry, attempt.asConnectionContext(), null)
-                    .verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT)
-                    .getSession();
-            session.auth().verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT);
-            return new Connection(target.name(), config.label(), session, timeouts);
+            connecting = client.connect(entry, attempt.asConnectionContext(), null);
         } catch (IllegalArgumentException e) { // MINA's reading of the ProxyJump chain
             throw configError(target, e);
+        } catch (IOException e) {
+            throw connectFailure(attempt, deadline, e);
+        }
+        ClientSession session = null;
+        try {
+            session = connecting.verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT).getSession();
+            session.auth().verify(Durations.remaining(deadline), CancelOption.CANCEL_ON_TIMEOUT);
+            return new Connection(target.name(), config.label(), session, timeouts);
         } catch (IOException | RuntimeException e) {
             if (session != null) session.close(true);
             throw connectFailure(attempt, deadline, e);

@@ -65,16 +65,20 @@ class AgentAndEncryptedKeyTest {
         Path onlyPublic = Files.createDirectories(dir.resolve("only-public"));
         agentKeyWithoutPrivateFile = onlyPublic.resolve("agent_rsa");
         Files.copy(TestKeys.publicKey(rsa), TestKeys.publicKey(agentKeyWithoutPrivateFile));
-        ProcessBuilder add = new ProcessBuilder("ssh-add", rsa.toString()).redirectErrorStream(true);
-        add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
-        Process adding = add.start();
-        String said = new String(adding.getInputStream().readAllBytes());
-        assertTrue(adding.waitFor(30, TimeUnit.SECONDS) && adding.exitValue() == 0, "ssh-add: " + said);
+        addToAgent(rsa);
         Files.delete(rsa);
         Files.delete(TestKeys.publicKey(rsa));
 
         encryptedKey = TestKeys.generateEncrypted(dir.resolve("encrypted_ed25519"), PASSPHRASE);
         fleet.authorize(TestKeys.publicKey(encryptedKey));
+    }
+
+    private static void addToAgent(Path key) throws Exception {
+        ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
+        Process adding = add.start();
+        String said = new String(adding.getInputStream().readAllBytes());
+        assertTrue(adding.waitFor(30, TimeUnit.SECONDS) && adding.exitValue() == 0, "ssh-add: " + said);
     }
 
     @AfterAll
@@ -135,6 +139,32 @@ class AgentAndEncryptedKeyTest {
     }
 
     @Test
+    void anEncryptedKeyFileWhoseKeyTheAgentHoldsNeedsNoPassphrase() throws Exception {
+        Path key = TestKeys.generate(dir.resolve("agent_held_ed25519"), "ed25519");
+        fleet.authorize(TestKeys.publicKey(key));
+        addToAgent(key);
+        TestKeys.run("ssh-keygen", "-q", "-p", "-P", "", "-N", "a passphrase nobody gives rig", "-f", key.toString());
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.of(agentSocket), Passphrases.NONE));
+             Connection connection = transport.connect(target("enc1", Optional.of(key)))) {
+            assertEquals("root\n", connection.exec("whoami", null, TIMEOUT).out());
+        }
+        assertTrue(loggedLogin("enc1", "ED25519 " + TestKeys.fingerprint(TestKeys.publicKey(key))));
+    }
+
+    @Test
+    void theIdentityFileIsOfferedBeforeTheAgentsKeysAsOpenSshOffersThem() throws Exception {
+        String encryptedKeyFingerprint = TestKeys.fingerprint(TestKeys.publicKey(encryptedKey));
+        long byAgent = logins("enc1", "RSA " + agentKeyFingerprint);
+        long byFile = logins("enc1", "ED25519 " + encryptedKeyFingerprint);
+        try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.of(agentSocket), Passphrases.of(PASSPHRASE)));
+             Connection connection = transport.connect(target("enc1", Optional.of(encryptedKey)))) {
+            assertEquals("root\n", connection.exec("whoami", null, TIMEOUT).out());
+        }
+        assertEquals(byFile + 1, logins("enc1", "ED25519 " + encryptedKeyFingerprint));
+        assertEquals(byAgent, logins("enc1", "RSA " + agentKeyFingerprint));
+    }
+
+    @Test
     void theCommandLineReadsTheAgentAndThePassphraseFromItsEnvironment() throws Exception {
         // enc1 may use only its key file: were the agent's key offered there, the passphrase would prove nothing.
         Path sshConfig = Files.writeString(dir.resolve("cli_ssh_config"), "Host 127.0.0.91\n    IdentitiesOnly yes\n");
@@ -171,6 +201,32 @@ class AgentAndEncryptedKeyTest {
         assertFalse(run.all().contains(PASSPHRASE), run.toString());
     }
 
+    @Test
+    void onATerminalThePassphraseIsAskedForOnceForBothHostsAndNotEchoed() throws Exception {
+        Path sshConfig = Files.writeString(dir.resolve("tty_ssh_config"), "Host *\n    IdentitiesOnly yes\n");
+        Path inventory = Files.writeString(dir.resolve("tty_hosts.yml"), """
+                all:
+                  vars:
+                    ansible_user: root
+                    ansible_ssh_private_key_file: %s
+                  hosts:
+                    agent1:
+                      ansible_host: 127.0.0.90
+                    enc1:
+                      ansible_host: 127.0.0.91
+                """.formatted(encryptedKey));
+        Path playbook = Files.writeString(dir.resolve("tty_site.yml"), "- hosts: all\n  tasks:\n    - command: id -u\n      changed_when: false\n");
+        String prompt = "Enter passphrase for key '" + encryptedKey + "': ";
+
+        CliRun run = CliRun.onTerminal(List.of("apply", "--yes", "-F", sshConfig.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "-i", inventory.toString(), playbook.toString()), prompt, PASSPHRASE);
+
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(2, run.out().split(java.util.regex.Pattern.quote(prompt), -1).length, "asked exactly once:\n" + run);
+        assertFalse(run.out().contains(PASSPHRASE), "the passphrase was echoed:\n" + run);
+        assertTrue(run.out().contains("2 hosts"), run.toString());
+    }
+
     private static SshSettings settings(SshConfig config, Optional<Path> agent, Passphrases passphrases) {
         return new SshSettings(config, Optional.of(fleet.knownHosts()), Optional.of(HostKeyPolicy.STRICT), List.of(),
                 Optional.of(TIMEOUT), agent, passphrases);
@@ -187,7 +243,11 @@ class AgentAndEncryptedKeyTest {
 
     /** sshd logged "Accepted publickey for root from ... ssh2: TYPE SHA256:..." with this key. */
     private static boolean loggedLogin(String host, String key) throws Exception {
+        return logins(host, key) > 0;
+    }
+
+    private static long logins(String host, String key) throws Exception {
         return Files.readAllLines(fleet.sshdLog(host)).stream()
-                .anyMatch(line -> line.contains("Accepted publickey for root from ") && line.endsWith(key));
+                .filter(line -> line.contains("Accepted publickey for root from ") && line.endsWith(key)).count();
     }
 }

@@ -1,7 +1,10 @@
 package dev.rig.connect;
 
 import dev.rig.cli.Main;
+import dev.rig.core.Shell;
 import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +31,7 @@ record CliRun(int exit, String out, String err, long millis) {
      * $SSH_AUTH_SOCK and $RIG_SSH_KEY_PASSPHRASE are really read. Its stdin is /dev/null and it has no terminal.
      */
     static CliRun subprocess(Map<String, String> environment, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(rigInNewJvm(args)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = builder.start();
@@ -42,6 +42,44 @@ record CliRun(int exit, String out, String err, long millis) {
             throw new AssertionError("rig " + args + " did not finish within " + SUBPROCESS_BOUND_SECONDS + " s");
         }
         return new CliRun(process.exitValue(), out, err.get(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * rig in a JVM of its own on a pseudo-terminal (util-linux's script), as an operator runs it: each time
+     * the terminal shows prompt, answer is typed, only then, as a person would (typed earlier, the terminal
+     * would echo it before rig could turn echo off). out is everything the terminal showed.
+     */
+    static CliRun onTerminal(List<String> args, String prompt, String answer) throws Exception {
+        String commandLine = Shell.join(rigInNewJvm(args));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder("script", "--quiet", "--return", "--command", commandLine, "/dev/null")
+                .redirectErrorStream(true).start();
+        StringBuilder shown = new StringBuilder();
+        int answered = 0;
+        try (InputStream terminal = process.getInputStream(); OutputStream keyboard = process.getOutputStream()) {
+            byte[] buffer = new byte[4096];
+            for (int read = terminal.read(buffer); read >= 0; read = terminal.read(buffer)) {
+                shown.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+                int prompts = shown.toString().split(java.util.regex.Pattern.quote(prompt), -1).length - 1;
+                for (; answered < prompts; answered++) {
+                    keyboard.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+                    keyboard.flush();
+                }
+            }
+        }
+        if (!process.waitFor(SUBPROCESS_BOUND_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("rig " + args + " did not finish within " + SUBPROCESS_BOUND_SECONDS + " s");
+        }
+        return new CliRun(process.exitValue(), shown.toString(), "", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The command line of rig's Main in a new JVM with this JVM's class path, tuned for a short run as the ./rig launcher is. */
+    private static List<String> rigInNewJvm(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
+        return command;
     }
 
     String all() {

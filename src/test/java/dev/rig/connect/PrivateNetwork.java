@@ -116,13 +116,13 @@ final class PrivateNetwork implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (entryListener != null) entryListener.close();
         synchronized (entrySessions) {
             entrySessions.forEach(Process::destroyForcibly);
         }
         daemons.forEach(Process::destroy);
-        for (Process daemon : daemons) daemon.waitFor(2, TimeUnit.SECONDS);
+        for (Process daemon : daemons) daemon.onExit().completeOnTimeout(daemon, 2, TimeUnit.SECONDS).join();
         killWhatIsLeftInTheNamespace();
     }
 

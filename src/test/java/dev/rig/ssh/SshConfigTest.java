@@ -105,7 +105,7 @@ class SshConfigTest {
     void includedFilesAreReadWhereTheIncludeStands() throws Exception {
         Files.createDirectories(dir.resolve("conf.d"));
         Files.writeString(dir.resolve("conf.d/10-inc.conf"), "Host inc\n    HostName 192.0.2.10\n");
-        SshConfig config = config("Include conf.d/*.conf\nHost *\n    HostName fallback\n");
+        SshConfig config = config("Include " + dir.resolve("conf.d") + "/*.conf\nHost *\n    HostName fallback\n");
         assertEquals("192.0.2.10", config.resolve("inc", 0, null).getHostName());
         assertEquals("fallback", config.resolve("other", 0, null).getHostName());
     }
