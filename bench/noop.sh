@@ -1,7 +1,7 @@
 #!/bin/bash
 # What a no-op run of the bundled example playbook (playbooks/site.yml, 10 tasks, 12 results per
 # host) costs per host, on N real loopback sshd hosts: SSH connections and exec channels per host,
-# wall time, peak heap and RSS. Rewrites bench/README.md with the figures. Needs root.
+# wall time, peak heap and RSS. Rewrites its own section of bench/README.md. Needs root.
 #   bench/noop.sh            # 10 and 50 hosts
 #   BENCH_HOSTS="3" bench/noop.sh
 set -euo pipefail
@@ -43,13 +43,11 @@ table="| hosts | first converge, ms | no-op apply, ms (median of 3) | of which e
 |---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${rows[@]}")"
 echo "$table"
-cat > bench/README.md <<MD
-# rig benchmarks
-
-Written by \`bench/noop.sh\` — do not edit by hand; rerun it.
-
+section=$(mktemp)
+cat >"$section" <<MD
 ## No-op cost of the bundled example playbook
 
+Written by \`bench/noop.sh\`.
 \`playbooks/site.yml\` (one role, 10 tasks with a loop: 12 results per host) on N real OpenSSH
 hosts on loopback (\`rig lab up --hosts N\`: one sshd per host on 127.0.0.100+, each in its own
 mount namespace with a clean tmpfs home, so no shell start-up files run). Times are whole
@@ -64,3 +62,7 @@ one batched probe, and nothing else is run when nothing differs.
 Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), OpenSSH $(/usr/sbin/sshd -V 2>&1 | head -1 | cut -d, -f1).
 Date: $(date -u +%Y-%m-%d).
 MD
+# Only this script's section of bench/README.md is rewritten; bench/run owns another.
+. bench/readme-section.sh
+readme_section bench/README.md bench/noop.sh "$section"
+rm -f "$section"
