@@ -83,6 +83,7 @@ final class HostRun {
     /** One task, with its loop; false when the host failed. */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
         Map<String, Object> baseVars = vars(task, null);
+        collectSecrets(task.vars(), baseVars);
         List<Object> items;
         if (task.loop() != null) {
             Object loop;
@@ -378,7 +379,7 @@ final class HostRun {
         v.put("inventory_hostname", host.name());
         v.putAll(play.vars());
         v.putAll(play.roleVars());
-        v.putAll(task.vars());
+        if (task != null) v.putAll(task.vars());
         v.putAll(state.facts);
         v.putAll(run.extraVars);
         if (item != null) v.put(item.name(), item.value());
@@ -413,25 +414,27 @@ final class HostRun {
         return new RemoteCommands.Become(user, host.becomePassword().orElse(null), run.nonce());
     }
 
+    /** Host and play variables with secret names: their values are masked in every output of the run. */
     private void collectSecrets() {
-        Map<String, Object> vars = vars(play.tasks().isEmpty() ? null : play.tasks().get(0), null);
-        for (Map.Entry<String, Object> e : vars.entrySet()) {
+        Map<String, Object> playVars = vars(null, null);
+        collectSecrets(playVars, playVars);
+        host.becomePassword().ifPresent(run.secrets::add);
+    }
+
+    /** Registers the values of the secret-named entries of {@code candidates}, rendered with {@code vars}. */
+    private void collectSecrets(Map<String, Object> candidates, Map<String, Object> vars) {
+        for (Map.Entry<String, Object> e : candidates.entrySet()) {
             if (!Secrets.isSecretName(e.getKey())) continue;
             Object val = e.getValue();
             if (val instanceof String s && Templates.isTemplated(s)) {
                 try {
-                    val = run.templates.renderValue(s, task0Source(), vars);
+                    val = run.templates.renderValue(s, play.source(), vars);
                 } catch (RuntimeException ignored) {
                     continue;
                 }
             }
             if (val instanceof String || val instanceof Number) run.secrets.add(String.valueOf(val));
         }
-        host.becomePassword().ifPresent(run.secrets::add);
-    }
-
-    private dev.rig.core.Source task0Source() {
-        return play.source();
     }
 
     // ---- reporting ----

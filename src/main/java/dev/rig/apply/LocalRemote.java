@@ -20,13 +20,7 @@ final class LocalRemote implements Remote {
 
     @Override
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
-        runs.incrementAndGet();
-        Process p;
-        try {
-            p = new ProcessBuilder("sh", "-c", command).start();
-        } catch (IOException e) {
-            throw new SshException(SshException.Kind.CHANNEL, "cannot run a local command: " + e.getMessage(), e);
-        }
+        Process p = start(command);
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         try (OutputStream in = p.getOutputStream()) {
@@ -49,13 +43,7 @@ final class LocalRemote implements Remote {
 
     @Override
     public AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException {
-        runs.incrementAndGet();
-        Process p;
-        try {
-            p = new ProcessBuilder("sh", "-c", command).start();
-        } catch (IOException e) {
-            throw new SshException(SshException.Kind.CHANNEL, "cannot run a local command: " + e.getMessage(), e);
-        }
+        Process p = start(command);
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
             try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String l = lines.readLine(); l != null; l = lines.readLine()) {
@@ -81,6 +69,15 @@ final class LocalRemote implements Remote {
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             p.destroyForcibly();
             throw new SshException(SshException.Kind.CHANNEL, "local held command failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Process start(String command) throws SshException {
+        runs.incrementAndGet();
+        try {
+            return new ProcessBuilder("sh", "-c", command).start();
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, "cannot run a local command: " + e.getMessage(), e);
         }
     }
 

@@ -163,7 +163,7 @@ final class Runner implements AutoCloseable {
                 files.add(inv.inventory);
             }
             for (Path f : files) {
-                out.put(f.toAbsolutePath().normalize().toString(), dev.rig.report.PlanFile.sha256(Files.readAllBytes(f)));
+                out.put(f.toAbsolutePath().normalize().toString(), dev.rig.core.Digests.sha256(Files.readAllBytes(f)));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read input files: " + e.getMessage(), e);

@@ -303,7 +303,7 @@ public final class ComposeModule implements Module {
      */
     private static Outcome convergeSecretFile(String path, byte[] desired, PathFact.State cur, String envLines) {
         if (cur.exists() && !cur.isFile()) return Outcome.fail(path + " exists and is a " + cur.kind() + ", not a regular file");
-        String sha = FileContent.sha256(desired);
+        String sha = dev.rig.core.Digests.sha256(desired);
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
         List<HostCommand> cmds = new ArrayList<>();
@@ -315,7 +315,7 @@ public final class ComposeModule implements Module {
             }
             Map<String, String> now = new TreeMap<>();
             for (String line : new String(desired, StandardCharsets.UTF_8).split("\n")) {
-                if (line.indexOf('=') > 0) now.put(line.substring(0, line.indexOf('=')), FileContent.sha256(line.getBytes(StandardCharsets.UTF_8)));
+                if (line.indexOf('=') > 0) now.put(line.substring(0, line.indexOf('=')), dev.rig.core.Digests.sha256(line.getBytes(StandardCharsets.UTF_8)));
             }
             Set<String> keys = new TreeSet<>(old.keySet());
             keys.addAll(now.keySet());

@@ -111,7 +111,7 @@ public final class DockerImageModule implements Module {
                 if (config == null) throw new Args.ArgumentException(file + ": manifest.json names config '" + configName + "', which the tarball lacks");
                 List<String> tags = new ArrayList<>();
                 first.path("RepoTags").forEach(t -> tags.add(t.asText()));
-                return new Tarball(bytes, "sha256:" + FileContent.sha256(config), List.copyOf(tags));
+                return new Tarball(bytes, "sha256:" + dev.rig.core.Digests.sha256(config), List.copyOf(tags));
             } catch (IOException e) {
                 throw new Args.ArgumentException(file + " is not a docker save tarball: " + e.getMessage());
             }

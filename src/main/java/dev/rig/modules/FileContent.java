@@ -1,5 +1,6 @@
 package dev.rig.modules;
 
+import dev.rig.core.Digests;
 import dev.rig.core.Shell;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
@@ -11,10 +12,7 @@ import dev.rig.plan.HostCommand;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +30,11 @@ final class FileContent {
     private FileContent() {}
 
     static Probe probe(String dest, byte[] desired) {
-        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(sha256(desired), DIFF_LIMIT));
+        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(Digests.sha256(desired), DIFF_LIMIT));
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog) {
-        String sha = sha256(desired);
+        String sha = Digests.sha256(desired);
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
         Map<String, String> before = new LinkedHashMap<>();
@@ -108,14 +106,6 @@ final class FileContent {
         if (slash < 0) return ".";
         if (slash == 0) return "/";
         return path.substring(0, slash);
-    }
-
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** UTF-8 text, or null for binary content (no text diff for it). */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.apply.Event;
 import dev.rig.apply.HostRecap;
+import dev.rig.core.Digests;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
 import dev.rig.core.Source;
@@ -16,11 +17,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +57,7 @@ public final class PlanFile {
         in.set("skip_tags", JSON.valueToTree(inputs.skipTags()));
         ObjectNode extra = in.putObject("extra_vars");
         inputs.extraVars().forEach((k, v) -> {
-            if (Secrets.isSecretName(k)) extra.putObject(k).put("sha256", sha256(String.valueOf(v)));
+            if (Secrets.isSecretName(k)) extra.putObject(k).put("sha256", Digests.sha256(String.valueOf(v)));
             else extra.set(k, JSON.valueToTree(v));
         });
         root.set("files", JSON.valueToTree(new java.util.TreeMap<>(fileDigests)));
@@ -172,7 +170,7 @@ public final class PlanFile {
     public static String hostFingerprint(List<Event.TaskDone> tasks) {
         StringBuilder b = new StringBuilder();
         for (Event.TaskDone t : tasks) b.append(taskFingerprint(t)).append('\n');
-        return sha256(b.toString());
+        return Digests.sha256(b.toString());
     }
 
     /** A digest of everything the plan decided for one task: status, action, diff data, commands. */
@@ -188,27 +186,15 @@ public final class PlanFile {
         canonical.put("commands", t.commands());
         canonical.put("handler", t.handler());
         try {
-            return sha256(new ObjectMapper().writeValueAsString(canonical));
+            return Digests.sha256(new ObjectMapper().writeValueAsString(canonical));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String sha256(String s) {
-        return sha256(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** Whether two extra-var values agree, the saved one possibly a digest. */
     public static boolean sameExtraVar(JsonNode saved, Object now) {
-        if (saved.isObject() && saved.has("sha256")) return saved.get("sha256").asText().equals(sha256(String.valueOf(now)));
+        if (saved.isObject() && saved.has("sha256")) return saved.get("sha256").asText().equals(Digests.sha256(String.valueOf(now)));
         return Objects.equals(saved, JSON.valueToTree(now));
     }
 }

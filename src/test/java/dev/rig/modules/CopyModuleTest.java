@@ -57,7 +57,7 @@ class CopyModuleTest {
         Diff d = onlyDiff(o);
         assertEquals("old motd\n", d.beforeText());
         assertEquals("Welcome\n", d.afterText());
-        assertEquals(FileContent.sha256("Welcome\n".getBytes(StandardCharsets.UTF_8)), d.after().get("sha256"));
+        assertEquals(dev.rig.core.Digests.sha256("Welcome\n".getBytes(StandardCharsets.UTF_8)), d.after().get("sha256"));
     }
 
     @Test

@@ -26,7 +26,7 @@ class FileContentTest {
 
     private static HostCommand upload(Path dest, String content, FileAttributes attrs) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        return FileContent.upload(dest.toString(), bytes, FileContent.sha256(bytes), attrs, Files.exists(dest));
+        return FileContent.upload(dest.toString(), bytes, dev.rig.core.Digests.sha256(bytes), attrs, Files.exists(dest));
     }
 
     private static String perms(Path p) throws IOException {
@@ -103,7 +103,7 @@ class FileContentTest {
         assertEquals("0640", state.mode(), () -> "probe output:\n" + ran.stdout());
         assertEquals(sh(dir, "id -un", null).stdout().strip(), state.owner());
         assertEquals(3, state.size());
-        assertEquals(FileContent.sha256("abc".getBytes(StandardCharsets.UTF_8)), state.sha256());
+        assertEquals(dev.rig.core.Digests.sha256("abc".getBytes(StandardCharsets.UTF_8)), state.sha256());
         assertEquals("abc", state.contentText());
     }
 }

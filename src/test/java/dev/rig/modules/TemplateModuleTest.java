@@ -54,7 +54,7 @@ class TemplateModuleTest {
     @Test
     void probeAsksForOldContentOnlyWhenItDiffers() {
         String probe = module.probe(motd, host("web1", "web")).script();
-        String sha = FileContent.sha256("Welcome to web1 (role web)\n".getBytes(StandardCharsets.UTF_8));
+        String sha = dev.rig.core.Digests.sha256("Welcome to web1 (role web)\n".getBytes(StandardCharsets.UTF_8));
         assertTrue(probe.contains("[ \"$h\" != " + sha + " ]"), probe);
     }
 
