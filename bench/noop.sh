@@ -1,5 +1,5 @@
 #!/bin/bash
-# What a no-op run of the bundled example playbook (playbooks/site.yml, 10 tasks, 12 results per
+# What a no-op run of the bundled example playbook (playbooks/lab.yml, 10 tasks, 12 results per
 # host) costs per host, on N real loopback sshd hosts: SSH connections and exec channels per host,
 # wall time, peak heap and RSS. Rewrites its own section of bench/README.md. Needs root.
 #   bench/noop.sh            # 10 and 50 hosts
@@ -16,8 +16,8 @@ for n in $sizes; do
     dir=$(mktemp -d /tmp/rig-bench-XXXXXX)
     ./rig lab up --dir "$dir" --hosts "$n" --first-octet 100 >/dev/null
     trap './rig lab down --dir "$dir" >/dev/null 2>&1 || true' EXIT
-    cp -r inventory/group_vars "$dir/inventory/"
-    args=(-i "$dir/inventory" --known-hosts "$dir/known_hosts" --stats playbooks/site.yml)
+    cp -r inventory/lab/group_vars "$dir/inventory/"
+    args=(-i "$dir/inventory" --known-hosts "$dir/known_hosts" --stats playbooks/lab.yml)
     t0=$(now); ./rig apply --yes "${args[@]}" >"$dir/first.out" 2>"$dir/first.err"; t1=$(now)
     first_ms=$(( (t1 - t0) / 1000000 ))
     grep -q "changed=0" "$dir/first.out" && { echo "first run changed nothing?" >&2; exit 1; }
@@ -48,7 +48,7 @@ cat >"$section" <<MD
 ## No-op cost of the bundled example playbook
 
 Written by \`bench/noop.sh\`.
-\`playbooks/site.yml\` (one role, 10 tasks with a loop: 12 results per host) on N real OpenSSH
+\`playbooks/lab.yml\` (one role, 10 tasks with a loop: 12 results per host) on N real OpenSSH
 hosts on loopback (\`rig lab up --hosts N\`: one sshd per host on 127.0.0.100+, each in its own
 mount namespace with a clean tmpfs home, so no shell start-up files run). Times are whole
 \`./rig\` processes, JVM start included; "engine" is rig's own figure without JVM start and

@@ -214,7 +214,7 @@ public final class Engine {
         if (state.dead) return;
         Remote remote;
         try {
-            remote = ctx.connector.connect(host);
+            remote = options.mode() == Mode.RENDER ? OFFLINE : ctx.connector.connect(host);
         } catch (SshException e) {
             ctx.unreachable(state, e.getMessage());
             return;
@@ -222,6 +222,28 @@ public final class Engine {
         if (options.mode() == Mode.APPLY && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
         new HostRun(ctx, play, host, state, remote).run();
     }
+
+    /** A render's "connection": it never contacts the host, so any use of it is a bug. */
+    private static final Remote OFFLINE = new Remote() {
+        @Override
+        public dev.rig.ssh.ExecResult exec(String command, byte[] stdin, Duration timeout) {
+            throw new IllegalStateException("rig render contacts no host");
+        }
+
+        @Override
+        public AutoCloseable hold(String command, String readyMarker, Duration timeout) {
+            throw new IllegalStateException("rig render contacts no host");
+        }
+
+        @Override
+        public int channelsOpened() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     /** Takes the host's lock for the rest of the run; a host someone else holds fails with who it is. */
     private boolean lock(Play play, Host host, HostState state, Remote remote) {

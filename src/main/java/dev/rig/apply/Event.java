@@ -2,6 +2,7 @@ package dev.rig.apply;
 
 import dev.rig.plan.Action;
 import dev.rig.plan.Diff;
+import dev.rig.plan.RenderedFile;
 
 import java.util.List;
 
@@ -18,6 +19,9 @@ public sealed interface Event {
     record TaskDone(String host, String play, String task, String item, Status status, Action action,
                     String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler)
             implements Event {}
+
+    /** In a render: a file the host would get, with its real content (the render command masks secrets). */
+    record FileRendered(String host, RenderedFile file) implements Event {}
 
     record HostUnreachable(String host, String message) implements Event {}
 

@@ -4,6 +4,7 @@ import dev.rig.core.Secrets;
 import dev.rig.facts.Probe;
 import dev.rig.inventory.Host;
 import dev.rig.modules.Args;
+import dev.rig.modules.FileProducer;
 import dev.rig.modules.Module;
 import dev.rig.modules.ModuleContext;
 import dev.rig.modules.Modules;
@@ -12,6 +13,7 @@ import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.HostCommand;
 import dev.rig.plan.LocalEffect;
+import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.Play;
 import dev.rig.playbook.Task;
 import dev.rig.ssh.ExecResult;
@@ -149,9 +151,10 @@ final class HostRun {
             }
             Module module = run.modules.get(task.module());
             Args args = new Args(renderArgs(task, vars));
-            RemoteCommands.Become become = become(task);
             ModuleContext ctx = new ModuleContext(host.name(), vars, run.templates, task.fileDirs(), task.templateDirs(),
                     task.source(), task.noLog(), new HashMap<>());
+            if (run.mode == Mode.RENDER) return render(task, label, module, args, ctx, handler);
+            RemoteCommands.Become become = become(task);
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
@@ -186,6 +189,33 @@ final class HostRun {
         } catch (RuntimeException e) {
             return failed(task, label, "internal error: " + e, handler);
         }
+    }
+
+    /**
+     * A task in a render: files it would write are emitted, pure tasks (set_fact, assert, debug) run
+     * as usual, and whatever needs the host is skipped, its result unknown to later tasks.
+     */
+    private ItemResult render(Task task, String label, Module module, Args args, ModuleContext ctx, boolean handler) {
+        UnknownValue unknown = new UnknownValue("task '" + task.displayName() + "'");
+        if (module instanceof FileProducer producer) {
+            List<RenderedFile> files = producer.files(args, ctx);
+            files.forEach(f -> run.sink.emit(new Event.FileRendered(host.name(), f)));
+            report(task, label, Status.OK, Change.none("rendered"), "rendered " + files.size() + " file" + (files.size() == 1 ? "" : "s"),
+                    handler, false, List.of());
+            return new ItemResult(Status.OK, unknown, false);
+        }
+        if (module.probe(args, ctx) == null) {
+            Outcome outcome = module.plan(args, null, ctx);
+            outcome.facts().forEach(state.facts::put);
+            if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
+            if (!outcome.change().changes()) {
+                report(task, label, Status.OK, outcome.change(), outcome.message(), handler, false, List.of());
+                return new ItemResult(Status.OK, registered(outcome, false, null), false);
+            }
+        }
+        module.hostFacts().forEach(f -> state.facts.put(f, unknown));
+        report(task, label, Status.SKIPPED, Change.none("needs the host"), "not rendered: needs the host", handler, false, List.of());
+        return new ItemResult(Status.SKIPPED, unknown, false);
     }
 
     private ItemResult planned(Task task, String label, Change change, Outcome outcome, boolean handler) {

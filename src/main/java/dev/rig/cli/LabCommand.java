@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 @Command(name = "lab", description = "Start, stop or demo a local fleet of real sshd hosts on 127.0.0.11-13 (needs root and openssh-server).",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Demo.class})
 final class LabCommand {
+    /** The lab fleet's inventory (the top-level inventory/ is the monitoring example). */
+    static final String LAB_INVENTORY = "inventory/lab";
     static final Path DEFAULT_DIR = Path.of("lab");
 
     @Command(name = "up", description = "Start lab hosts (sshd on 127.0.0.11-13 by default), each in its own mount namespace.")
@@ -40,12 +42,12 @@ final class LabCommand {
             } else {
                 List<String> names = IntStream.rangeClosed(1, hosts).mapToObj(i -> "host" + i).toList();
                 LabFleet fleet = LabFleet.start(dir, names, network, firstOctet, true);
-                // All in group web, so the example playbook (playbooks/site.yml) runs on them as it is.
+                // All in group web, so the example playbook (playbooks/lab.yml) runs on them as it is.
                 Path inv = fleet.writeInventory(dir.resolve("inventory").resolve("hosts.yml"), Map.of("web", names));
                 System.out.println("started " + hosts + " hosts on " + network + "." + firstOctet + "-" + (firstOctet + hosts - 1) + "; inventory " + inv);
                 return Main.OK;
             }
-            System.out.println("Try:  ./rig plan --known-hosts " + dir.resolve("known_hosts") + " playbooks/site.yml");
+            System.out.println("Try:  ./rig plan -i " + LAB_INVENTORY + " --known-hosts " + dir.resolve("known_hosts") + " playbooks/lab.yml");
             System.out.println("Stop: ./rig lab down");
             return Main.OK;
         }
@@ -81,13 +83,13 @@ final class LabCommand {
             String kh = dir.resolve("known_hosts").toString();
             try {
                 step("rig plan: what would change (nothing is touched)");
-                int plan = Main.run("plan", "--known-hosts", kh, "--detailed-exitcode", "playbooks/site.yml");
+                int plan = Main.run("plan", "-i", LAB_INVENTORY, "--known-hosts", kh, "--detailed-exitcode", "playbooks/lab.yml");
                 step("rig apply: converge the fleet");
-                int apply = Main.run("apply", "--yes", "--known-hosts", kh, "playbooks/site.yml");
+                int apply = Main.run("apply", "-i", LAB_INVENTORY, "--yes", "--known-hosts", kh, "playbooks/lab.yml");
                 step("rig apply again: nothing left to change");
-                int again = Main.run("apply", "--yes", "--known-hosts", kh, "playbooks/site.yml");
+                int again = Main.run("apply", "-i", LAB_INVENTORY, "--yes", "--known-hosts", kh, "playbooks/lab.yml");
                 step("rig plan --detailed-exitcode: 0 means the fleet matches the playbooks");
-                int check = Main.run("plan", "--known-hosts", kh, "--detailed-exitcode", "playbooks/site.yml");
+                int check = Main.run("plan", "-i", LAB_INVENTORY, "--known-hosts", kh, "--detailed-exitcode", "playbooks/lab.yml");
                 System.out.printf("%nexit codes: plan=%d (2 = changes pending), apply=%d, apply again=%d, final plan=%d%n", plan, apply, again, check);
                 return plan == Main.CHANGES && apply == Main.OK && again == Main.OK && check == Main.OK ? Main.OK : Main.ERROR;
             } finally {

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** rig's entry point: a thin picocli layer over the engine; one place wires errors to exit codes. */
 @Command(name = "rig", mixinStandardHelpOptions = true, version = "rig " + Main.VERSION,
         description = "Converge a fleet of SSH hosts to what YAML playbooks declare.",
-        subcommands = {PlanCommand.class, ApplyCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, LabCommand.class,
+        subcommands = {PlanCommand.class, ApplyCommand.class, RenderCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final String VERSION = "0.1.0";
@@ -28,6 +28,7 @@ public final class Main {
     /** Runs one command with its output going to the given writers (tests read them). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setExpandAtFiles(false); // -e @vars.yml is a variables file, not picocli's argument file
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -53,6 +53,7 @@ final class Runner implements AutoCloseable {
     private RunRecord lastRecord = new RunRecord();
     private final PrintWriter err;
 
+    /** ssh: null for a run that contacts no host (render). */
     Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err) {
         this.err = err;
         this.inv = inv;
@@ -88,9 +89,13 @@ final class Runner implements AutoCloseable {
         secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
         for (Host h : inventory.hosts()) secrets.collect(h.vars());
         for (Playbook pb : pbs) for (Play p : pb.plays()) secrets.collect(p.vars());
-        SshSettings sshSettings = ssh.settings();
-        sshSettings.passphrases().environmentValue().ifPresent(secrets::add);
-        this.connector = new SshConnector(sshSettings, ssh.user, ssh.privateKey);
+        if (ssh != null) {
+            SshSettings sshSettings = ssh.settings();
+            sshSettings.passphrases().environmentValue().ifPresent(secrets::add);
+            this.connector = new SshConnector(sshSettings, ssh.user, ssh.privateKey);
+        } else {
+            this.connector = null; // rig render: no host is contacted, so no SSH client is started
+        }
         boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
         this.reporter = run.json ? new JsonReporter(out, secrets) : new HumanReporter(out, secrets, tty);
     }
@@ -101,8 +106,17 @@ final class Runner implements AutoCloseable {
 
     /** Runs the playbooks; quiet runs only record their events (the check before applying a saved plan). */
     Engine.Result execute(Mode mode, boolean quiet) {
+        return execute(mode, quiet, e -> { });
+    }
+
+    /** extra: also sees every event (render collects its files there). */
+    Engine.Result execute(Mode mode, boolean quiet, EventSink extra) {
         lastRecord = new RunRecord();
-        EventSink sink = quiet ? lastRecord : RunRecord.tee(reporter, lastRecord);
+        EventSink recorded = quiet ? lastRecord : RunRecord.tee(reporter, lastRecord);
+        EventSink sink = e -> {
+            extra.emit(e);
+            recorded.emit(e);
+        };
         sink.emit(new Event.RunStarted(mode, playbooks.stream().map(p -> p.file().toString()).toList()));
         int hosts = inventory.hosts().size();
         int forks = run.forks != null ? run.forks : Math.max(1, Math.min(hosts, MAX_DEFAULT_FORKS));
@@ -122,7 +136,7 @@ final class Runner implements AutoCloseable {
 
     /** One line a benchmark script can parse: the figures that speed goals are measured by. */
     private void printStats(Mode mode, long wallMillis) {
-        IntSummaryStatistics channels = connector.channelsPerHost().values().stream().mapToInt(Integer::intValue).summaryStatistics();
+        IntSummaryStatistics channels = (connector == null ? Map.<String, Integer>of() : connector.channelsPerHost()).values().stream().mapToInt(Integer::intValue).summaryStatistics();
         long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -185,6 +199,6 @@ final class Runner implements AutoCloseable {
 
     @Override
     public void close() {
-        connector.close();
+        if (connector != null) connector.close();
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one redaction path: every string rig prints or writes goes through {@link #redact}, and every
  * exception it reports through {@link #redact(Throwable)}. A variable is secret when its name ends in
- * password, passwd, token, secret, _key or _pass (Ansible's ansible_become_pass, ansible_ssh_pass); its
+ * password, passwd, token, secret, _key, _pass or _dsn (Ansible's ansible_become_pass, ansible_ssh_pass); its
  * value is then masked wherever it appears, in any output.
  */
 public final class Secrets {
@@ -23,7 +23,8 @@ public final class Secrets {
     public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith("password") || n.endsWith("passwd") || n.endsWith("token")
-                || n.endsWith("secret") || n.endsWith("_key") || n.equals("key") || n.endsWith("_pass");
+                || n.endsWith("secret") || n.endsWith("_key") || n.equals("key") || n.endsWith("_pass")
+                || n.endsWith("_dsn"); // a data source name carries its password
     }
 
     /** Registers every secret-named entry of a variable map (recursively) as a secret value. */

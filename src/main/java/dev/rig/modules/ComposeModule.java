@@ -7,6 +7,7 @@ import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.Diff;
 import dev.rig.plan.HostCommand;
+import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.ArgSpec;
 import dev.rig.playbook.LocalFiles;
 
@@ -51,7 +52,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * <p>Works with the v2 plugin ({@code docker compose}) and v1 ({@code docker-compose}), whichever the
  * host has, detected by each script on the host; both write the same labels.
  */
-public final class ComposeModule implements Module {
+public final class ComposeModule implements Module, FileProducer {
     static final List<String> COMPOSE_FILES = List.of("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml");
     static final String ENV_FILE = ".env";
     private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -77,6 +78,15 @@ public final class ComposeModule implements Module {
     public List<String> crossCheck(Map<String, Object> args) {
         if (!"absent".equals(args.get("state")) && !args.containsKey("src")) return List.of("'src' (the project's local directory) is required unless state is absent");
         return List.of();
+    }
+
+    @Override
+    public List<RenderedFile> files(Args args, ModuleContext ctx) {
+        if (args.string("state", "present").equals("absent")) return List.of();
+        Stack stack = Stack.of(args, ctx);
+        return stack.files().stream()
+                .map(f -> new RenderedFile(stack.path(f), f.content(), f.secret() ? SECRET_ATTRS.mode() : Optional.empty(), f.secret() || ctx.noLog()))
+                .toList();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.rig.modules;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.playbook.ArgSpec;
+import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.LocalFiles;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.MODE;
 import static dev.rig.playbook.ArgSpec.ArgType.STRING;
 
 /** A file's content from inline {@code content} or a local {@code src}; compared by sha256 on the host. */
-public final class CopyModule implements Module {
+public final class CopyModule implements Module, FileProducer {
     @Override
     public String name() {
         return "copy";
@@ -50,6 +51,11 @@ public final class CopyModule implements Module {
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         return FileContent.converge(args.string("dest"), desired(args, ctx), FileAttributes.from(args),
                 PathFact.parse(probeOutput), ctx.noLog());
+    }
+
+    @Override
+    public List<RenderedFile> files(Args args, ModuleContext ctx) {
+        return List.of(new RenderedFile(args.string("dest"), desired(args, ctx), args.mode("mode"), ctx.noLog()));
     }
 
     private static byte[] desired(Args args, ModuleContext ctx) {

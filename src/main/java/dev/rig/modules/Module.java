@@ -15,4 +15,9 @@ public interface Module extends ModuleSpec {
 
     /** Desired vs current. {@code probeOutput} is the probe's stdout, or null when there was no probe. */
     Outcome plan(Args args, String probeOutput, ModuleContext ctx);
+
+    /** Facts the module sets from what it reads on the host, so that a run that cannot read them (render) knows they are unknown. */
+    default java.util.Set<String> hostFacts() {
+        return java.util.Set.of();
+    }
 }

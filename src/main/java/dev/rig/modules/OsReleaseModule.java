@@ -19,6 +19,11 @@ public final class OsReleaseModule implements Module {
     private static final String MARK = "@@uname ";
 
     @Override
+    public java.util.Set<String> hostFacts() {
+        return java.util.Set.of(FACT);
+    }
+
+    @Override
     public String name() {
         return "os_release";
     }

@@ -3,6 +3,7 @@ package dev.rig.modules;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.playbook.ArgSpec;
+import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.LocalFiles;
 
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.MODE;
 import static dev.rig.playbook.ArgSpec.ArgType.STRING;
 
 /** A FreeMarker {@code .ftl} file rendered locally for each host, then converged like copy. */
-public final class TemplateModule implements Module {
+public final class TemplateModule implements Module, FileProducer {
     @Override
     public String name() {
         return "template";
@@ -35,6 +36,11 @@ public final class TemplateModule implements Module {
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         return FileContent.converge(args.string("dest"), rendered(args, ctx), FileAttributes.from(args),
                 PathFact.parse(probeOutput), ctx.noLog());
+    }
+
+    @Override
+    public List<RenderedFile> files(Args args, ModuleContext ctx) {
+        return List.of(new RenderedFile(args.string("dest"), rendered(args, ctx), args.mode("mode"), ctx.noLog()));
     }
 
     private static byte[] rendered(Args args, ModuleContext ctx) {

@@ -85,11 +85,51 @@ public final class PlaybookLoader {
             errors.add(YamlFiles.source(file, root), "expected a list of plays, found " + YamlFiles.kind(root));
             return new Playbook(file, plays, filesRead);
         }
+        plays(file, seq, plays, new ArrayList<>(List.of(file)));
+        return new Playbook(file, plays, List.copyOf(filesRead));
+    }
+
+    /** The plays of a list, with {@code - import_playbook: FILE} entries replaced by that file's plays (relative to it). */
+    private void plays(Path file, SequenceNode seq, List<Play> plays, List<Path> importing) {
         for (Node n : seq.getValue()) {
+            if (n instanceof MappingNode m && m.getValue().stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("import_playbook"))) {
+                importPlaybook(file, m, plays, importing);
+                continue;
+            }
             Play p = play(file, n);
             if (p != null) plays.add(p);
         }
-        return new Playbook(file, plays, List.copyOf(filesRead));
+    }
+
+    private void importPlaybook(Path file, MappingNode entry, List<Play> plays, List<Path> importing) {
+        Source src = YamlFiles.source(file, entry);
+        Map<String, NodeTuple> keys = keyed(file, entry, Set.of("import_playbook", "name"), "import_playbook entry");
+        String target = string(file, keys.get("import_playbook"));
+        if (target == null) return;
+        Path imported = file.getParent().resolve(target).normalize();
+        if (importing.contains(imported)) {
+            errors.add(src, "import_playbook '" + target + "' imports itself (through " + importing.stream().map(p -> p.getFileName().toString()).toList() + ")");
+            return;
+        }
+        if (importing.size() > MAX_IMPORT_DEPTH) {
+            errors.add(src, "import_playbook nested more than " + MAX_IMPORT_DEPTH + " deep");
+            return;
+        }
+        if (!Files.isRegularFile(imported)) {
+            errors.add(YamlFiles.source(file, keys.get("import_playbook").getValueNode()), "playbook '" + target + "' not found (looked for " + imported + ")");
+            return;
+        }
+        filesRead.add(imported);
+        Node root = YamlFiles.compose(imported, errors);
+        if (root == null) return;
+        checkDuplicateKeys(imported, root);
+        if (!(root instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(imported, root), "expected a list of plays, found " + YamlFiles.kind(root));
+            return;
+        }
+        importing.add(imported);
+        plays(imported, seq, plays, importing);
+        importing.remove(importing.size() - 1);
     }
 
     private Play play(Path file, Node node) {

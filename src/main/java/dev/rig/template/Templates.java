@@ -77,6 +77,7 @@ public final class Templates {
         cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
         cfg.setDefaultEncoding("UTF-8");
         cfg.setTabSize(1); // a tab is one column in error positions, as in YAML marks and editors
+        Functions.all().forEach(cfg::setSharedVariable);
     }
 
     /** True when the string holds an interpolation or a directive and so needs rendering. */

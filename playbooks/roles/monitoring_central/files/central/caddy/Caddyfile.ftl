@@ -1,0 +1,82 @@
+<#-- The push credentials: one per distinct user among the HTTPS-mode edges (a host may have its own). -->
+<#assign pushUsers = {}>
+<#list groups.edge![] as h>
+<#assign hv = hostvars[h]>
+<#if (hv.monitoring_transport!monitoring_transport) == "https">
+<#assign user = hv.monitoring_push_user!monitoring_push_user>
+<#assign password = hv.monitoring_push_password!monitoring_push_password>
+<#if pushUsers[user]?? && pushUsers[user] != password>
+<#stop "edges " + h + " and another HTTPS edge use push user '" + user + "' with different passwords; give each its own user">
+</#if>
+<#assign pushUsers = pushUsers + {user: password}>
+</#if>
+</#list>
+# Rendered by rig from roles/monitoring_central; edit the role, not this file.
+{
+<#if monitoring_acme_email?has_content>
+	email ${monitoring_acme_email}
+</#if>
+	admin ${caddy_admin}
+<#if caddy_bind?has_content>
+	default_bind ${caddy_bind}
+</#if>
+<#if caddy_push_rate_limit?has_content>
+	order rate_limit before basicauth
+</#if>
+}
+<#if pushUsers?has_content>
+
+# Edges outside the VPC push here: basic auth (bcrypt, computed by rig), optional allow-list and rate limit.
+(push_guard) {
+<#if caddy_push_allowed_cidrs?has_content>
+	@outside not remote_ip<#list caddy_push_allowed_cidrs as cidr> ${cidr}</#list>
+	respond @outside "forbidden" 403
+</#if>
+<#if caddy_push_rate_limit?has_content>
+	rate_limit {
+		zone push {
+			key {remote_host}
+			events ${caddy_push_rate_limit.events}
+			window ${caddy_push_rate_limit.window}
+		}
+	}
+</#if>
+	basicauth {
+<#list pushUsers as user, password>
+		${user} ${base64(bcrypt(password, user + "@" + monitoring_domain, caddy_bcrypt_cost?string))}
+</#list>
+	}
+}
+</#if>
+
+${monitoring_domain} {
+<#if caddy_tls == "internal">
+	tls internal
+</#if>
+	encode gzip
+<#if pushUsers?has_content>
+
+	# Prometheus remote write, and the read API rig verify uses with the same credentials.
+	@prometheus path /api/v1/write /api/v1/query /api/v1/query_range /api/v1/series /api/v1/labels /api/v1/label/*
+	handle @prometheus {
+		import push_guard
+		reverse_proxy ${central_prometheus_upstream}
+	}
+
+	# Loki push (and its query API for rig verify).
+	handle /loki/api/v1/* {
+		import push_guard
+		reverse_proxy ${central_loki_upstream}
+	}
+</#if>
+
+	# Everything else is Grafana, with its own login.
+	handle {
+		reverse_proxy ${central_grafana_upstream}
+	}
+}
+
+# Caddy's own metrics for central Prometheus (the compose network only; not published).
+http://:9180 {
+	metrics
+}

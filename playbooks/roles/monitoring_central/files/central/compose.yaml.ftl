@@ -1,0 +1,96 @@
+# Rendered by rig from roles/monitoring_central; edit the role, not this file.
+# Secrets come from .env (mode 0600), written by rig: GRAFANA_ADMIN_PASSWORD.
+services:
+  caddy:
+    image: ${caddy_image}
+    restart: unless-stopped
+    ports:
+      - "80:80"
+      - "443:443"
+      - "443:443/udp"
+    volumes:
+      - ./caddy/Caddyfile:/etc/caddy/Caddyfile:ro
+      - caddy-data:/data
+      - caddy-config:/config
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9180/metrics"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+    depends_on:
+      - grafana
+      - prometheus
+      - loki
+
+  prometheus:
+    image: ${prometheus_image}
+    restart: unless-stopped
+    command:
+      - --config.file=/etc/prometheus/prometheus.yml
+      - --storage.tsdb.path=/prometheus
+      - --storage.tsdb.retention.time=${prometheus_retention_time}
+<#if prometheus_retention_size?has_content>
+      - --storage.tsdb.retention.size=${prometheus_retention_size}
+</#if>
+      - --web.enable-remote-write-receiver
+<#if prometheus_admin_api>
+      - --web.enable-admin-api
+</#if>
+<#if monitoring_central_bind?has_content>
+    ports:
+      - "${monitoring_central_bind}:${monitoring_prometheus_port}:9090"
+</#if>
+    volumes:
+      - ./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+      - prometheus-data:/prometheus
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9090/-/ready"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+
+  loki:
+    image: ${loki_image}
+    restart: unless-stopped
+    command:
+      - -config.file=/etc/loki/loki.yaml
+<#if monitoring_central_bind?has_content>
+    ports:
+      - "${monitoring_central_bind}:${monitoring_loki_port}:3100"
+</#if>
+    volumes:
+      - ./loki/loki.yaml:/etc/loki/loki.yaml:ro
+      - loki-data:/loki
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3100/ready"]
+      interval: 30s
+      timeout: 5s
+      retries: 5
+
+  grafana:
+    image: ${grafana_image}
+    restart: unless-stopped
+    environment:
+      GF_SECURITY_ADMIN_USER: "${grafana_admin_user}"
+      GF_SECURITY_ADMIN_PASSWORD: "$${GRAFANA_ADMIN_PASSWORD}"
+      GF_SERVER_DOMAIN: "${monitoring_domain}"
+      GF_SERVER_ROOT_URL: "https://${monitoring_domain}/"
+      GF_USERS_ALLOW_SIGN_UP: "false"
+      GF_AUTH_ANONYMOUS_ENABLED: "false"
+      GF_ANALYTICS_REPORTING_ENABLED: "false"
+    volumes:
+      - grafana-data:/var/lib/grafana
+      - ./grafana/provisioning:/etc/grafana/provisioning:ro
+      - ./grafana/dashboards:/var/lib/grafana/dashboards:ro
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3000/api/health"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+
+volumes:
+  prometheus-data:
+  loki-data:
+  grafana-data:
+  caddy-data:
+  caddy-config:
