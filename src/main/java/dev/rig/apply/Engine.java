@@ -1,6 +1,7 @@
 package dev.rig.apply;
 
 import dev.rig.core.Secrets;
+import dev.rig.inventory.Group;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
 import dev.rig.modules.Modules;
@@ -144,10 +145,19 @@ public final class Engine {
         return new Result(recaps, changes, problems);
     }
 
+    /** As in Ansible, the implicit localhost is in no group but takes the variables of group 'all'. */
+    static Host implicitLocalhost(Inventory inventory) {
+        Group all = inventory.groups().get(Inventory.ALL);
+        if (all == null || all.vars().isEmpty()) return IMPLICIT_LOCALHOST;
+        Map<String, Object> vars = new LinkedHashMap<>(all.vars());
+        vars.putAll(IMPLICIT_LOCALHOST.vars());
+        return new Host(IMPLICIT_LOCALHOST.name(), vars, IMPLICIT_LOCALHOST.groups());
+    }
+
     /** The hosts a play targets, narrowed by --limit; hosts that failed earlier in the run are left out. */
     public static List<Host> hostsFor(Inventory inventory, String pattern, String limit) {
         List<Host> hosts = inventory.select(pattern);
-        if (hosts.isEmpty() && IMPLICIT_LOCALHOST.name().equals(pattern)) return List.of(IMPLICIT_LOCALHOST);
+        if (hosts.isEmpty() && IMPLICIT_LOCALHOST.name().equals(pattern)) return List.of(implicitLocalhost(inventory));
         if (limit != null && !limit.isBlank()) {
             Set<String> allowed = Set.copyOf(inventory.select(limit).stream().map(Host::name).toList());
             hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();

@@ -204,7 +204,7 @@ final class HostRun {
                     handler, false, List.of());
             return new ItemResult(Status.OK, unknown, false);
         }
-        if (module.probe(args, ctx) == null) {
+        if (module.offline()) {
             Outcome outcome = module.plan(args, null, ctx);
             outcome.facts().forEach(state.facts::put);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());

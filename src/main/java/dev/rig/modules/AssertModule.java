@@ -15,6 +15,11 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  */
 public final class AssertModule implements Module {
     @Override
+    public boolean offline() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "assert";
     }

@@ -142,8 +142,12 @@ public final class ComposeModule implements Module, FileProducer {
         Stack stack = Stack.of(args, ctx);
         Map<String, String> parts = ProbeParts.parse(probeOutput);
         Docker docker = Docker.parse(ProbeParts.part(parts, "docker"));
-        if (docker.error() != null) return Outcome.fail("cannot list the containers of project " + stack.project() + ": " + docker.error());
         String state = args.string("state", "present");
+        // A stopped daemon is a state to converge from (an earlier task may start it: the docker role does); any other error is not.
+        boolean daemonDown = docker.error() != null && docker.error().contains("Cannot connect to the Docker daemon");
+        if (docker.error() != null && (!daemonDown || state.equals("absent"))) {
+            return Outcome.fail("cannot list the containers of project " + stack.project() + ": " + docker.error());
+        }
         if (state.equals("absent")) return planAbsent(stack, docker);
 
         // 1. the files
@@ -230,6 +234,7 @@ public final class ComposeModule implements Module, FileProducer {
             boolean needCreate = false;
             boolean running = false;
             if (docker.flavor().equals("none")) reasons.put("*", "docker compose is not installed yet");
+            else if (docker.error() != null) reasons.put("*", "the Docker daemon is not running (" + docker.error().strip() + ")");
             for (Map.Entry<String, String> e : docker.expected().entrySet()) {
                 List<Container> cs = docker.containers(e.getKey());
                 Optional<Container> stale = cs.stream().filter(c -> !c.hash().equals(e.getValue())).findFirst();

@@ -25,6 +25,11 @@ public final class DebugModule implements Module {
     static final String NOT_DEFINED = "VARIABLE IS NOT DEFINED!";
 
     @Override
+    public boolean offline() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "debug";
     }

@@ -16,6 +16,11 @@ public interface Module extends ModuleSpec {
     /** Desired vs current. {@code probeOutput} is the probe's stdout, or null when there was no probe. */
     Outcome plan(Args args, String probeOutput, ModuleContext ctx);
 
+    /** True when plan() needs nothing but the arguments (no host, no API): set_fact, assert, debug; a render runs these. */
+    default boolean offline() {
+        return false;
+    }
+
     /** Facts the module sets from what it reads on the host, so that a run that cannot read them (render) knows they are unknown. */
     default java.util.Set<String> hostFacts() {
         return java.util.Set.of();

@@ -17,6 +17,11 @@ public final class SetFactModule implements Module {
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Override
+    public boolean offline() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "set_fact";
     }

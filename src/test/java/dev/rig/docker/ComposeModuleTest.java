@@ -213,9 +213,22 @@ class ComposeModuleTest {
         assertEquals("neither the docker compose plugin (v2) nor docker-compose (v1) is installed on this host", none.message());
         Outcome broken = COMPOSE.plan(a, probeWithFilesInPlace(a, "flavor=v1\nconfig_error=services.web.image must be a string"), ctx);
         assertEquals("compose cannot read project app in /srv/app: services.web.image must be a string", broken.message());
-        Outcome daemon = COMPOSE.plan(a, probeWithFilesInPlace(a, "flavor=v1\ndocker_error=Cannot connect to the Docker daemon"), ctx);
-        assertEquals("cannot list the containers of project app: Cannot connect to the Docker daemon", daemon.message());
-        assertTrue(none.failed() && broken.failed() && daemon.failed());
+        Outcome denied = COMPOSE.plan(a, probeWithFilesInPlace(a, "flavor=v1\ndocker_error=permission denied while trying to connect to the Docker daemon socket"), ctx);
+        assertEquals("cannot list the containers of project app: permission denied while trying to connect to the Docker daemon socket", denied.message());
+        assertTrue(none.failed() && broken.failed() && denied.failed());
+    }
+
+    @Test
+    void aStoppedDaemonIsPlannedAsServicesToStartNotAFailure() {
+        // The docker role's service task starts the daemon earlier in the same run; plan must not stop at it.
+        Args a = args("project", "app");
+        Outcome down = COMPOSE.plan(a, probeWithFilesInPlace(a, "flavor=v1\ndocker_error=Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"), ctx);
+        assertFalse(down.failed(), down.message());
+        assertTrue(down.change().changes());
+        assertTrue(down.message().contains("up -d") && down.message().contains("the Docker daemon is not running"), down.message());
+        Outcome absent = COMPOSE.plan(args("project", "app", "state", "absent"),
+                probeWithFilesInPlace(a, "flavor=v1\ndocker_error=Cannot connect to the Docker daemon"), ctx);
+        assertTrue(absent.failed(), "removing a project needs the daemon to say what exists");
     }
 
     @Test

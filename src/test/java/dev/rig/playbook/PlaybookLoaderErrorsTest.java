@@ -226,6 +226,24 @@ class PlaybookLoaderErrorsTest {
     }
 
     @Test
+    void importPlaybookInlinesThePlaysInOrderAndReportsLoopsAndMissingFiles(@TempDir Path dir) {
+        Path site = Fixtures.write(dir, "site.yml", "- import_playbook: sub/a.yml\n- hosts: all\n  name: last\n");
+        Fixtures.write(dir, "sub/a.yml", "- hosts: web\n  name: first\n- import_playbook: b.yml\n");
+        Path b = Fixtures.write(dir, "sub/b.yml", "- hosts: db\n  name: second\n");
+        Playbook pb = PlaybookLoader.load(site, Fixtures.catalog(), Fixtures.TEMPLATES);
+        assertEquals(java.util.List.of("first", "second", "last"), pb.plays().stream().map(Play::name).toList());
+        assertTrue(pb.filesRead().contains(b), "imported playbooks count for the plan's input digests");
+
+        Path loop = Fixtures.write(dir, "loop.yml", "- import_playbook: loop2.yml\n");
+        Path loop2 = Fixtures.write(dir, "loop2.yml", "- import_playbook: loop.yml\n");
+        assertErrors(loadFails(loop), at(loop2, 1, 3, "import_playbook 'loop.yml' imports itself (through [loop.yml, loop2.yml])"));
+        Path missing = Fixtures.write(dir, "missing.yml", "- import_playbook: nowhere.yml\n  when: x\n");
+        assertErrors(loadFails(missing),
+                at(missing, 1, 20, "playbook 'nowhere.yml' not found (looked for " + dir.resolve("nowhere.yml") + ")"),
+                at(missing, 2, 3, "unknown keyword 'when' in import_playbook entry; expected one of: import_playbook, name"));
+    }
+
+    @Test
     void theSameFileImportedTwiceIsNotALoop(@TempDir Path dir) {
         Path pb = Fixtures.write(dir, "site.yml", "- hosts: all\n  tasks:\n    - import_tasks: common.yml\n    - import_tasks: common.yml\n");
         Fixtures.write(dir, "common.yml", "- file: {path: /x}\n");
