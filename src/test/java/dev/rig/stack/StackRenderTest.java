@@ -103,6 +103,48 @@ class StackRenderTest {
     }
 
     @Test
+    void lokiPromtailAndAlloyConfigsMatchTheirDocumentedSchemas() {
+        // No Loki, Promtail or Alloy binary here: their configuration references, as JSON Schemas and a parser.
+        assertEquals(List.of(), ConfigSchemas.validate(example.file("monitor-1", CENTRAL + "/loki/loki.yaml"), "loki-config.schema.json"));
+        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+            assertEquals(List.of(), ConfigSchemas.validate(example.file(edge, EDGE + "/promtail/promtail.yaml"), "promtail-config.schema.json"), edge);
+            assertEquals(List.of(), AlloySyntax.validate(example.read(edge, EDGE + "/alloy/config.alloy")), edge);
+        }
+        // and the checkers do reject what those tools would
+        String loki = example.read("monitor-1", CENTRAL + "/loki/loki.yaml").replace("retention_period:", "retention_peroid:");
+        assertFalse(ConfigSchemas.validateText(loki, "loki-config.schema.json").isEmpty());
+        String alloy = example.read("vps-1", EDGE + "/alloy/config.alloy").replace("forward_to    = [loki.write.central.receiver]", "forward_to = [loki.write.elsewhere.receiver]");
+        assertFalse(AlloySyntax.validate(alloy).isEmpty());
+    }
+
+    @Test
+    void dashboardsUseOnlyMetricsTheStackProduces() throws IOException {
+        // Every timescaledb_* metric a dashboard queries is one the exporter's custom queries define.
+        String queries = Files.readString(Rendered.PROJECT.resolve("playbooks/roles/monitoring_edge_postgres/files/edge-postgres/postgres-exporter/queries.yaml"));
+        Map<String, Object> parsed = yaml(queries);
+        Set<String> defined = new java.util.TreeSet<>();
+        parsed.forEach((prefix, q) -> {
+            for (Object metric : (List<?>) ((Map<?, ?>) q).get("metrics")) {
+                for (Map.Entry<?, ?> col : ((Map<?, ?>) metric).entrySet()) {
+                    String usage = String.valueOf(((Map<?, ?>) col.getValue()).get("usage"));
+                    if (!usage.equals("LABEL")) defined.add(prefix + "_" + col.getKey());
+                }
+            }
+        });
+        String dashboards = example.read("monitor-1", CENTRAL + "/grafana/dashboards/postgres.json");
+        Matcher used = Pattern.compile("timescaledb_[a-z_]+").matcher(dashboards);
+        int count = 0;
+        while (used.find()) {
+            count++;
+            assertTrue(defined.contains(used.group()), used.group() + " is not defined by queries.yaml: " + defined);
+        }
+        assertTrue(count >= 5, "the PostgreSQL dashboard shows the TimescaleDB metrics");
+        for (String d : List.of("hosts", "containers", "postgres", "logs", "stack")) {
+            assertTrue(Files.isRegularFile(example.file("monitor-1", CENTRAL + "/grafana/dashboards/" + d + ".json")), d);
+        }
+    }
+
+    @Test
     void noPlaintextSecretInAnyRenderedFile() throws IOException {
         List<Path> files = example.files();
         assertTrue(files.size() >= 20, "files: " + files);
