@@ -17,6 +17,14 @@
 	email ${monitoring_acme_email}
 </#if>
 	admin ${caddy_admin}
+	# Per-request metrics (caddy_http_requests_total...) for central Prometheus.
+	servers {
+		metrics
+	}
+<#if caddy_tls == "internal">
+	# Caddy's own CA stays in its data volume; it does not touch the host's trust store.
+	skip_install_trust
+</#if>
 <#if caddy_bind?has_content>
 	default_bind ${caddy_bind}
 </#if>
@@ -57,7 +65,7 @@ ${monitoring_domain} {
 <#if pushUsers?has_content>
 
 	# Prometheus remote write, and the read API rig verify uses with the same credentials.
-	@prometheus path /api/v1/write /api/v1/query /api/v1/query_range /api/v1/series /api/v1/labels /api/v1/label/*
+	@prometheus path /api/v1/write /api/v1/query /api/v1/query_range /api/v1/series /api/v1/labels /api/v1/label/* /-/ready
 	handle @prometheus {
 		import push_guard
 		reverse_proxy ${central_prometheus_upstream}

@@ -9,7 +9,7 @@ global:
 scrape_configs:
   - job_name: prometheus
     static_configs:
-      - targets: ["localhost:9090"]
+      - targets: ["${central_prometheus_self_target}"]
         labels:
           host: "${monitoring_host_label}"
   - job_name: loki
@@ -24,6 +24,6 @@ scrape_configs:
           host: "${monitoring_host_label}"
   - job_name: caddy
     static_configs:
-      - targets: ["caddy:9180"]
+      - targets: ["${central_caddy_metrics_target}"]
         labels:
           host: "${monitoring_host_label}"

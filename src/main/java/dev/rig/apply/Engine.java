@@ -145,6 +145,14 @@ public final class Engine {
         return new Result(recaps, changes, problems);
     }
 
+    /** As in Ansible, --limit leaves the implicit localhost out unless it names it ("-l central,localhost"). */
+    public static boolean limitNamesLocalhost(String limit) {
+        for (String part : limit.split("[,:]")) {
+            if (part.strip().equals(IMPLICIT_LOCALHOST.name())) return true;
+        }
+        return false;
+    }
+
     /** As in Ansible, the implicit localhost is in no group but takes the variables of group 'all'. */
     static Host implicitLocalhost(Inventory inventory) {
         Group all = inventory.groups().get(Inventory.ALL);
@@ -157,7 +165,9 @@ public final class Engine {
     /** The hosts a play targets, narrowed by --limit; hosts that failed earlier in the run are left out. */
     public static List<Host> hostsFor(Inventory inventory, String pattern, String limit) {
         List<Host> hosts = inventory.select(pattern);
-        if (hosts.isEmpty() && IMPLICIT_LOCALHOST.name().equals(pattern)) return List.of(implicitLocalhost(inventory));
+        if (hosts.isEmpty() && IMPLICIT_LOCALHOST.name().equals(pattern)) {
+            return limit == null || limit.isBlank() || limitNamesLocalhost(limit) ? List.of(implicitLocalhost(inventory)) : List.of();
+        }
         if (limit != null && !limit.isBlank()) {
             Set<String> allowed = Set.copyOf(inventory.select(limit).stream().map(Host::name).toList());
             hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
@@ -278,6 +288,29 @@ public final class Engine {
         } catch (Exception e) {
             // The connection closing releases it on the host all the same.
         }
+    }
+
+    /**
+     * A host's variables as the plays that target it see them, for commands that read settings without
+     * running tasks (verify): every matching play's role defaults, the inventory, the plays' vars and
+     * role vars, extra vars; same precedence as a task's, later plays winning among equals.
+     */
+    public static Map<String, Object> hostVars(Inventory inventory, List<Playbook> playbooks, Host host, Map<String, Object> extraVars) {
+        List<Play> plays = new ArrayList<>();
+        for (Playbook pb : playbooks) {
+            for (Play p : pb.plays()) {
+                if (hostsFor(inventory, p.hosts(), null).stream().anyMatch(h -> h.name().equals(host.name()))) plays.add(p);
+            }
+        }
+        Map<String, Object> v = new java.util.HashMap<>();
+        plays.forEach(p -> v.putAll(p.roleDefaults()));
+        v.putAll(host.vars());
+        v.putAll(magicVars(inventory));
+        v.put("inventory_hostname", host.name());
+        plays.forEach(p -> v.putAll(p.vars()));
+        plays.forEach(p -> v.putAll(p.roleVars()));
+        v.putAll(extraVars);
+        return v;
     }
 
     private static Map<String, Object> magicVars(Inventory inventory) {

@@ -26,6 +26,11 @@ public interface Remote extends AutoCloseable {
      */
     AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException;
 
+    /** A local address that reaches host:port as this host reaches it (an SSH local forward; the address itself when local). */
+    default java.net.InetSocketAddress forward(String host, int port) throws SshException {
+        return new java.net.InetSocketAddress(host, port);
+    }
+
     /** Exec channels opened so far (a benchmark figure: round trips per host). */
     int channelsOpened();
 

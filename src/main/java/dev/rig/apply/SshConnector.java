@@ -113,6 +113,11 @@ public final class SshConnector implements Connector {
         }
 
         @Override
+        public java.net.InetSocketAddress forward(String host, int port) throws SshException {
+            return connection.forward(host, port);
+        }
+
+        @Override
         public int channelsOpened() {
             return connection.channelsOpened();
         }

@@ -78,7 +78,7 @@ final class Runner implements AutoCloseable {
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
-        if (loaded != null && inv.limit != null && loaded.select(inv.limit).isEmpty()) {
+        if (loaded != null && inv.limit != null && loaded.select(inv.limit).isEmpty() && !Engine.limitNamesLocalhost(inv.limit)) {
             errors.add(new dev.rig.core.InputError(new Source("--limit " + inv.limit, 0, 0), "matches no host in " + inv.inventory));
         }
         if (!errors.isEmpty()) throw new InvalidInputException(errors);

@@ -3,6 +3,7 @@ package dev.rig.ssh;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -86,6 +88,19 @@ public final class Connection implements AutoCloseable {
     public HeldCommand hold(String command, String readyMarker, Duration timeout) throws SshException {
         channelsOpened.incrementAndGet();
         return HeldCommand.start(session, label, command, readyMarker, timeout);
+    }
+
+    /**
+     * Forwards an ephemeral port on the operator's 127.0.0.1 to host:port as the remote host reaches it
+     * (ssh -L); the forward ends with the connection. For services bound to a private address only.
+     */
+    public InetSocketAddress forward(String host, int port) throws SshException {
+        try {
+            SshdSocketAddress local = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(host, port));
+            return new InetSocketAddress(local.getHostName(), local.getPort());
+        } catch (IOException | RuntimeException e) {
+            throw new SshException(SshException.Kind.CHANNEL, label + ": cannot forward a local port to " + host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     /** How many channels this connection has opened so far (for benchmarks). */
