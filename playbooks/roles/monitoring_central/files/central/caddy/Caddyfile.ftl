@@ -11,6 +11,13 @@
 <#assign pushUsers = pushUsers + {user: password}>
 </#if>
 </#list>
+<#-- rig verify through Caddy (monitoring_verify_via: https) uses central's own push credential. -->
+<#if monitoring_verify_via == "https" && monitoring_push_password?has_content>
+<#if pushUsers[monitoring_push_user]?? && pushUsers[monitoring_push_user] != monitoring_push_password>
+<#stop "push user '" + monitoring_push_user + "' has another password on an HTTPS edge than rig verify would use">
+</#if>
+<#assign pushUsers = pushUsers + {monitoring_push_user: monitoring_push_password}>
+</#if>
 # Rendered by rig from roles/monitoring_central; edit the role, not this file.
 {
 <#if monitoring_acme_email?has_content>

@@ -291,19 +291,20 @@ public final class Engine {
     }
 
     /**
-     * A host's variables as the plays that target it see them, for commands that read settings without
-     * running tasks (verify): every matching play's role defaults, the inventory, the plays' vars and
-     * role vars, extra vars; same precedence as a task's, later plays winning among equals.
+     * A host's variables for commands that read settings without running tasks (verify): the defaults of
+     * every role the playbooks use (a setting of a role the host does not run is still its default), the
+     * inventory, the vars and role vars of the plays that target the host, extra vars; the precedence of
+     * a task's variables, later plays winning among equals.
      */
     public static Map<String, Object> hostVars(Inventory inventory, List<Playbook> playbooks, Host host, Map<String, Object> extraVars) {
         List<Play> plays = new ArrayList<>();
+        Map<String, Object> v = new java.util.HashMap<>();
         for (Playbook pb : playbooks) {
             for (Play p : pb.plays()) {
+                v.putAll(p.roleDefaults());
                 if (hostsFor(inventory, p.hosts(), null).stream().anyMatch(h -> h.name().equals(host.name()))) plays.add(p);
             }
         }
-        Map<String, Object> v = new java.util.HashMap<>();
-        plays.forEach(p -> v.putAll(p.roleDefaults()));
         v.putAll(host.vars());
         v.putAll(magicVars(inventory));
         v.put("inventory_hostname", host.name());

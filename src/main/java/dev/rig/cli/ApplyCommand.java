@@ -25,6 +25,15 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation")
     boolean yes;
 
+    @Option(names = "--verify", description = "After a successful apply, run rig verify (metrics and logs reach central); its exit code is the run's")
+    boolean verify;
+
+    @Option(names = "--within", paramLabel = "DURATION", defaultValue = "2m", description = "With --verify: newest sample must be younger than this. Default: ${DEFAULT-VALUE}")
+    String within;
+
+    @Option(names = "--log-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "With --verify: how long to wait for each log canary. Default: ${DEFAULT-VALUE}")
+    String logTimeout;
+
     @Parameters(arity = "1..*", paramLabel = "PLAYBOOK|PLAN.json", description = "Playbooks, or one plan saved by 'rig plan --out'")
     List<Path> playbooks;
 
@@ -49,7 +58,10 @@ final class ApplyCommand implements Callable<Integer> {
                 }
             }
             Engine.Result result = r.execute(Mode.APPLY);
-            return result.problems() ? Main.ERROR : Main.OK;
+            if (result.problems()) return Main.ERROR;
+            if (!verify) return Main.OK;
+            spec.commandLine().getOut().println("\nVERIFY: do metrics and logs reach central?");
+            return VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, run.json, null, null, spec.commandLine().getOut());
         }
     }
 }
