@@ -2,7 +2,7 @@ package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.cli.Main;
+import dev.rig.stack.Daemons.Daemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,8 +13,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,15 +31,12 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -74,9 +69,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * refuse the push route without the right credentials. Everything listens on 127.0.0.171-183 only.
  */
 class StackDataFlowTest {
-    static final Path PROJECT = Path.of(System.getProperty("rig.project.dir", ".")).toAbsolutePath().normalize();
-    static final Path SITE = PROJECT.resolve("playbooks/site.yml");
-
     static final String CENTRAL_IP = "127.0.0.171";
     static final String CADDY_IP = "127.0.0.172";
     static final String POSTGRES_IP = "127.0.0.183";
@@ -93,15 +85,16 @@ class StackDataFlowTest {
 
     @TempDir
     static Path dir;
-    /** Started programs, newest first: stopped in that order (agents flush to a central that is still up). */
-    static final Deque<Daemon> daemons = new ConcurrentLinkedDeque<>();
+    /** Started programs: stopped newest first (agents flush to a central that is still up). */
+    static Daemons daemons;
     static final Map<String, String> secrets = new LinkedHashMap<>();
     static String caPem;
     static HttpClient caddyHttp;
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> daemons.forEach(d -> d.process.destroyForcibly())));
+        daemons = new Daemons(dir.resolve("logs"));
+        Runtime.getRuntime().addShutdownHook(new Thread(daemons::close));
         // The PostgreSQL server runs as user postgres, under this directory.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         String pgPassword = "pg-" + random();
@@ -109,7 +102,7 @@ class StackDataFlowTest {
         secrets.put("monitoring_push_password", "push-" + random());
         secrets.put("postgres_exporter_dsn", "postgresql://exporter:" + pgPassword + "@" + POSTGRES_IP + ":5432/postgres?sslmode=disable");
         Path inventory = writeInventory(dir.resolve("inventory"));
-        Path secretsFile = varsFile(dir.resolve("secrets.yml"), secrets);
+        Path secretsFile = Rendered.varsFile(dir, secrets);
 
         // Central first: Caddy makes its CA, which the edges are then rendered to trust.
         Path central = render(inventory, "central", dir.resolve("render-central"), secretsFile)
@@ -118,15 +111,15 @@ class StackDataFlowTest {
         startCentralPrometheus(central);
 
         Path edges = render(inventory, "edge", dir.resolve("render-edges"), secretsFile,
-                varsFile(dir.resolve("ca.yml"), Map.of("monitoring_ca_cert", caPem)));
+                Rendered.varsFile(dir, Map.of("monitoring_ca_cert", caPem)));
         startPostgres(pgPassword);
         startPostgresExporter(edges.resolve("edge-https/opt/monitoring/edge-postgres"), EDGES.get("edge-https"));
         for (Map.Entry<String, String> edge : EDGES.entrySet()) {
             String ip = edge.getValue();
-            Daemon nodeExporter = Daemon.start("node-exporter@" + edge.getKey(), List.of("/usr/bin/prometheus-node-exporter",
+            Daemon nodeExporter = daemons.start("node-exporter@" + edge.getKey(), List.of("/usr/bin/prometheus-node-exporter",
                     "--web.listen-address=" + ip + ":9100",
                     "--collector.disable-defaults", "--collector.cpu", "--collector.meminfo", "--collector.loadavg"));
-            awaitStart(nodeExporter, () -> status(HTTP, "http://" + ip + ":9100/metrics", null) == 200);
+            Daemons.awaitStart(nodeExporter, START_BOUND, () -> status(HTTP, "http://" + ip + ":9100/metrics", null) == 200);
         }
         for (Map.Entry<String, String> edge : EDGES.entrySet()) {
             startAgent(edge.getKey(), edge.getValue(), edges.resolve(edge.getKey()).resolve("opt/monitoring/edge"));
@@ -135,8 +128,7 @@ class StackDataFlowTest {
 
     @AfterAll
     static void stopTheStack() {
-        Daemon d;
-        while ((d = daemons.pollFirst()) != null) d.stop();
+        if (daemons != null) daemons.close();
     }
 
     @Test
@@ -168,8 +160,8 @@ class StackDataFlowTest {
 
     @Test
     void centralWatchesItselfAndCaddy() {
-        // Inside the compose project "localhost" is central Prometheus's own container and "caddy" the Caddy
-        // service; Prometheus's private /etc/hosts gives those names the same meaning here (see startCentralPrometheus).
+        // The rendered prometheus.yml's self and Caddy targets (the inventory's central_prometheus_self_target and
+        // central_caddy_metrics_target: compose's localhost:9090 and caddy:9180 at their addresses here) are up.
         Map<String, String> expected = new TreeMap<>(Map.of("prometheus", "1", "caddy", "1", "loki", "0", "grafana", "0"));
         eventually("central's own scrape targets", () -> {
             Map<String, String> up = new TreeMap<>();
@@ -204,13 +196,13 @@ class StackDataFlowTest {
         // The push route: nobody without the credentials, through Caddy's TLS (verified against its CA).
         HttpRequest.BodyPublisher junk = HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3});
         assertEquals(401, caddyHttp.send(HttpRequest.newBuilder(URI.create(CADDY_URL + "/api/v1/write")).POST(junk)
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), StackDataFlowTest::logs);
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode(), daemons::logs);
         assertEquals(401, caddyHttp.send(HttpRequest.newBuilder(URI.create(CADDY_URL + "/api/v1/write")).POST(junk)
                 .header("Authorization", wrong).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode(),
-                StackDataFlowTest::logs);
-        assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", null), StackDataFlowTest::logs);
-        assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", wrong), StackDataFlowTest::logs);
-        assertEquals(200, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", right), StackDataFlowTest::logs);
+                daemons::logs);
+        assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", null), daemons::logs);
+        assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", wrong), daemons::logs);
+        assertEquals(200, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", right), daemons::logs);
     }
 
     // ---- the stack's programs, from the render ----
@@ -248,6 +240,8 @@ class StackDataFlowTest {
                 """);
         // Caddy serves central's IP as its site, with its own CA; its admin endpoint is off, so that it never
         // competes for localhost:2019. Loki and Grafana have no package: nothing listens on their ports.
+        // Central scrapes itself and Caddy's metrics site (localhost:9090 and caddy:9180 in the compose project)
+        // at their addresses here.
         Files.writeString(inventory.resolve("group_vars/all.yml"), """
                 docker_install_source: distro
                 monitoring_domain: 127.0.0.172
@@ -258,6 +252,8 @@ class StackDataFlowTest {
                 central_prometheus_upstream: 127.0.0.171:9090
                 central_loki_upstream: 127.0.0.171:3100
                 central_grafana_upstream: 127.0.0.171:3000
+                central_prometheus_self_target: 127.0.0.171:9090
+                central_caddy_metrics_target: 127.0.0.172:9180
                 prometheus_scrape_interval: 2s
                 edge_node_scrape_interval: 2s
                 edge_cadvisor_scrape_interval: 2s
@@ -273,9 +269,9 @@ class StackDataFlowTest {
         // trust store alone; no JAVA_HOME for the same reason.
         Map<String, String> env = Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.resolve("data").toString(),
                 "XDG_CONFIG_HOME", home.resolve("config").toString(), "PATH", noTools.toString());
-        Daemon caddy = Daemon.start("caddy", env, true, List.of("/usr/bin/caddy", "run", "--config", caddyfile.toString(), "--adapter", "caddyfile"), null);
+        Daemon caddy = daemons.start("caddy", env, true, List.of("/usr/bin/caddy", "run", "--config", caddyfile.toString(), "--adapter", "caddyfile"), null);
         Path root = home.resolve("data/caddy/pki/authorities/local/root.crt");
-        awaitStart(caddy, () -> {
+        Daemons.awaitStart(caddy, START_BOUND, () -> {
             try {
                 if (!Files.isRegularFile(root)) return false;
                 String pem = Files.readString(root);
@@ -301,16 +297,8 @@ class StackDataFlowTest {
         args.addAll(hostArgs(command, mounts));
         // Where compose publishes the container's port 9090: its host side.
         args.add("--web.listen-address=" + ports.get(0).substring(0, ports.get(0).lastIndexOf(':')));
-
-        // The rendered prometheus.yml scrapes "localhost:9090" (itself, in its container) and "caddy:9180" (the
-        // compose service). A private /etc/hosts, in Prometheus's own mount namespace only, gives those names
-        // their compose meaning on this machine and keeps the lookups off the DNS server (no traffic off loopback).
-        Path hosts = Files.writeString(dir.resolve("central-hosts"), CENTRAL_IP + " localhost\n" + CADDY_IP + " caddy\n");
-        List<String> wrapped = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hosts.toString()));
-        wrapped.addAll(args);
-        Daemon central = Daemon.start("central-prometheus", wrapped);
-        awaitStart(central, () -> status(HTTP, CENTRAL_API + "/-/ready", null) == 200);
+        Daemon central = daemons.start("central-prometheus", args);
+        Daemons.awaitStart(central, START_BOUND, () -> status(HTTP, CENTRAL_API + "/-/ready", null) == 200);
     }
 
     static void startPostgres(String exporterPassword) throws Exception {
@@ -328,10 +316,10 @@ class StackDataFlowTest {
         List<String> server = new ArrayList<>(asPostgres);
         server.addAll(List.of(bin.resolve("postgres").toString(), "-D", pg.resolve("data").toString(),
                 "-c", "listen_addresses=" + POSTGRES_IP, "-c", "port=5432", "-c", "unix_socket_directories=" + sockets, "-c", "fsync=off"));
-        Daemon db = Daemon.start("postgresql", Map.of(), false, server, pg);
+        Daemon db = daemons.start("postgresql", Map.of(), false, server, pg);
         List<String> psql = List.of(bin.resolve("psql").toString(), "-h", sockets.toString(), "-U", "postgres", "-d", "postgres",
                 "-v", "ON_ERROR_STOP=1", "-qAtc");
-        awaitStart(db, () -> {
+        Daemons.awaitStart(db, START_BOUND, () -> {
             List<String> ping = new ArrayList<>(psql);
             ping.add("SELECT 1");
             try {
@@ -360,8 +348,8 @@ class StackDataFlowTest {
         }
         args.add("--web.listen-address=" + ip + ":9187");
         // The .env rig writes holds the DSN (masked in the render): the real one, as compose would pass it.
-        Daemon exporter = Daemon.start("postgres-exporter", Map.of("DATA_SOURCE_NAME", secrets.get("postgres_exporter_dsn")), false, args, null);
-        awaitStart(exporter, () -> status(HTTP, "http://" + ip + ":9187/metrics", null) == 200);
+        Daemon exporter = daemons.start("postgres-exporter", Map.of("DATA_SOURCE_NAME", secrets.get("postgres_exporter_dsn")), false, args, null);
+        Daemons.awaitStart(exporter, START_BOUND, () -> status(HTTP, "http://" + ip + ":9187/metrics", null) == 200);
     }
 
     static void startAgent(String host, String ip, Path rendered) throws IOException {
@@ -396,8 +384,8 @@ class StackDataFlowTest {
         List<String> args = new ArrayList<>(List.of("/usr/bin/prometheus"));
         args.addAll(hostArgs(command, mounts));
         args.add("--web.listen-address=" + ip + ":9090");
-        Daemon agent = Daemon.start("agent@" + host, args);
-        awaitStart(agent, () -> status(HTTP, "http://" + ip + ":9090/-/ready", null) == 200);
+        Daemon agent = daemons.start("agent@" + host, args);
+        Daemons.awaitStart(agent, START_BOUND, () -> status(HTTP, "http://" + ip + ":9090/-/ready", null) == 200);
     }
 
     // ---- compose: container paths to host paths ----
@@ -499,83 +487,12 @@ class StackDataFlowTest {
                 last = e.toString();
             }
             if (last == null) return;
-            if (System.nanoTime() > deadline) fail(what + ": not within " + ARRIVAL_BOUND.toSeconds() + " s; last: " + last + "\n" + logs());
-            pause(250);
+            if (System.nanoTime() > deadline) fail(what + ": not within " + ARRIVAL_BOUND.toSeconds() + " s; last: " + last + "\n" + daemons.logs());
+            Daemons.pause(250);
         }
     }
 
     // ---- processes ----
-
-    /** A started program, its output in a log file; stopped by its own PID. */
-    record Daemon(String name, Process process, Path log) {
-        static Daemon start(String name, List<String> command) {
-            return start(name, Map.of(), false, command, null);
-        }
-
-        /** env: added to this JVM's environment, or the whole environment when replace. */
-        static Daemon start(String name, Map<String, String> env, boolean replace, List<String> command, Path workDir) {
-            try {
-                Path log = Files.createDirectories(dir.resolve("logs")).resolve(name + ".log");
-                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-                if (workDir != null) pb.directory(workDir.toFile());
-                Map<String, String> environment = pb.environment();
-                if (replace) environment.clear();
-                // Nothing of the stack may go through a proxy: all its traffic stays on loopback.
-                Stream.of("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY").forEach(environment::remove);
-                environment.putAll(env);
-                Daemon d = new Daemon(name, pb.start(), log);
-                daemons.addFirst(d);
-                return d;
-            } catch (IOException e) {
-                throw new UncheckedIOException("starting " + name + " (" + command.get(0) + "; its package installed?)", e);
-            }
-        }
-
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        String tail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()).stream()
-                        .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l).toList());
-            } catch (IOException e) {
-                return "(no log: " + e + ")";
-            }
-        }
-    }
-
-    /** Waits until ready, failing at once with the program's log when it exits, or after START_BOUND. */
-    static void awaitStart(Daemon d, Supplier<Boolean> ready) {
-        long deadline = System.nanoTime() + START_BOUND.toNanos();
-        while (!ready.get()) {
-            if (!d.process.isAlive()) fail(d.name + " exited with " + d.process.exitValue() + ":\n" + d.tail());
-            if (System.nanoTime() > deadline) fail(d.name + " not ready within " + START_BOUND.toSeconds() + " s:\n" + d.tail());
-            pause(100);
-        }
-    }
-
-    static String logs() {
-        StringBuilder s = new StringBuilder();
-        List<Daemon> oldestFirst = new ArrayList<>(daemons);
-        Collections.reverse(oldestFirst);
-        for (Daemon d : oldestFirst) {
-            s.append("--- ").append(d.name).append(d.process.isAlive() ? "" : " (exited " + d.process.exitValue() + ")").append('\n')
-                    .append(d.tail()).append('\n');
-        }
-        return s.toString();
-    }
 
     /** Runs a command to its end within bound; fails with its output unless it exits 0. */
     static String run(List<String> command, Path workDir, Duration bound) {
@@ -607,35 +524,17 @@ class StackDataFlowTest {
         }
     }
 
-    static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     // ---- rig, HTTP, files ----
 
     /** rig render of the repository's site playbook for the hosts matching limit; returns the render directory. */
     static Path render(Path inventory, String limit, Path out, Path... varsFiles) {
         // The limit leaves out the DigitalOcean firewall play (implicit localhost), as Ansible's does.
-        List<String> args = new ArrayList<>(List.of("render", "-i", inventory.toString(), "-o", out.toString(), "-l", limit));
+        List<String> args = new ArrayList<>(List.of("-i", inventory.toString(), "-l", limit));
         for (Path vars : varsFiles) args.addAll(List.of("-e", "@" + vars));
-        args.add(SITE.toString());
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int exit = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
-        assertEquals(0, exit, () -> "rig " + String.join(" ", args) + "\n--- out\n" + o + "--- err\n" + e);
+        args.add(Rendered.SITE.toString());
+        Rendered r = Rendered.run(out, args.toArray(String[]::new));
+        assertEquals(0, r.exit(), () -> "rig render -o " + out + " " + String.join(" ", args) + "\n--- out\n" + r.out() + "--- err\n" + r.err());
         return out;
-    }
-
-    static Path varsFile(Path file, Map<String, String> vars) throws IOException {
-        StringBuilder y = new StringBuilder();
-        vars.forEach((k, v) -> y.append(k).append(": \"")
-                .append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append("\"\n"));
-        return Files.writeString(file, y);
     }
 
     static Path copyTree(Path from, Path to) throws IOException {
