@@ -31,6 +31,16 @@ public interface Remote extends AutoCloseable {
         return new java.net.InetSocketAddress(host, port);
     }
 
+    /** Copies a remote file to a local path (SFTP over SSH; a plain copy when the host is the operator's machine). */
+    default long download(String remotePath, java.nio.file.Path local) throws SshException {
+        try {
+            java.nio.file.Files.copy(java.nio.file.Path.of(remotePath), local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return java.nio.file.Files.size(local);
+        } catch (java.io.IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, "cannot copy " + remotePath + ": " + e.getMessage());
+        }
+    }
+
     /** Exec channels opened so far (a benchmark figure: round trips per host). */
     int channelsOpened();
 

@@ -113,6 +113,11 @@ public final class SshConnector implements Connector {
         }
 
         @Override
+        public long download(String remotePath, java.nio.file.Path local) throws SshException {
+            return connection.download(remotePath, local);
+        }
+
+        @Override
         public java.net.InetSocketAddress forward(String host, int port) throws SshException {
             return connection.forward(host, port);
         }

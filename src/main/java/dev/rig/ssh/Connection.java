@@ -103,6 +103,21 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a remote file to a local one over SFTP, streaming (archives may be larger than memory);
+     * returns the bytes copied. The local file is written as given: callers write to a temporary name
+     * and rename.
+     */
+    public long download(String remotePath, java.nio.file.Path local) throws SshException {
+        channelsOpened.incrementAndGet();
+        try (org.apache.sshd.sftp.client.SftpClient sftp = org.apache.sshd.sftp.client.SftpClientFactory.instance().createSftpClient(session);
+             java.io.InputStream in = sftp.read(remotePath)) {
+            return java.nio.file.Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, label + ": cannot download " + remotePath + ": " + e.getMessage());
+        }
+    }
+
     /** How many channels this connection has opened so far (for benchmarks). */
     public int channelsOpened() {
         return channelsOpened.get();

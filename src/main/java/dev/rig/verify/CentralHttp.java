@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * a {@link CentralException} that says what was asked and what came back.
  */
 public final class CentralHttp {
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
@@ -62,7 +62,16 @@ public final class CentralHttp {
         String q = query.isEmpty() ? "" : "?" + query.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl + path + q)).timeout(TIMEOUT).GET();
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path + q)).GET(), TIMEOUT);
+    }
+
+    /** A POST without a body (Prometheus's admin API takes its parameters in the URL). */
+    public Answer post(String path, Duration timeout) throws CentralException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()), timeout);
+    }
+
+    private Answer send(HttpRequest.Builder req, Duration timeout) throws CentralException {
+        req.timeout(timeout);
         authorization.ifPresent(a -> req.header("Authorization", a));
         try {
             HttpResponse<String> r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
@@ -90,7 +99,7 @@ public final class CentralHttp {
         }
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         String one = s == null ? "" : s.strip().replaceAll("\\s+", " ");
         return one.length() > 200 ? one.substring(0, 200) + "…" : one;
     }

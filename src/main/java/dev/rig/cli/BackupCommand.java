@@ -1,0 +1,242 @@
+package dev.rig.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rig.apply.Remote;
+import dev.rig.apply.RoutingConnector;
+import dev.rig.apply.SshConnector;
+import dev.rig.core.Digests;
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Shell;
+import dev.rig.core.Source;
+import dev.rig.ssh.ExecResult;
+import dev.rig.ssh.SshException;
+import dev.rig.verify.CentralHttp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Backs up the central server to the operator's machine: a Prometheus TSDB snapshot (admin API, through
+ * an SSH forward to its VPC address), Grafana's data and Caddy's certificates, archived on central,
+ * pulled over SFTP, checked against the sums central computed, and kept as DIR/&lt;UTC time&gt;/ with a
+ * SHA256SUMS file and a manifest. A backup appears only when complete (written under a temporary name,
+ * then renamed); the newest --keep backups are kept. Safe to schedule: each run is a new backup and
+ * leaves nothing behind on central.
+ */
+@Command(name = "backup", description = "Back up central (Prometheus snapshot, Grafana data, Caddy certificates) to DIR, with checksums; keeps the newest N.")
+final class BackupCommand implements Callable<Integer> {
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final Pattern BACKUP_NAME = Pattern.compile("\\d{8}T\\d{6}Z");
+    static final String SUMS = "SHA256SUMS";
+    static final String MANIFEST = "manifest.json";
+    static final List<String> ARCHIVES = List.of("prometheus-snapshot.tar.gz", "grafana-data.tar.gz", "caddy-data.tar.gz");
+
+    @Spec CommandSpec spec;
+    @Mixin Options.InventoryOptions inventory;
+    @Mixin Options.SshOptions ssh;
+
+    @Parameters(index = "0", paramLabel = "central", description = "What to back up: central")
+    String what;
+
+    @Parameters(index = "1..*", paramLabel = "PLAYBOOK", description = "The playbooks whose role defaults apply (default: playbooks/site.yml)")
+    List<Path> playbooks = new ArrayList<>();
+
+    @Option(names = {"-e", "--extra-vars"}, paramLabel = "KEY=VALUE", description = "Extra variables, as for apply")
+    List<String> extraVars = new ArrayList<>();
+
+    @Option(names = "--to", paramLabel = "DIR", defaultValue = "backups", description = "Where backups are kept. Default: ${DEFAULT-VALUE}")
+    Path to;
+
+    @Option(names = "--keep", paramLabel = "N", defaultValue = "7", description = "How many backups to keep in DIR (the newest). Default: ${DEFAULT-VALUE}")
+    int keep;
+
+    @Override
+    public Integer call() {
+        if (!"central".equals(what)) throw new InvalidInputException(new Source("rig backup " + what, 0, 0), "only 'central' can be backed up");
+        if (keep < 1) throw new InvalidInputException(new Source("--keep " + keep, 0, 0), "keep at least 1 backup");
+        PrintWriter out = spec.commandLine().getOut();
+        StackFleet fleet = StackFleet.load(inventory, extraVars, playbooks.isEmpty() ? List.of(Path.of("playbooks/site.yml")) : playbooks);
+        String central = fleet.centralHost.name();
+        long start = System.nanoTime();
+        try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
+            Remote remote = new RoutingConnector(sshConnector).connect(fleet.centralHost);
+            String snapshot = snapshot(fleet, remote);
+            Staged staged = stage(fleet, remote, snapshot);
+            Path done;
+            try {
+                done = pull(remote, staged, central, snapshot);
+            } finally {
+                remote.exec("rm -rf -- " + Shell.quote(staged.dir()), null, Duration.ofSeconds(60));
+            }
+            List<Path> removed = prune();
+            out.printf("Backup of central (%s) in %s: %s; %.1f s%n", central, done, describe(done), (System.nanoTime() - start) / 1e9);
+            if (!removed.isEmpty()) out.println("Removed " + removed.size() + " older backup" + (removed.size() == 1 ? "" : "s") + " (keeping " + keep + "): "
+                    + String.join(", ", removed.stream().map(p -> p.getFileName().toString()).toList()));
+            out.flush();
+            return Main.OK;
+        } catch (SshException | CentralHttp.CentralException e) {
+            spec.commandLine().getErr().println(fleet.secrets.redact("error: backup of central (" + central + ") failed: " + e.getMessage()));
+            return Main.ERROR;
+        }
+    }
+
+    /** Asks Prometheus for a TSDB snapshot (head included) through an SSH forward to its VPC address; returns its name. */
+    private static String snapshot(StackFleet fleet, Remote remote) throws SshException, CentralHttp.CentralException {
+        String c = fleet.centralHost.name();
+        String address = fleet.string(c, "monitoring_central_address");
+        if (address.isBlank()) throw new InvalidInputException(new Source(c, 0, 0), "central has no monitoring_central_address (private_ip): Prometheus's admin API is reached there");
+        InetSocketAddress local = remote.forward(address, Integer.parseInt(fleet.string(c, "monitoring_prometheus_port")));
+        CentralHttp prometheus = new CentralHttp("Prometheus", "http://" + local.getHostString() + ":" + local.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+        CentralHttp.Answer a = prometheus.post("/api/v1/admin/tsdb/snapshot", Duration.ofMinutes(10));
+        if (a.status() != 200) {
+            throw new CentralHttp.CentralException("Prometheus refused the snapshot (" + a.status() + "): " + CentralHttp.abbreviate(a.body())
+                    + (a.status() == 404 || a.status() == 405 ? "; is it started with --web.enable-admin-api (prometheus_admin_api)?" : ""));
+        }
+        try {
+            String name = CentralHttp.JSON.readTree(a.body()).path("data").path("name").asText("");
+            if (!name.matches("[A-Za-z0-9-]+")) throw new CentralHttp.CentralException("Prometheus answered the snapshot with no usable name: " + CentralHttp.abbreviate(a.body()));
+            return name;
+        } catch (IOException e) {
+            throw new CentralHttp.CentralException("Prometheus's snapshot answer is not JSON: " + CentralHttp.abbreviate(a.body()));
+        }
+    }
+
+    /** The archives, made on central in a staging directory, with central's sha256 of each. */
+    record Staged(String dir, Map<String, String> sums) {}
+
+    private static Staged stage(StackFleet fleet, Remote remote, String snapshot) throws SshException {
+        String c = fleet.centralHost.name();
+        String project = fleet.string(c, "monitoring_central_project");
+        String script = """
+                set -eu
+                vol() { if [ -n "$1" ]; then printf '%%s\\n' "$1"; else docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
+                prom=$(vol %s %s)
+                graf=$(vol %s %s)
+                caddy=$(vol %s %s)
+                snap=%s
+                [ -d "$prom/snapshots/$snap" ] || { echo "snapshot $snap is not in $prom/snapshots" >&2; exit 1; }
+                stage=$(mktemp -d /var/tmp/rig-backup.XXXXXX)
+                echo "stage=$stage"
+                tar -C "$prom/snapshots" -czf "$stage/prometheus-snapshot.tar.gz" "$snap"
+                rm -rf -- "$prom/snapshots/$snap"
+                tar -C "$graf" -czf "$stage/grafana-data.tar.gz" .
+                tar -C "$caddy" -czf "$stage/caddy-data.tar.gz" .
+                cd "$stage" && sha256sum -- *.tar.gz | sed 's/^/sum=/'
+                """.formatted(
+                Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
+                Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
+                Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
+                Shell.quote(snapshot));
+        ExecResult r = remote.exec(script, null, Duration.ofHours(1));
+        String stage = null;
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (String line : r.out().split("\n")) {
+            if (line.startsWith("stage=")) stage = line.substring(6);
+            if (line.startsWith("sum=")) {
+                String[] f = line.substring(4).trim().split("\\s+\\*?", 2);
+                sums.put(f[1], f[0]);
+            }
+        }
+        if (r.exitCode() != 0) {
+            if (stage != null) remote.exec("rm -rf -- " + Shell.quote(stage), null, Duration.ofSeconds(60));
+            throw new SshException(SshException.Kind.CHANNEL, "archiving on central failed (" + r.exitCode() + "): " + r.err().strip());
+        }
+        if (stage == null || !sums.keySet().containsAll(ARCHIVES)) throw new SshException(SshException.Kind.CHANNEL, "archiving on central said: " + r.out().strip());
+        return new Staged(stage, sums);
+    }
+
+    /** Downloads into DIR/.partial-STAMP, checks every sum, writes SHA256SUMS and the manifest, renames to DIR/STAMP. */
+    private Path pull(Remote remote, Staged staged, String central, String snapshot) throws SshException {
+        Instant now = Instant.now();
+        String name = STAMP.format(now);
+        Path partial = to.resolve(".partial-" + name);
+        try {
+            Files.createDirectories(partial);
+            StringBuilder sums = new StringBuilder();
+            ObjectNode manifest = CentralHttp.JSON.createObjectNode();
+            manifest.put("central", central);
+            manifest.put("time", now.toString());
+            manifest.put("prometheus_snapshot", snapshot);
+            ArrayNode files = manifest.putArray("files");
+            for (String archive : ARCHIVES) {
+                Path local = partial.resolve(archive);
+                long size = remote.download(staged.dir() + "/" + archive, local);
+                String sum = Digests.sha256(local);
+                if (!sum.equals(staged.sums().get(archive))) {
+                    throw new SshException(SshException.Kind.CHANNEL, archive + " arrived with sha256 " + sum + ", central computed " + staged.sums().get(archive));
+                }
+                sums.append(sum).append("  ").append(archive).append('\n');
+                files.addObject().put("name", archive).put("bytes", size).put("sha256", sum);
+            }
+            Files.writeString(partial.resolve(SUMS), sums);
+            Files.writeString(partial.resolve(MANIFEST), CentralHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
+            Path done = to.resolve(name);
+            Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+            return done;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the backup in " + to + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(partial);
+        }
+    }
+
+    /** Keeps the newest complete backups (named by time, with a manifest); returns those removed. */
+    private List<Path> prune() {
+        try (Stream<Path> entries = Files.list(to)) {
+            List<Path> backups = entries.filter(p -> BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(MANIFEST)))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+            List<Path> removed = backups.subList(Math.min(keep, backups.size()), backups.size());
+            removed.forEach(BackupCommand::deleteTree);
+            return removed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(Path backup) {
+        List<String> parts = new ArrayList<>();
+        for (String archive : ARCHIVES) {
+            try {
+                parts.add(archive + " " + String.format(Locale.ROOT, "%.1f MiB", Files.size(backup.resolve(archive)) / 1048576.0));
+            } catch (IOException e) {
+                parts.add(archive);
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

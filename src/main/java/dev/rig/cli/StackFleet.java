@@ -1,0 +1,139 @@
+package dev.rig.cli;
+
+import dev.rig.apply.Engine;
+import dev.rig.apply.Remote;
+import dev.rig.apply.RoutingConnector;
+import dev.rig.core.InputError;
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Secrets;
+import dev.rig.core.Source;
+import dev.rig.inventory.Host;
+import dev.rig.inventory.Inventory;
+import dev.rig.inventory.InventoryLoader;
+import dev.rig.modules.Modules;
+import dev.rig.playbook.Playbook;
+import dev.rig.playbook.PlaybookLoader;
+import dev.rig.ssh.SshException;
+import dev.rig.template.Templates;
+import dev.rig.verify.CentralHttp;
+import dev.rig.verify.Verifier;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The monitoring fleet as the stack commands (verify, backup) see it: the inventory, its central host and
+ * edges, and each host's variables with the playbooks' role defaults; read and checked before anything is contacted.
+ */
+final class StackFleet {
+    final Inventory inventory;
+    final Host centralHost;
+    final List<Host> edgeHosts;
+    final Secrets secrets = new Secrets();
+    private final Templates templates = new Templates();
+    private final Map<String, Map<String, Object>> vars = new HashMap<>();
+
+    private StackFleet(Inventory inventory, Host centralHost, List<Host> edgeHosts, List<Playbook> playbooks, Map<String, Object> extra) {
+        this.inventory = inventory;
+        this.centralHost = centralHost;
+        this.edgeHosts = edgeHosts;
+        secrets.collect(extra);
+        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
+        List<Host> all = new ArrayList<>(edgeHosts);
+        all.add(0, centralHost);
+        for (Host h : all) {
+            Map<String, Object> v = Engine.hostVars(inventory, playbooks, h, extra);
+            vars.put(h.name(), v);
+            secrets.collect(v);
+        }
+        for (Host h : inventory.hosts()) secrets.collect(h.vars());
+    }
+
+    static StackFleet load(Options.InventoryOptions inv, List<String> extraVars, List<Path> playbookFiles) {
+        List<InputError> errors = new ArrayList<>();
+        Inventory inventory = null;
+        try {
+            inventory = InventoryLoader.load(inv.inventory);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        Map<String, Object> extra = Map.of();
+        try {
+            extra = ExtraVars.parse(extraVars);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        List<Playbook> pbs = List.of();
+        try {
+            pbs = PlaybookLoader.loadAll(Runner.existing(playbookFiles), new Modules(), new Templates());
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        if (!errors.isEmpty()) throw new InvalidInputException(errors);
+        List<Host> centrals = inventory.select("central");
+        if (centrals.isEmpty()) throw new InvalidInputException(new Source(inv.inventory.toString(), 0, 0), "no host in group 'central': rig verify checks the edges against it");
+        List<Host> edges = inventory.select("edge");
+        if (inv.limit != null) {
+            var allowed = new LinkedHashSet<>(inventory.select(inv.limit).stream().map(Host::name).toList());
+            edges = edges.stream().filter(h -> allowed.contains(h.name())).toList();
+        }
+        return new StackFleet(inventory, centrals.get(0), edges, pbs, extra);
+    }
+
+    String string(String host, String name) {
+        Map<String, Object> v = vars.get(host);
+        if (!v.containsKey(name)) throw new InvalidInputException(new Source(host, 0, 0), "variable '" + name + "' is not set for " + host);
+        return String.valueOf(templates.renderValue("${" + name + "}", new Source("variable " + name + " of " + host, 0, 0), v));
+    }
+
+    Optional<String> optional(String host, String name) {
+        if (!vars.get(host).containsKey(name)) return Optional.empty();
+        String s = string(host, name);
+        return s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+
+    List<Verifier.Edge> edges() {
+        return edgeHosts.stream().map(h -> new Verifier.Edge(h.name(), string(h.name(), "monitoring_host_label"),
+                inventory.select("edge_postgres").stream().anyMatch(p -> p.name().equals(h.name())))).toList();
+    }
+
+    /** Central's services, reached as monitoring_verify_via says: an SSH forward through central, or HTTPS through Caddy. */
+    Verifier.Central central(RoutingConnector connector) throws SshException {
+        String c = centralHost.name();
+        Optional<String> ca = optional(c, "monitoring_ca_cert");
+        String via = string(c, "monitoring_verify_via");
+        CentralHttp prometheus;
+        CentralHttp loki;
+        String lokiReady;
+        switch (via) {
+            case "ssh" -> {
+                String address = string(c, "monitoring_central_address");
+                if (address.isBlank()) throw new InvalidInputException(new Source(c, 0, 0), "monitoring_verify_via is ssh but central has no monitoring_central_address (private_ip)");
+                Remote remote = connector.connect(centralHost);
+                InetSocketAddress p = remote.forward(address, Integer.parseInt(string(c, "monitoring_prometheus_port")));
+                InetSocketAddress l = remote.forward(address, Integer.parseInt(string(c, "monitoring_loki_port")));
+                prometheus = new CentralHttp("Prometheus", "http://" + p.getHostString() + ":" + p.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+                loki = new CentralHttp("Loki", "http://" + l.getHostString() + ":" + l.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+                lokiReady = "/ready";
+            }
+            case "https" -> {
+                String base = "https://" + string(c, "monitoring_domain");
+                Optional<String> user = Optional.of(string(c, "monitoring_push_user"));
+                Optional<String> password = Optional.of(string(c, "monitoring_push_password"));
+                prometheus = new CentralHttp("Prometheus (through Caddy)", base, user, password, ca);
+                loki = new CentralHttp("Loki (through Caddy)", base, user, password, ca);
+                lokiReady = "/loki/api/v1/labels";
+            }
+            default -> throw new InvalidInputException(new Source(c, 0, 0), "monitoring_verify_via must be ssh or https, not '" + via + "'");
+        }
+        CentralHttp grafana = new CentralHttp("Grafana", optional(c, "monitoring_verify_grafana_url").orElse("https://" + string(c, "monitoring_domain")),
+                Optional.of(optional(c, "grafana_admin_user").orElse("admin")), Optional.of(string(c, "grafana_admin_password")), ca);
+        return new Verifier.Central(c, prometheus, loki, lokiReady, grafana, new LinkedHashSet<>(List.of("prometheus", "loki")));
+    }
+}
