@@ -41,6 +41,15 @@ public interface Remote extends AutoCloseable {
         }
     }
 
+    /** Copies a local file to the host (SFTP over SSH; a plain copy when the host is the operator's machine). */
+    default void upload(java.nio.file.Path local, String remotePath) throws SshException {
+        try {
+            java.nio.file.Files.copy(local, java.nio.file.Path.of(remotePath), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, "cannot copy to " + remotePath + ": " + e.getMessage());
+        }
+    }
+
     /** Exec channels opened so far (a benchmark figure: round trips per host). */
     int channelsOpened();
 

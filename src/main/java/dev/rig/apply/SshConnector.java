@@ -113,6 +113,11 @@ public final class SshConnector implements Connector {
         }
 
         @Override
+        public void upload(java.nio.file.Path local, String remotePath) throws SshException {
+            connection.upload(local, remotePath);
+        }
+
+        @Override
         public long download(String remotePath, java.nio.file.Path local) throws SshException {
             return connection.download(remotePath, local);
         }

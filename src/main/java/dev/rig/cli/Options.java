@@ -24,6 +24,13 @@ final class Options {
 
         @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts matching this pattern (web:&prod, all:!db, web*)")
         String limit;
+
+        /** Groups whose hosts a command replaces in memory (rig recover: the new central); not an option. */
+        java.util.Map<String, List<String>> regroup = java.util.Map.of();
+
+        dev.rig.inventory.Inventory load() {
+            return dev.rig.inventory.InventoryLoader.load(inventory, regroup);
+        }
     }
 
     static final class RunOptions {
@@ -51,6 +58,20 @@ final class Options {
 
         @Option(names = "--command-timeout", paramLabel = "SECONDS", defaultValue = "600", description = "Longest a single remote command may run. Default: ${DEFAULT-VALUE}")
         int commandTimeout;
+
+        /** These options with other tags (a command running part of the playbooks first: rig recover's Docker step). */
+        RunOptions withTags(List<String> only) {
+            RunOptions o = new RunOptions();
+            o.tags = new ArrayList<>(only);
+            o.skipTags = skipTags;
+            o.extraVars = extraVars;
+            o.forks = forks;
+            o.json = json;
+            o.lockTimeout = lockTimeout;
+            o.stats = stats;
+            o.commandTimeout = commandTimeout;
+            return o;
+        }
     }
 
     static final class SshOptions {

@@ -62,7 +62,7 @@ final class Runner implements AutoCloseable {
         List<dev.rig.core.InputError> errors = new ArrayList<>();
         Inventory loaded = null;
         try {
-            loaded = InventoryLoader.load(inv.inventory);
+            loaded = inv.load();
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }

@@ -59,7 +59,7 @@ final class StackFleet {
         List<InputError> errors = new ArrayList<>();
         Inventory inventory = null;
         try {
-            inventory = InventoryLoader.load(inv.inventory);
+            inventory = inv.load();
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }

@@ -40,6 +40,15 @@ public final class InventoryLoader {
      * @throws InvalidInputException listing every error found, each with file:line:column
      */
     public static Inventory load(Path path) {
+        return load(path, Map.of());
+    }
+
+    /**
+     * As {@link #load(Path)}, with some groups' direct hosts replaced (rig recover puts the new central in
+     * group central): every host named must be in the inventory; a host taken out of its only group
+     * stays in "all".
+     */
+    public static Inventory load(Path path, Map<String, List<String>> regroup) {
         Errors errors = new Errors();
         // Droplet sources (digitalocean.yml) add hosts to the hosts file's, or stand in for it.
         List<Path> dropletSources = DropletInventory.sourcesAt(path);
@@ -47,6 +56,13 @@ public final class InventoryLoader {
         if (hostsFile.isEmpty() && dropletSources.isEmpty()) throw new InvalidInputException(errors.list());
         InventoryDraft draft = hostsFile.map(f -> HostsFileParser.parse(new YamlReader(f, errors))).orElseGet(InventoryDraft::new);
         addDroplets(draft, dropletSources, errors);
+        regroup.forEach((group, hosts) -> {
+            for (String h : hosts) {
+                if (!draft.hostVars.containsKey(h)) errors.add(new Source(path.toString(), 0, 0), "host '" + h + "' is not in the inventory");
+            }
+            draft.group(group).hosts.clear();
+            draft.group(group).hosts.addAll(hosts);
+        });
         draft.checkNoCycles(errors);
 
         Path dir = hostsFile.or(() -> Optional.of(dropletSources.get(0))).map(Path::getParent).orElse(Path.of(""));

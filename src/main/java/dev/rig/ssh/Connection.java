@@ -118,6 +118,17 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /** Copies a local file to the host over SFTP, streaming; the remote file is written as given. */
+    public void upload(java.nio.file.Path local, String remotePath) throws SshException {
+        channelsOpened.incrementAndGet();
+        try (org.apache.sshd.sftp.client.SftpClient sftp = org.apache.sshd.sftp.client.SftpClientFactory.instance().createSftpClient(session);
+             OutputStream out = sftp.write(remotePath)) {
+            java.nio.file.Files.copy(local, out);
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.CHANNEL, label + ": cannot upload to " + remotePath + ": " + e.getMessage());
+        }
+    }
+
     /** How many channels this connection has opened so far (for benchmarks). */
     public int channelsOpened() {
         return channelsOpened.get();

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rig backup central against a real sshd host running Debian's Prometheus (admin API on, data in the
  * host's private /srv) with Grafana's and Caddy's data directories beside it: the snapshot is taken
  * through an SSH forward, archived on the host, pulled over SFTP with checksums, and restores into a
- * Prometheus that answers for the backed-up time. Addresses 127.0.0.211-212.
+ * Prometheus that answers for the backed-up time; rig recover restores it on another host. Addresses
+ * 127.0.0.211-212.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupTest {
@@ -57,17 +58,23 @@ class BackupTest {
     @BeforeAll
     static void startCentral() throws Exception {
         daemons = new Daemons(dir.resolve("logs"));
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("central"), 211);
+        fleet = LabFleet.start(dir.resolve("fleet"), List.of("monitor-1", "monitor-2"), 211);
         inventory = dir.resolve("inventory");
-        fleet.writeInventory(inventory.resolve("hosts.yml"), Map.of("central", List.of("central")));
+        fleet.writeInventory(inventory.resolve("hosts.yml"), Map.of("central", List.of("monitor-1"), "spare", List.of("monitor-2")));
         Files.createDirectories(inventory.resolve("host_vars"));
-        Files.writeString(inventory.resolve("host_vars/central.yml"), """
+        Files.writeString(inventory.resolve("host_vars/monitor-1.yml"), """
                 private_ip: %s
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
                 """.formatted(CENTRAL));
-        fleet.exec("central", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
+        Files.writeString(inventory.resolve("host_vars/monitor-2.yml"), """
+                private_ip: 127.0.0.212
+                backup_prometheus_data_dir: /srv/prometheus
+                backup_grafana_data_dir: /srv/grafana
+                backup_caddy_data_dir: /srv/caddy
+                """);
+        fleet.exec("monitor-1", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
                 + " && printf 'SQLite format 3 (a stand-in for grafana.db)' > /srv/grafana/grafana.db"
                 + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt");
         Path config = Files.writeString(dir.resolve("prometheus.yml"), """
@@ -78,7 +85,7 @@ class BackupTest {
                     static_configs:
                       - targets: ["%s:9090"]
                 """.formatted(CENTRAL));
-        prometheus = fleet.spawn("central", List.of("/usr/bin/prometheus", "--config.file=" + config, "--storage.tsdb.path=/srv/prometheus",
+        prometheus = fleet.spawn("monitor-1", List.of("/usr/bin/prometheus", "--config.file=" + config, "--storage.tsdb.path=/srv/prometheus",
                 "--web.enable-admin-api", "--web.listen-address=" + CENTRAL + ":9090"), dir.resolve("prometheus.log"));
         eventually(() -> count("http://" + CENTRAL + ":9090", "up{job=\"self\"}", null) > 0, "Prometheus scrapes itself");
         backups = dir.resolve("backups");
@@ -100,16 +107,16 @@ class BackupTest {
         List<Path> made = backupDirs();
         assertEquals(1, made.size(), made.toString());
         Path b = made.get(0);
-        assertTrue(r.out().startsWith("Backup of central (central) in " + b + ": prometheus-snapshot.tar.gz"), r::toString);
+        assertTrue(r.out().startsWith("Backup of central (monitor-1) in " + b + ": prometheus-snapshot.tar.gz"), r::toString);
         assertEquals(0, run(b, "sha256sum", "-c", "SHA256SUMS").exit(), "the sums file checks with sha256sum -c");
         JsonNode manifest = JSON.readTree(b.resolve("manifest.json").toFile());
-        assertEquals("central", manifest.get("central").asText());
+        assertEquals("monitor-1", manifest.get("central").asText());
         assertEquals(3, manifest.get("files").size());
         assertFalse(Instant.parse(manifest.get("time").asText()).isBefore(before.minusSeconds(1)));
         assertTrue(run(b, "tar", "-tzf", "grafana-data.tar.gz").out().contains("./grafana.db"));
         assertTrue(run(b, "tar", "-tzf", "caddy-data.tar.gz").out().contains("./certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
-        assertEquals("", fleet.exec("central", "ls /srv/prometheus/snapshots").strip(), "the snapshot is removed from central once pulled");
-        assertEquals("", fleet.exec("central", "ls -d /var/tmp/rig-backup.* 2>/dev/null || true").strip(), "no staging directory left");
+        assertEquals("", fleet.exec("monitor-1", "ls /srv/prometheus/snapshots").strip(), "the snapshot is removed from central once pulled");
+        assertEquals("", fleet.exec("monitor-1", "ls -d /var/tmp/rig-backup.* 2>/dev/null || true").strip(), "no staging directory left");
         try (Stream<Path> s = Files.list(backups)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".partial")), "no partial download left");
         }
@@ -152,8 +159,46 @@ class BackupTest {
         prometheus.waitFor(10, TimeUnit.SECONDS);
         Rig r = backup("--keep", "2");
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.err().contains("error: backup of central (central) failed: cannot reach Prometheus"), r::toString);
+        assertTrue(r.err().contains("error: backup of central (monitor-1) failed: cannot reach Prometheus"), r::toString);
         assertEquals(before, backupDirs());
+    }
+
+    @Test
+    @Order(5)
+    void recoverRestoresTheBackupOnTheNewHostOnceAndSaysWhatIsLeftToDo() throws Exception {
+        // The spare host has no Docker daemon (no images can be pulled here): the restore runs for real, the
+        // stack's deploy then fails, and recovery says so; its data is checked with a real Prometheus.
+        Path newest = backupDirs().get(backupDirs().size() - 1);
+        Rig r = recover();
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("restored backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus"), r::toString);
+        assertTrue(r.out().contains("RECOVERY FAILED: the deploy failed on some host (see above). Fix it and run the same command again"), r::toString);
+        assertEquals("SQLite format 3 (a stand-in for grafana.db)", fleet.exec("monitor-2", "cat /srv/grafana/grafana.db"));
+        assertEquals("CERT", fleet.exec("monitor-2", "cat /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
+        assertEquals("", fleet.exec("monitor-2", "ls -d /var/tmp/rig-restore.* 2>/dev/null || true").strip(), "no staging directory left");
+        Path empty = Files.writeString(dir.resolve("empty-spare.yml"), "global: {}\n");
+        Process restored = fleet.spawn("monitor-2", List.of("/usr/bin/prometheus", "--config.file=" + empty, "--storage.tsdb.path=/srv/prometheus",
+                "--web.listen-address=127.0.0.212:9090"), dir.resolve("spare-prometheus.log"));
+        try {
+            eventually(() -> count("http://127.0.0.212:9090", "vector(1)", null) > 0, "the restored Prometheus starts");
+            long at = Instant.parse(JSON.readTree(newest.resolve("manifest.json").toFile()).get("time").asText()).getEpochSecond() - 1;
+            assertTrue(count("http://127.0.0.212:9090", "up{job=\"self\"}", at) > 0, "central's samples are on the new host");
+        } finally {
+            restored.destroy();
+            restored.waitFor(10, TimeUnit.SECONDS);
+        }
+        Rig again = recover();
+        assertTrue(again.out().contains("backup " + newest.getFileName() + " was restored here before: nothing to do"), again::toString);
+    }
+
+    static Rig recover() {
+        List<String> args = List.of("recover", "central", "--to", "monitor-2", "--from-backup", backups.toString(), "--skip-tags", "docker,firewall",
+                "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "-e", "monitoring_domain=monitoring.example.com", "-e", "grafana_admin_password=restore-grafana-secret");
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
+        return new Rig(code, o.toString(), e.toString());
     }
 
     // ---- helpers ----

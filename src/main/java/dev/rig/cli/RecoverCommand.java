@@ -1,0 +1,249 @@
+package dev.rig.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rig.apply.Engine;
+import dev.rig.apply.HostRecap;
+import dev.rig.apply.Mode;
+import dev.rig.apply.Remote;
+import dev.rig.apply.RoutingConnector;
+import dev.rig.apply.SshConnector;
+import dev.rig.core.Digests;
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Shell;
+import dev.rig.core.Source;
+import dev.rig.inventory.Host;
+import dev.rig.inventory.Inventory;
+import dev.rig.ssh.ExecResult;
+import dev.rig.ssh.SshException;
+import dev.rig.verify.CentralHttp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Rebuilds the central server on another host of the inventory: that host becomes group central (in
+ * memory, for this run), gets Docker, the latest backup restored into the stack's volumes and the
+ * central stack; every edge is re-rendered and re-converged, which points it at the new central's
+ * address; the firewalls follow (the new droplet); then rig verify runs until every signal is ok, and
+ * the time from the start to that first verified sample is the recovery time (RTO). The old central is
+ * never contacted. --plan shows all of it and changes nothing.
+ */
+@Command(name = "recover", description = "Rebuild central on another host: Docker, the backup restored, the stack, every edge re-pointed, the firewalls, then rig verify; prints the RTO.")
+final class RecoverCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Options.InventoryOptions inventory;
+    @Mixin Options.RunOptions run;
+    @Mixin Options.SshOptions ssh;
+
+    @Parameters(index = "0", paramLabel = "central", description = "What to recover: central")
+    String what;
+
+    @Option(names = "--to", required = true, paramLabel = "HOST", description = "The inventory host that becomes central")
+    String to;
+
+    @Option(names = "--from-backup", paramLabel = "DIR", description = "A backup made by rig backup central, or the directory holding them (the newest is used)")
+    Path fromBackup;
+
+    @Option(names = "--plan", description = "Show what recovery would do on every host and in the API; change nothing")
+    boolean plan;
+
+    @Option(names = "--playbooks", paramLabel = "DIR", defaultValue = "playbooks", description = "Where central.yml, edge.yml and firewalls.yml are. Default: ${DEFAULT-VALUE}")
+    Path playbookDir;
+
+    @Option(names = "--within", paramLabel = "DURATION", defaultValue = "2m", description = "rig verify's freshness window. Default: ${DEFAULT-VALUE}")
+    String within;
+
+    @Option(names = "--log-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "rig verify's wait for each log canary. Default: ${DEFAULT-VALUE}")
+    String logTimeout;
+
+    @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "10m", description = "How long to retry rig verify after the deploy. Default: ${DEFAULT-VALUE}")
+    String verifyTimeout;
+
+    @Override
+    public Integer call() {
+        if (!"central".equals(what)) throw new InvalidInputException(new Source("rig recover " + what, 0, 0), "only 'central' can be recovered");
+        PrintWriter out = spec.commandLine().getOut();
+        Inventory current = inventory.load();
+        String old = current.select("central").stream().map(Host::name).findFirst().orElse("(none)");
+        if (current.host(to).isEmpty()) {
+            throw new InvalidInputException(new Source("--to " + to, 0, 0), "is not in the inventory " + inventory.inventory + ": add the new host (hosts.yml or a droplet) first");
+        }
+        if (to.equals(old)) throw new InvalidInputException(new Source("--to " + to, 0, 0), "is central already");
+        Backup backup = fromBackup == null ? null : Backup.find(fromBackup);
+        Duration verifyWait = VerifyCommand.duration("--verify-timeout", verifyTimeout);
+        List<Path> playbooks = List.of(playbookDir.resolve("central.yml"), playbookDir.resolve("edge.yml"), playbookDir.resolve("firewalls.yml"));
+        inventory.regroup = Map.of("central", List.of(to));
+        List<String> central = inventory.load().select("central").stream().map(Host::name).toList();
+        if (!central.equals(List.of(to))) {
+            throw new InvalidInputException(new Source(inventory.inventory.toString(), 0, 0), "pattern 'central' would mean " + central
+                    + ", not just " + to + ": a host named like the group makes it ambiguous; rename that host");
+        }
+
+        long start = System.nanoTime();
+        out.println("RECOVER central: " + old + " → " + to + (backup == null ? ", no backup to restore" : ", restoring backup " + backup.dir()));
+        if (plan) {
+            try (Runner r = new Runner(inventory, run, ssh, playbooks, out, spec.commandLine().getErr())) {
+                Engine.Result result = r.execute(Mode.PLAN);
+                out.println();
+                out.println("Then, on " + to + ": " + (backup == null ? "nothing to restore" : "restore " + String.join(", ", BackupCommand.ARCHIVES)
+                        + " into the stack's volumes, before the stack starts") + "; then rig verify until every signal is ok.");
+                out.println("Nothing was changed (--plan).");
+                return result.problems() ? Main.ERROR : Main.OK;
+            }
+        }
+        List<HostRecap> recaps = new ArrayList<>();
+        try (Runner docker = new Runner(inventory, run.withTags(List.of("docker")), ssh, List.of(playbookDir.resolve("central.yml")), out, spec.commandLine().getErr())) {
+            step(out, "Docker on " + to);
+            if (docker.execute(Mode.APPLY).problems()) return failed(out, "Docker could not be installed on " + to);
+            if (backup != null) {
+                step(out, "restore " + backup.dir().getFileName() + " on " + to);
+                try {
+                    out.println(restore(backup));
+                } catch (SshException e) {
+                    return failed(out, "restoring the backup on " + to + " failed: " + e.getMessage());
+                }
+            }
+        }
+        try (Runner stack = new Runner(inventory, run, ssh, playbooks, out, spec.commandLine().getErr())) {
+            step(out, "the central stack on " + to + ", every edge re-pointed, the firewalls");
+            Engine.Result result = stack.execute(Mode.APPLY);
+            recaps.addAll(result.recaps());
+            if (result.problems()) return failed(out, "the deploy failed on some host (see above)");
+        }
+        step(out, "rig verify until every signal is ok (at most " + verifyTimeout + ")");
+        long deadline = System.nanoTime() + verifyWait.toNanos();
+        int code;
+        while (true) {
+            code = VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, run.json, null, null, out);
+            if (code == Main.OK || System.nanoTime() > deadline) break;
+            sleep(Duration.ofSeconds(5));
+        }
+        long rto = (System.nanoTime() - start) / 1_000_000;
+        out.println();
+        if (code != Main.OK) {
+            out.println("RECOVERY INCOMPLETE: central runs on " + to + " but rig verify still fails after " + verifyTimeout + " (see above).");
+            return code;
+        }
+        out.printf("RTO %s: central recovered on %s, from the start to the first verified sample.%n", human(rto), to);
+        for (HostRecap r : recaps) {
+            out.println("  " + r.host() + ": " + r.changed() + " changed" + (r.host().equals(to) ? " (new central)" : r.host().equals("localhost") ? " (firewalls)" : ""));
+        }
+        out.println("Make it permanent: in " + inventory.inventory + ", put " + to + " in group central and take " + old
+                + " out (for droplets: give " + to + " the central tag), so later runs keep the edges pointed at " + to + ".");
+        return Main.OK;
+    }
+
+    /** Uploads the archives to the new central and unpacks them into the stack's volumes, once (a marker makes a second run a no-op). */
+    private String restore(Backup backup) throws SshException {
+        StackFleet fleet = StackFleet.load(inventory, run.extraVars, List.of(playbookDir.resolve("central.yml")));
+        String c = fleet.centralHost.name();
+        String project = fleet.string(c, "monitoring_central_project");
+        try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
+            Remote remote = new RoutingConnector(sshConnector).connect(fleet.centralHost);
+            ExecResult stage = remote.exec("mktemp -d /var/tmp/rig-restore.XXXXXX", null, Duration.ofSeconds(30));
+            if (stage.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "cannot make a staging directory: " + stage.err().strip());
+            String dir = stage.out().strip();
+            try {
+                for (String archive : BackupCommand.ARCHIVES) remote.upload(backup.dir().resolve(archive), dir + "/" + archive);
+                String script = """
+                        set -eu
+                        vol() { if [ -n "$1" ]; then mkdir -p "$1"; printf '%%s\\n' "$1"; else docker volume create "$2" >/dev/null; docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
+                        stage=%s
+                        cd "$stage" && printf '%%s\\n' %s | sha256sum -c --quiet -
+                        prom=$(vol %s %s)
+                        graf=$(vol %s %s)
+                        caddy=$(vol %s %s)
+                        marker="$prom/.rig-restored-%s"
+                        if [ -e "$marker" ]; then echo "backup %s was restored here before: nothing to do"; exit 0; fi
+                        unpack=$(mktemp -d "$prom/.rig-restore.XXXXXX")
+                        tar -C "$unpack" -xzf "$stage/prometheus-snapshot.tar.gz"
+                        for b in "$unpack"/%s/*; do [ -e "$b" ] && mv "$b" "$prom"/; done
+                        rm -rf -- "$unpack"
+                        tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"
+                        tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"
+                        touch "$marker"
+                        echo "restored backup %s: Prometheus blocks into $prom, Grafana data into $graf, Caddy data into $caddy"
+                        """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
+                        Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
+                        Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
+                        Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
+                        backup.name(), backup.name(), backup.snapshot(), backup.name());
+                ExecResult r = remote.exec(script, null, Duration.ofHours(1));
+                if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
+                return r.out().strip();
+            } finally {
+                remote.exec("rm -rf -- " + Shell.quote(dir), null, Duration.ofSeconds(60));
+            }
+        }
+    }
+
+    /** A backup written by rig backup central, checked against its SHA256SUMS before anything is contacted. */
+    record Backup(Path dir, String name, String snapshot, String sumsText) {
+        static Backup find(Path given) {
+            Path dir = Files.isRegularFile(given.resolve(BackupCommand.MANIFEST)) ? given : newest(given);
+            try {
+                JsonNode manifest = CentralHttp.JSON.readTree(dir.resolve(BackupCommand.MANIFEST).toFile());
+                String sums = Files.readString(dir.resolve(BackupCommand.SUMS));
+                for (String line : sums.strip().split("\n")) {
+                    String[] f = line.split("\\s+", 2);
+                    if (f.length != 2 || !Digests.sha256(dir.resolve(f[1])).equals(f[0])) {
+                        throw new InvalidInputException(new Source(dir.resolve(BackupCommand.SUMS).toString(), 0, 0), "does not match " + (f.length == 2 ? f[1] : line) + ": the backup is damaged");
+                    }
+                }
+                String snapshot = manifest.path("prometheus_snapshot").asText("");
+                if (!snapshot.matches("[A-Za-z0-9-]+")) throw new InvalidInputException(new Source(dir.resolve(BackupCommand.MANIFEST).toString(), 0, 0), "names no Prometheus snapshot");
+                return new Backup(dir, dir.getFileName().toString(), snapshot, sums);
+            } catch (IOException e) {
+                throw new InvalidInputException(new Source(dir.toString(), 0, 0), "is not a readable backup of rig backup central: " + e.getMessage());
+            }
+        }
+
+        private static Path newest(Path root) {
+            try (Stream<Path> entries = Files.list(root)) {
+                return entries.filter(p -> BackupCommand.BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(BackupCommand.MANIFEST)))
+                        .max(Comparator.comparing(p -> p.getFileName().toString()))
+                        .orElseThrow(() -> new InvalidInputException(new Source("--from-backup " + root, 0, 0), "holds no backup made by rig backup central"));
+            } catch (IOException e) {
+                throw new InvalidInputException(new Source("--from-backup " + root, 0, 0), "cannot be read: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void step(PrintWriter out, String what) {
+        out.println("\n==> " + what);
+        out.flush();
+    }
+
+    private static int failed(PrintWriter out, String why) {
+        out.println("\nRECOVERY FAILED: " + why + ". Fix it and run the same command again: what is done stays done.");
+        return Main.ERROR;
+    }
+
+    private static String human(long millis) {
+        long s = Math.round(millis / 1000.0);
+        return s < 60 ? s + "s" : (s / 60) + "m" + (s % 60) + "s";
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
