@@ -36,7 +36,7 @@
 	default_bind ${caddy_bind}
 </#if>
 <#if caddy_push_rate_limit?has_content>
-	order rate_limit before basicauth
+	order rate_limit first
 </#if>
 }
 <#if pushUsers?has_content>
@@ -78,8 +78,9 @@ ${monitoring_domain} {
 		reverse_proxy ${central_prometheus_upstream}
 	}
 
-	# Loki push (and its query API for rig verify).
-	handle /loki/api/v1/* {
+	# Loki push, and the read API rig verify uses (no deletes, no admin endpoints).
+	@loki path /loki/api/v1/push /loki/api/v1/query /loki/api/v1/query_range /loki/api/v1/labels /loki/api/v1/label/*
+	handle @loki {
 		import push_guard
 		reverse_proxy ${central_loki_upstream}
 	}

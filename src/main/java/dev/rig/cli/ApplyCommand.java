@@ -34,13 +34,18 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--log-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "With --verify: how long to wait for each log canary. Default: ${DEFAULT-VALUE}")
     String logTimeout;
 
+    @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "2m",
+            description = "With --verify: how long to retry while signals are still stale or missing (fresh containers take a moment). Default: ${DEFAULT-VALUE}")
+    String verifyTimeout;
+
     @Parameters(arity = "1..*", paramLabel = "PLAYBOOK|PLAN.json", description = "Playbooks, or one plan saved by 'rig plan --out'")
     List<Path> playbooks;
 
     @Override
     public Integer call() {
         if (SavedPlanApply.isPlanFile(playbooks)) {
-            return SavedPlanApply.apply(playbooks.get(0), inventory, run, ssh, spec.commandLine().getOut(), spec.commandLine().getErr());
+            int code = SavedPlanApply.apply(playbooks.get(0), inventory, run, ssh, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return code == Main.OK ? verified(List.of(Path.of("playbooks/site.yml"))) : code;
         }
         try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Console console = System.console();
@@ -49,7 +54,7 @@ final class ApplyCommand implements Callable<Integer> {
                 if (plan.problems()) return Main.ERROR;
                 if (!plan.changes()) {
                     spec.commandLine().getOut().println("No changes. The fleet matches the playbooks.");
-                    return Main.OK;
+                    return verified(playbooks);
                 }
                 String answer = console.readLine("\nApply these changes? Only 'yes' is accepted: ");
                 if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).equals("yes")) {
@@ -59,9 +64,25 @@ final class ApplyCommand implements Callable<Integer> {
             }
             Engine.Result result = r.execute(Mode.APPLY);
             if (result.problems()) return Main.ERROR;
-            if (!verify) return Main.OK;
-            spec.commandLine().getOut().println("\nVERIFY: do metrics and logs reach central?");
-            return VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, run.json, null, null, spec.commandLine().getOut());
+            return verified(playbooks);
+        }
+    }
+
+    /** With --verify, rig verify after a successful apply, retried while signals are only stale or missing; else OK. */
+    private int verified(List<Path> stackPlaybooks) {
+        if (!verify) return Main.OK;
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (!run.json) out.println("\nVERIFY: do metrics and logs reach central?");
+        long deadline = System.nanoTime() + VerifyCommand.duration("--verify-timeout", verifyTimeout).toNanos();
+        while (true) {
+            int code = VerifyCommand.verify(inventory, ssh, run.extraVars, stackPlaybooks, within, logTimeout, run.json, null, null, out);
+            if (code != Main.CHANGES || System.nanoTime() > deadline) return code;
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return code;
+            }
         }
     }
 }

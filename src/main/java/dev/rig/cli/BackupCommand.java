@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -140,19 +141,30 @@ final class BackupCommand implements Callable<Integer> {
                 graf=$(vol %s %s)
                 caddy=$(vol %s %s)
                 snap=%s
+                stage=
+                paused=
+                # Whatever happens, the snapshot (hard links into the TSDB) goes; the staging directory stays only on success.
+                cleanup() { rm -rf -- "$prom/snapshots/$snap"; [ -z "$paused" ] || docker unpause "$paused" >/dev/null 2>&1 || true; }
+                trap 'status=$?; cleanup; [ $status -eq 0 ] || { [ -z "$stage" ] || rm -rf -- "$stage"; }' EXIT
                 [ -d "$prom/snapshots/$snap" ] || { echo "snapshot $snap is not in $prom/snapshots" >&2; exit 1; }
                 stage=$(mktemp -d /var/tmp/rig-backup.XXXXXX)
-                echo "stage=$stage"
+                chmod 700 "$stage"
                 tar -C "$prom/snapshots" -czf "$stage/prometheus-snapshot.tar.gz" "$snap"
-                rm -rf -- "$prom/snapshots/$snap"
+                # Grafana's SQLite file is read with Grafana paused, so the copy is consistent.
+                if command -v docker >/dev/null 2>&1; then
+                  paused=$(docker ps -q --filter label=com.docker.compose.project=%s --filter label=com.docker.compose.service=grafana 2>/dev/null | head -n 1)
+                  [ -z "$paused" ] || docker pause "$paused" >/dev/null
+                fi
                 tar -C "$graf" -czf "$stage/grafana-data.tar.gz" .
+                [ -z "$paused" ] || { docker unpause "$paused" >/dev/null; paused=; }
                 tar -C "$caddy" -czf "$stage/caddy-data.tar.gz" .
+                echo "stage=$stage"
                 cd "$stage" && sha256sum -- *.tar.gz | sed 's/^/sum=/'
                 """.formatted(
                 Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
                 Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
                 Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
-                Shell.quote(snapshot));
+                Shell.quote(snapshot), Shell.quote(project));
         ExecResult r = remote.exec(script, null, Duration.ofHours(1));
         String stage = null;
         Map<String, String> sums = new LinkedHashMap<>();
@@ -163,10 +175,7 @@ final class BackupCommand implements Callable<Integer> {
                 sums.put(f[1], f[0]);
             }
         }
-        if (r.exitCode() != 0) {
-            if (stage != null) remote.exec("rm -rf -- " + Shell.quote(stage), null, Duration.ofSeconds(60));
-            throw new SshException(SshException.Kind.CHANNEL, "archiving on central failed (" + r.exitCode() + "): " + r.err().strip());
-        }
+        if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "archiving on central failed (" + r.exitCode() + "): " + r.err().strip());
         if (stage == null || !sums.keySet().containsAll(ARCHIVES)) throw new SshException(SshException.Kind.CHANNEL, "archiving on central said: " + r.out().strip());
         return new Staged(stage, sums);
     }
@@ -177,7 +186,9 @@ final class BackupCommand implements Callable<Integer> {
         String name = STAMP.format(now);
         Path partial = to.resolve(".partial-" + name);
         try {
-            Files.createDirectories(partial);
+            // Backups hold Caddy's TLS and ACME private keys and Grafana's database: readable by the operator only.
+            Files.createDirectories(to, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             StringBuilder sums = new StringBuilder();
             ObjectNode manifest = CentralHttp.JSON.createObjectNode();
             manifest.put("central", central);
@@ -194,6 +205,7 @@ final class BackupCommand implements Callable<Integer> {
                 sums.append(sum).append("  ").append(archive).append('\n');
                 files.addObject().put("name", archive).put("bytes", size).put("sha256", sum);
             }
+            for (String archive : ARCHIVES) Files.setPosixFilePermissions(partial.resolve(archive), PosixFilePermissions.fromString("rw-------"));
             Files.writeString(partial.resolve(SUMS), sums);
             Files.writeString(partial.resolve(MANIFEST), CentralHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
             Path done = to.resolve(name);

@@ -59,6 +59,9 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--from-backup", paramLabel = "DIR", description = "A backup made by rig backup central, or the directory holding them (the newest is used)")
     Path fromBackup;
 
+    @Option(names = "--no-backup", description = "Recover without data: a central that starts empty (say so explicitly)")
+    boolean noBackup;
+
     @Option(names = "--plan", description = "Show what recovery would do on every host and in the API; change nothing")
     boolean plan;
 
@@ -84,6 +87,11 @@ final class RecoverCommand implements Callable<Integer> {
             throw new InvalidInputException(new Source("--to " + to, 0, 0), "is not in the inventory " + inventory.inventory + ": add the new host (hosts.yml or a droplet) first");
         }
         if (to.equals(old)) throw new InvalidInputException(new Source("--to " + to, 0, 0), "is central already");
+        if ((fromBackup == null) == !noBackup) {
+            throw new InvalidInputException(new Source("rig recover central", 0, 0), fromBackup == null
+                    ? "give --from-backup DIR (a backup of rig backup central, or the directory holding them), or --no-backup to start central empty"
+                    : "--from-backup and --no-backup exclude each other");
+        }
         Backup backup = fromBackup == null ? null : Backup.find(fromBackup);
         Duration verifyWait = VerifyCommand.duration("--verify-timeout", verifyTimeout);
         List<Path> playbooks = List.of(playbookDir.resolve("central.yml"), playbookDir.resolve("edge.yml"), playbookDir.resolve("firewalls.yml"));
@@ -125,6 +133,7 @@ final class RecoverCommand implements Callable<Integer> {
             recaps.addAll(result.recaps());
             if (result.problems()) return failed(out, "the deploy failed on some host (see above)");
         }
+        out.println("\nIf monitoring_domain still points at " + old + ", point it at " + to + " now: HTTPS edges, Caddy's certificates and Grafana follow it.");
         step(out, "rig verify until every signal is ok (at most " + verifyTimeout + ")");
         long deadline = System.nanoTime() + verifyWait.toNanos();
         int code;
@@ -160,32 +169,39 @@ final class RecoverCommand implements Callable<Integer> {
             String dir = stage.out().strip();
             try {
                 for (String archive : BackupCommand.ARCHIVES) remote.upload(backup.dir().resolve(archive), dir + "/" + archive);
+                // Each archive is restored once, marked by the backup's digest: a rerun after a failure finishes what is left,
+                // and a rerun after success (or the same backup under another name) restores nothing.
+                String key = Digests.sha256(backup.sumsText()).substring(0, 16);
                 String script = """
                         set -eu
-                        vol() { if [ -n "$1" ]; then mkdir -p "$1"; printf '%%s\\n' "$1"; else docker volume create "$2" >/dev/null; docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
                         stage=%s
                         cd "$stage" && printf '%%s\\n' %s | sha256sum -c --quiet -
+                        vol() { if [ -n "$1" ]; then mkdir -p "$1"; printf '%%s\\n' "$1"; else docker volume create "$2" >/dev/null; docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
                         prom=$(vol %s %s)
                         graf=$(vol %s %s)
                         caddy=$(vol %s %s)
-                        marker="$prom/.rig-restored-%s"
-                        if [ -e "$marker" ]; then echo "backup %s was restored here before: nothing to do"; exit 0; fi
-                        unpack=$(mktemp -d "$prom/.rig-restore.XXXXXX")
-                        tar -C "$unpack" -xzf "$stage/prometheus-snapshot.tar.gz"
-                        for b in "$unpack"/%s/*; do [ -e "$b" ] && mv "$b" "$prom"/; done
-                        rm -rf -- "$unpack"
-                        tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"
-                        tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"
-                        touch "$marker"
-                        echo "restored backup %s: Prometheus blocks into $prom, Grafana data into $graf, Caddy data into $caddy"
+                        key=%s
+                        done_any=
+                        if [ ! -e "$prom/.rig-restored-$key" ]; then
+                          unpack=$(mktemp -d "$prom/.rig-restore.XXXXXX")
+                          tar -C "$unpack" -xzf "$stage/prometheus-snapshot.tar.gz"
+                          for b in "$unpack"/%s/*; do [ -e "$b" ] && { [ -e "$prom/${b##*/}" ] || mv "$b" "$prom"/; }; done
+                          rm -rf -- "$unpack"
+                          # the official image runs Prometheus as nobody; a volume filled by root would not open
+                          [ -n %s ] || chown -R 65534:65534 "$prom"
+                          touch "$prom/.rig-restored-$key"; done_any=1; echo "Prometheus blocks into $prom"
+                        fi
+                        if [ ! -e "$graf/.rig-restored-$key" ]; then tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"; touch "$graf/.rig-restored-$key"; done_any=1; echo "Grafana data into $graf"; fi
+                        if [ ! -e "$caddy/.rig-restored-$key" ]; then tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"; touch "$caddy/.rig-restored-$key"; done_any=1; echo "Caddy data into $caddy"; fi
+                        [ -n "$done_any" ] || echo "was restored here before: nothing to do"
                         """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
                         Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
                         Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
                         Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
-                        backup.name(), backup.name(), backup.snapshot(), backup.name());
+                        Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")));
                 ExecResult r = remote.exec(script, null, Duration.ofHours(1));
                 if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
-                return r.out().strip();
+                return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());
             } finally {
                 remote.exec("rm -rf -- " + Shell.quote(dir), null, Duration.ofSeconds(60));
             }

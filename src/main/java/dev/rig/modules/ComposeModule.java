@@ -195,6 +195,16 @@ public final class ComposeModule implements Module, FileProducer {
                     cmds.add(composeCommand(stack, upArgs("up", "-d", removeOrphans), pull, "up -d"));
                     done.add("up -d");
                 }
+                // A mounted file's content is not in compose's config hash: the services that mount a changed
+                // file are restarted so they read it (up -d alone would leave them on the old config).
+                List<String> rereads = servicesMounting(stack, changedFiles).stream()
+                        .filter(svc -> !"no container".equals(reasons.get(svc))).toList();
+                if (!rereads.isEmpty() && !docker.containers().isEmpty()) {
+                    List<String> restart = new ArrayList<>(List.of("restart"));
+                    restart.addAll(rereads);
+                    cmds.add(composeCommand(stack, restart, "missing", "restart " + String.join(" ", rereads)));
+                    done.add("restart " + String.join(", ", rereads) + " (mounted files changed)");
+                }
                 if (pull.equals("always")) action = Action.RUN;
             }
             case "stopped" -> {
@@ -221,6 +231,39 @@ public final class ComposeModule implements Module, FileProducer {
                 .map(e -> (e.getKey().equals("*") ? "" : e.getKey() + ": ") + e.getValue()).reduce((a, b) -> a + "; " + b).orElse("");
         if (!changedFiles.isEmpty() && !docker.flavor().equals("none")) why += (why.isEmpty() ? " — " : "; ") + "compose recreates the services whose config the new files change";
         return Outcome.of(Change.of(action, cmds, diffs, "project " + stack.project() + ": " + String.join(", ", done) + why)).withResult(result);
+    }
+
+    /**
+     * The services whose bind mounts ({@code ./file:/path}, or a directory holding it) include one of the
+     * changed files, in the compose file's order; unreadable compose YAML yields none (compose reports it).
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> servicesMounting(Stack stack, List<String> changedFiles) {
+        if (changedFiles.isEmpty()) return List.of();
+        Optional<StackFile> composeFile = stack.files().stream().filter(f -> f.name().equals(stack.composeFile())).findFirst();
+        if (composeFile.isEmpty()) return List.of();
+        Object doc;
+        try {
+            doc = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()))
+                    .load(new String(composeFile.get().content(), StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        if (!(doc instanceof Map<?, ?> root) || !(root.get("services") instanceof Map<?, ?> services)) return List.of();
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<?, ?> svc : services.entrySet()) {
+            if (!(svc.getValue() instanceof Map<?, ?> def) || !(def.get("volumes") instanceof List<?> volumes)) continue;
+            for (Object v : volumes) {
+                String source = v instanceof String s ? s.split(":", 2)[0] : v instanceof Map<?, ?> m ? String.valueOf(m.get("source")) : "";
+                if (!source.startsWith("./")) continue;
+                String mounted = source.substring(2).replaceAll("/+$", "");
+                if (changedFiles.stream().anyMatch(f -> f.equals(mounted) || f.startsWith(mounted + "/"))) {
+                    out.add(String.valueOf(svc.getKey()));
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -19,9 +19,9 @@ import java.util.Map;
  * Functions templates may call besides FreeMarker's built-ins.
  * <ul>
  * <li>{@code bcrypt(password, context[, cost])}: a bcrypt hash ({@code $2a$}) for basic auth files.
- *     The salt is derived from the context (e.g. the user name and domain) and the password, so the
- *     same input renders the same hash and a second run changes nothing; a different context or
- *     password gives a different salt. Default cost 10: Caddy checks the hash on every request.</li>
+ *     The salt is derived from the context (e.g. the user name and domain), so the same input renders
+ *     the same hash and a second run changes nothing, while hashes of one password differ between
+ *     contexts. Default cost 10: Caddy checks the hash on every request.</li>
  * <li>{@code base64(text)}: the UTF-8 bytes of text in standard base64 (Caddy 2.6 wants its
  *     basicauth hashes base64-encoded).</li>
  * </ul>
@@ -46,7 +46,8 @@ final class Functions {
     }
 
     static String hash(String password, String context, int cost) {
-        byte[] salt = Arrays.copyOf(sha256("rig-bcrypt-salt\0" + context + "\0" + password), 16);
+        // From the context only: a salt computed from the password would let anyone holding the hash test guesses at SHA-256 speed.
+        byte[] salt = Arrays.copyOf(sha256("rig-bcrypt-salt\0" + context), 16);
         return OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, cost);
     }
 

@@ -53,7 +53,7 @@ class RecoverPlanTest {
         Files.writeString(inventory.resolve("host_vars/edge-a.yml"), "do_id: 303\nprivate_ip: 10.110.0.33\n");
         Files.writeString(inventory.resolve("host_vars/edge-b.yml"), "monitoring_transport: https\n");
         Files.writeString(inventory.resolve("group_vars/all.yml"), "monitoring_domain: monitoring.example.com\noperator_cidrs: [\"203.0.113.7/32\"]\n"
-                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\n");
+                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\nmonitoring_edge_inbound_rules: []\n");
         secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: recover-grafana-secret\nmonitoring_push_password: recover-push-secret\n");
         // The firewalls as they were while the old central lived; then it dies.
         Rig firewalls = rig(List.of("apply", "--yes", "-t", "firewall"), PLAYBOOKS.resolve("site.yml"));
@@ -104,11 +104,13 @@ class RecoverPlanTest {
 
     @Test
     void theNewCentralMustBeAnotherHostOfTheInventory() {
-        Rig unknown = rig(List.of("recover", "central", "--to", "nowhere", "--plan"), null);
+        Rig unknown = rig(List.of("recover", "central", "--to", "nowhere", "--plan", "--no-backup"), null);
         assertEquals(1, unknown.exit());
         assertTrue(unknown.err().contains("--to nowhere: is not in the inventory"), unknown::toString);
-        Rig same = rig(List.of("recover", "central", "--to", "old-central", "--plan"), null);
+        Rig same = rig(List.of("recover", "central", "--to", "old-central", "--plan", "--no-backup"), null);
         assertTrue(same.err().contains("--to old-central: is central already"), same::toString);
+        Rig silent = rig(List.of("recover", "central", "--to", "new-central", "--plan"), null);
+        assertTrue(silent.err().contains("give --from-backup DIR"), "recovering without data must be asked for\n" + silent);
     }
 
     // ---- helpers ----

@@ -55,7 +55,7 @@ class StackFirewallsTest {
         Files.writeString(inventory.resolve("host_vars/fw-edge-vpc.yml"), "do_id: 101\nprivate_ip: 10.110.0.11\nmonitoring_transport: vpc\n");
         Files.writeString(inventory.resolve("host_vars/fw-edge-https.yml"), "monitoring_transport: https   # a VPS outside DigitalOcean: no droplet\n");
         Files.writeString(inventory.resolve("group_vars/all.yml"), "monitoring_domain: monitoring.example.com\noperator_cidrs: [\"" + OPERATOR + "\"]\n"
-                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\n");
+                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\nmonitoring_edge_inbound_rules: []\n");
         secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: fw-grafana-secret-1\nmonitoring_push_password: fw-push-secret-22\n");
     }
 

@@ -103,6 +103,22 @@ class ComposeModuleTest {
     }
 
     @Test
+    void aChangedMountedFileRestartsOnlyTheServicesThatMountIt() throws IOException {
+        // compose's config hash does not cover a mounted file's content: without the restart the old config would stay live.
+        Files.writeString(dir.resolve("stack/compose.yaml.ftl"), "services:\n  web:\n    image: x\n    volumes: [\"./conf:/etc/app:ro\"]\n"
+                + "  worker:\n    image: y\n    volumes: [\"data:/data\"]\n");
+        Args a = args("project", "app");
+        String docker = containers("container=c1 web " + WEB_HASH + " running False", "container=c2 worker " + WORKER_HASH + " running False");
+        String probe = probeWithFilesInPlace(a, docker).replaceFirst("(@@rig-part file1\nkind=file\n(?:.*\n){4}sha256=)[0-9a-f]{64}", "$1" + "0".repeat(64));
+        Outcome o = COMPOSE.plan(a, probe, ctx);
+        List<String> what = o.change().commands().stream().map(HostCommand::description).toList();
+        assertTrue(what.contains("compose restart web (project app)"), what.toString());
+        assertFalse(what.stream().anyMatch(c -> c.contains("worker")), "worker mounts nothing that changed: " + what);
+        assertTrue(o.message().contains("restart web (mounted files changed)"), o.message());
+        assertFalse(COMPOSE.plan(a, probeWithFilesInPlace(a, docker), ctx).change().changes(), "nothing changed: no restart");
+    }
+
+    @Test
     void runningContainersWithTheExpectedHashesAreOk() {
         Args a = args("project", "app");
         Outcome o = COMPOSE.plan(a, probeWithFilesInPlace(a, containers(

@@ -109,6 +109,8 @@ class BackupTest {
         Path b = made.get(0);
         assertTrue(r.out().startsWith("Backup of central (monitor-1) in " + b + ": prometheus-snapshot.tar.gz"), r::toString);
         assertEquals(0, run(b, "sha256sum", "-c", "SHA256SUMS").exit(), "the sums file checks with sha256sum -c");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(b.resolve("caddy-data.tar.gz"))),
+                "archives hold TLS private keys: the operator's only");
         JsonNode manifest = JSON.readTree(b.resolve("manifest.json").toFile());
         assertEquals("monitor-1", manifest.get("central").asText());
         assertEquals(3, manifest.get("files").size());
@@ -134,7 +136,7 @@ class BackupTest {
         Daemons.Daemon restored = daemons.start("restored", List.of("/usr/bin/prometheus", "--config.file=" + empty, "--storage.tsdb.path=" + tsdb,
                 "--web.listen-address=127.0.0.212:9090"));
         Daemons.awaitStart(restored, Duration.ofSeconds(30), () -> count("http://127.0.0.212:9090", "vector(1)", null) > 0);
-        long at = Instant.parse(manifest.get("time").asText()).getEpochSecond() - 1;
+        long at = Instant.parse(manifest.get("time").asText()).getEpochSecond() + 1; // the snapshot was taken before the manifest time
         assertTrue(count("http://127.0.0.212:9090", "up{job=\"self\"}", at) > 0, "samples from before the backup are in the restored TSDB\n" + restored.tail());
         restored.stop();
     }
@@ -171,7 +173,7 @@ class BackupTest {
         Path newest = backupDirs().get(backupDirs().size() - 1);
         Rig r = recover();
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.out().contains("restored backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus"), r::toString);
+        assertTrue(r.out().contains("backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus; Grafana data into /srv/grafana; Caddy data into /srv/caddy"), r::toString);
         assertTrue(r.out().contains("RECOVERY FAILED: the deploy failed on some host (see above). Fix it and run the same command again"), r::toString);
         assertEquals("SQLite format 3 (a stand-in for grafana.db)", fleet.exec("monitor-2", "cat /srv/grafana/grafana.db"));
         assertEquals("CERT", fleet.exec("monitor-2", "cat /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
@@ -181,14 +183,14 @@ class BackupTest {
                 "--web.listen-address=127.0.0.212:9090"), dir.resolve("spare-prometheus.log"));
         try {
             eventually(() -> count("http://127.0.0.212:9090", "vector(1)", null) > 0, "the restored Prometheus starts");
-            long at = Instant.parse(JSON.readTree(newest.resolve("manifest.json").toFile()).get("time").asText()).getEpochSecond() - 1;
+            long at = Instant.parse(JSON.readTree(newest.resolve("manifest.json").toFile()).get("time").asText()).getEpochSecond() + 1;
             assertTrue(count("http://127.0.0.212:9090", "up{job=\"self\"}", at) > 0, "central's samples are on the new host");
         } finally {
             restored.destroy();
             restored.waitFor(10, TimeUnit.SECONDS);
         }
         Rig again = recover();
-        assertTrue(again.out().contains("backup " + newest.getFileName() + " was restored here before: nothing to do"), again::toString);
+        assertTrue(again.out().contains("backup " + newest.getFileName() + ": was restored here before: nothing to do"), again::toString);
     }
 
     static Rig recover() {

@@ -198,7 +198,7 @@ class VerifyEndToEndTest {
         assertEquals("ok", status.get("edge-b/logs"), "logs do not go through the agent");
         // and a deploy that ends there fails
         Path deploy = dir.resolve("deploy/deploy.yml");
-        assertEquals(2, rig(deploy, "apply", "--yes", "--verify", "--within", "5s", "--log-timeout", "10s").exit());
+        assertEquals(2, rig(deploy, "apply", "--yes", "--verify", "--within", "5s", "--log-timeout", "10s", "--verify-timeout", "0s").exit());
     }
 
     @Test
