@@ -86,14 +86,15 @@ final class BackupCommand implements Callable<Integer> {
         String central = fleet.centralHost.name();
         long start = System.nanoTime();
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            Remote remote = new RoutingConnector(sshConnector).connect(fleet.centralHost);
+            RoutingConnector connector = new RoutingConnector(sshConnector);
+            Remote remote = connector.connect(fleet.centralHost);
             String snapshot = snapshot(fleet, remote);
-            Staged staged = stage(fleet, remote, snapshot);
+            Staged staged = stage(fleet, connector, remote, snapshot);
             Path done;
             try {
                 done = pull(remote, staged, central, snapshot);
             } finally {
-                remote.exec("rm -rf -- " + Shell.quote(staged.dir()), null, Duration.ofSeconds(60));
+                StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(staged.dir()), Duration.ofSeconds(60));
             }
             List<Path> removed = prune();
             out.printf("Backup of central (%s) in %s: %s; %.1f s%n", central, done, describe(done), (System.nanoTime() - start) / 1e9);
@@ -131,7 +132,7 @@ final class BackupCommand implements Callable<Integer> {
     /** The archives, made on central in a staging directory, with central's sha256 of each. */
     record Staged(String dir, Map<String, String> sums) {}
 
-    private static Staged stage(StackFleet fleet, Remote remote, String snapshot) throws SshException {
+    private static Staged stage(StackFleet fleet, RoutingConnector connector, Remote remote, String snapshot) throws SshException {
         String c = fleet.centralHost.name();
         String project = fleet.string(c, "monitoring_central_project");
         String script = """
@@ -158,14 +159,16 @@ final class BackupCommand implements Callable<Integer> {
                 tar -C "$graf" -czf "$stage/grafana-data.tar.gz" .
                 [ -z "$paused" ] || { docker unpause "$paused" >/dev/null; paused=; }
                 tar -C "$caddy" -czf "$stage/caddy-data.tar.gz" .
+                # the download runs as the login user, which may not be the user this ran as (become)
+                chown -R %s "$stage"
                 echo "stage=$stage"
                 cd "$stage" && sha256sum -- *.tar.gz | sed 's/^/sum=/'
                 """.formatted(
                 Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
                 Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
                 Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
-                Shell.quote(snapshot), Shell.quote(project));
-        ExecResult r = remote.exec(script, null, Duration.ofHours(1));
+                Shell.quote(snapshot), Shell.quote(project), Shell.quote(connector.loginUser(fleet.centralHost)));
+        ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
         String stage = null;
         Map<String, String> sums = new LinkedHashMap<>();
         for (String line : r.out().split("\n")) {

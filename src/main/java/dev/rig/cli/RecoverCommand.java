@@ -163,7 +163,8 @@ final class RecoverCommand implements Callable<Integer> {
         String c = fleet.centralHost.name();
         String project = fleet.string(c, "monitoring_central_project");
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            Remote remote = new RoutingConnector(sshConnector).connect(fleet.centralHost);
+            RoutingConnector connector = new RoutingConnector(sshConnector);
+            Remote remote = connector.connect(fleet.centralHost);
             ExecResult stage = remote.exec("mktemp -d /var/tmp/rig-restore.XXXXXX", null, Duration.ofSeconds(30));
             if (stage.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "cannot make a staging directory: " + stage.err().strip());
             String dir = stage.out().strip();
@@ -199,11 +200,11 @@ final class RecoverCommand implements Callable<Integer> {
                         Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
                         Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
                         Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")));
-                ExecResult r = remote.exec(script, null, Duration.ofHours(1));
+                ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
                 if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
                 return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());
             } finally {
-                remote.exec("rm -rf -- " + Shell.quote(dir), null, Duration.ofSeconds(60));
+                StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(dir), Duration.ofSeconds(60));
             }
         }
     }

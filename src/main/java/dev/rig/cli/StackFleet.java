@@ -98,6 +98,24 @@ final class StackFleet {
         return s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 
+    /**
+     * Runs a shell script on a host as the engine runs tasks: through sh, and through sudo when the
+     * inventory says become (ansible_become, ansible_become_user, ansible_become_password).
+     */
+    static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout) throws SshException {
+        dev.rig.apply.RemoteCommands.Become become = null;
+        if (host.become() && !host.becomeUser().equals(connector.loginUser(host))) {
+            become = new dev.rig.apply.RemoteCommands.Become(host.becomeUser(), host.becomePassword().orElse(null),
+                    Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        }
+        dev.rig.ssh.ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(script, null, become), timeout);
+        if (r.exitCode() != 0 && become != null) {
+            return new dev.rig.ssh.ExecResult(r.exitCode(), r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    dev.rig.apply.RemoteCommands.explainFailure(r.err(), become).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return r;
+    }
+
     List<Verifier.Edge> edges() {
         return edgeHosts.stream().map(h -> new Verifier.Edge(h.name(), string(h.name(), "monitoring_host_label"),
                 inventory.select("edge_postgres").stream().anyMatch(p -> p.name().equals(h.name())))).toList();

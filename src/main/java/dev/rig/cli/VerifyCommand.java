@@ -91,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
         Host h = fleet.inventory.host(host).orElseThrow();
         String command = fleet.string(host, "monitoring_log_canary_command");
         Remote remote = connector.connect(h);
-        ExecResult r = remote.exec("RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, null, Duration.ofSeconds(30));
+        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30));
         if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
     }
 
