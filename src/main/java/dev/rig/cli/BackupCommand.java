@@ -114,7 +114,8 @@ final class BackupCommand implements Callable<Integer> {
         String address = fleet.string(c, "monitoring_central_address");
         if (address.isBlank()) throw new InvalidInputException(new Source(c, 0, 0), "central has no monitoring_central_address (private_ip): Prometheus's admin API is reached there");
         InetSocketAddress local = remote.forward(address, Integer.parseInt(fleet.string(c, "monitoring_prometheus_port")));
-        CentralHttp prometheus = new CentralHttp("Prometheus", "http://" + local.getHostString() + ":" + local.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+        CentralHttp prometheus = new CentralHttp("Prometheus (" + address + " through an SSH forward via " + c + ")", "http://" + local.getHostString() + ":" + local.getPort(),
+                Optional.empty(), Optional.empty(), Optional.empty());
         CentralHttp.Answer a = prometheus.post("/api/v1/admin/tsdb/snapshot", Duration.ofMinutes(10));
         if (a.status() != 200) {
             throw new CentralHttp.CentralException("Prometheus refused the snapshot (" + a.status() + "): " + CentralHttp.abbreviate(a.body())

@@ -136,8 +136,11 @@ final class StackFleet {
                 Remote remote = connector.connect(centralHost);
                 InetSocketAddress p = remote.forward(address, Integer.parseInt(string(c, "monitoring_prometheus_port")));
                 InetSocketAddress l = remote.forward(address, Integer.parseInt(string(c, "monitoring_loki_port")));
-                prometheus = new CentralHttp("Prometheus", "http://" + p.getHostString() + ":" + p.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
-                loki = new CentralHttp("Loki", "http://" + l.getHostString() + ":" + l.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+                // Named after what they reach, so an error says which address through which host failed.
+                prometheus = new CentralHttp("Prometheus (" + address + ":" + string(c, "monitoring_prometheus_port") + " through an SSH forward via " + c + ")",
+                        "http://" + p.getHostString() + ":" + p.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
+                loki = new CentralHttp("Loki (" + address + ":" + string(c, "monitoring_loki_port") + " through an SSH forward via " + c + ")",
+                        "http://" + l.getHostString() + ":" + l.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
                 lokiReady = "/ready";
             }
             case "https" -> {

@@ -99,7 +99,7 @@ public final class Connection implements AutoCloseable {
             SshdSocketAddress local = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(host, port));
             return new InetSocketAddress(local.getHostName(), local.getPort());
         } catch (IOException | RuntimeException e) {
-            throw new SshException(SshException.Kind.CHANNEL, label + ": cannot forward a local port to " + host + ":" + port + ": " + e.getMessage());
+            throw new SshException(SshException.Kind.CHANNEL, label + ": cannot forward a local port to " + host + ":" + port + " (sshd's AllowTcpForwarding must allow it): " + e.getMessage());
         }
     }
 
