@@ -71,7 +71,8 @@ public final class ComposeModule implements Module, FileProducer {
     public List<ArgSpec> args() {
         return List.of(ArgSpec.optional("src", LOCAL_FILE), ArgSpec.required("dest", STRING), ArgSpec.optional("project", STRING),
                 ArgSpec.optional("env", MAP), ArgSpec.choice("state", false, "present", "stopped", "restarted", "absent"),
-                ArgSpec.choice("pull", false, "never", "missing", "always"), ArgSpec.optional("remove_orphans", BOOL));
+                ArgSpec.choice("pull", false, "never", "missing", "always"), ArgSpec.optional("remove_orphans", BOOL),
+                ArgSpec.optional("exclude", ArgSpec.ArgType.LIST));
     }
 
     @Override
@@ -466,7 +467,8 @@ public final class ComposeModule implements Module, FileProducer {
                 throw new Args.ArgumentException("project name '" + project + "' must be lower-case letters, digits, '-' and '_', starting with a letter or digit");
             }
             if (args.string("state", "present").equals("absent")) return new Stack(dest, project, List.of(), null, false);
-            List<StackFile> files = new ArrayList<>((List<StackFile>) ctx.memo().computeIfAbsent("compose:" + args.string("src"), k -> localFiles(args, ctx)));
+            List<StackFile> files = new ArrayList<>((List<StackFile>) ctx.memo().computeIfAbsent("compose:" + args.string("src") + ":" + args.values().get("exclude"),
+                    k -> localFiles(args, ctx)));
             Object env = args.values().get("env");
             if (env != null) {
                 if (!(env instanceof Map<?, ?> map)) throw new Args.ArgumentException("argument 'env' must be a map of variable names to values");
@@ -491,10 +493,16 @@ public final class ComposeModule implements Module, FileProducer {
             Path dir = LocalFiles.find(src, ctx.fileDirs())
                     .orElseThrow(() -> new Args.ArgumentException("directory '" + src + "' not found; looked in " + LocalFiles.describe(src, ctx.fileDirs())));
             if (!Files.isDirectory(dir)) throw new Args.ArgumentException("'" + src + "' is a file; compose's src is the project's directory");
+            List<java.nio.file.PathMatcher> excluded = new ArrayList<>();
+            if (args.values().get("exclude") instanceof List<?> patterns) {
+                for (Object pattern : patterns) excluded.add(dir.getFileSystem().getPathMatcher("glob:" + pattern));
+            }
             List<StackFile> out = new ArrayList<>();
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
                     String rel = dir.relativize(p).toString().replace('\\', '/');
+                    String target = rel.endsWith(".ftl") ? rel.substring(0, rel.length() - 4) : rel;
+                    if (excluded.stream().anyMatch(m -> m.matches(Path.of(rel)) || m.matches(Path.of(target)))) continue;
                     if (rel.endsWith(".ftl")) {
                         String rendered = ctx.templates().renderFile(p, ctx.vars());
                         out.add(new StackFile(rel.substring(0, rel.length() - 4), rendered.getBytes(StandardCharsets.UTF_8), false));

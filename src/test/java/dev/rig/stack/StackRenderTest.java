@@ -56,10 +56,15 @@ class StackRenderTest {
             assertTrue(Files.isRegularFile(example.file("monitor-1", CENTRAL + "/" + f)), f);
         }
         for (String edge : List.of("app-1", "vps-1", "db-1")) {
-            for (String f : List.of("compose.yaml", "prometheus/agent.yml", "promtail/promtail.yaml", "alloy/config.alloy")) {
-                assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/" + f)), edge + " " + f);
-            }
+            for (String f : List.of("compose.yaml", "prometheus/agent.yml")) assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/" + f)), edge + " " + f);
         }
+        // only the chosen log shipper's configuration: Alloy on vps-1 (its host_vars), Promtail elsewhere
+        for (String edge : List.of("app-1", "db-1")) {
+            assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/promtail/promtail.yaml")), edge);
+            assertFalse(Files.exists(example.file(edge, EDGE + "/alloy/config.alloy")), edge);
+        }
+        assertTrue(Files.isRegularFile(example.file("vps-1", EDGE + "/alloy/config.alloy")));
+        assertFalse(Files.exists(example.file("vps-1", EDGE + "/promtail/promtail.yaml")));
         assertTrue(Files.isRegularFile(example.file("db-1", EDGE_PG + "/compose.yaml")));
         assertFalse(Files.exists(example.file("app-1", EDGE_PG)), "only edge_postgres hosts get the exporter");
         assertFalse(Files.exists(example.file("monitor-1", EDGE)), "central is not an edge");
@@ -106,10 +111,17 @@ class StackRenderTest {
     void lokiPromtailAndAlloyConfigsMatchTheirDocumentedSchemas() {
         // No Loki, Promtail or Alloy binary here: their configuration references, as JSON Schemas and a parser.
         assertEquals(List.of(), ConfigSchemas.validate(example.file("monitor-1", CENTRAL + "/loki/loki.yaml"), "loki-config.schema.json"));
-        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+        for (String edge : List.of("app-1", "db-1")) {
             assertEquals(List.of(), ConfigSchemas.validate(example.file(edge, EDGE + "/promtail/promtail.yaml"), "promtail-config.schema.json"), edge);
-            assertEquals(List.of(), AlloySyntax.validate(example.read(edge, EDGE + "/alloy/config.alloy")), edge);
         }
+        assertEquals(List.of(), AlloySyntax.validate(example.read("vps-1", EDGE + "/alloy/config.alloy")));
+        // and the VPC flavour of Alloy's config, rendered for app-1 with Alloy chosen
+        Rendered alloyVpc = Rendered.run(dir.resolve("alloy-vpc"), "-i", Rendered.EXAMPLE_INVENTORY.toString(), "-l", "app-1",
+                "-e", "@" + Rendered.varsFile(dir, secrets), "-e", "edge_log_agent=alloy", Rendered.SITE.toString());
+        assertEquals(0, alloyVpc.exit(), alloyVpc::toString);
+        String vpcAlloy = alloyVpc.read("app-1", EDGE + "/alloy/config.alloy");
+        assertEquals(List.of(), AlloySyntax.validate(vpcAlloy));
+        assertTrue(vpcAlloy.contains("url = \"http://10.110.0.2:3100/loki/api/v1/push\""), vpcAlloy);
         // and the checkers do reject what those tools would
         String loki = example.read("monitor-1", CENTRAL + "/loki/loki.yaml").replace("retention_period:", "retention_peroid:");
         assertFalse(ConfigSchemas.validateText(loki, "loki-config.schema.json").isEmpty());
