@@ -1,26 +1,35 @@
 # Rendered by rig from roles/monitoring_central; edit the role, not this file.
 # Secrets come from .env (mode 0600), written by rig: GRAFANA_ADMIN_PASSWORD.
+<#assign host = monitoring_network_mode == "host">
+<#-- In host network mode every service listens on central's own address; healthchecks ask there. -->
+<#assign here = host?then(monitoring_central_bind, "127.0.0.1")>
 services:
   caddy:
     image: ${caddy_image}
     restart: unless-stopped
+<#if host>
+    network_mode: host
+<#else>
     ports:
       - "80:80"
       - "443:443"
       - "443:443/udp"
+</#if>
     volumes:
       - ./caddy/Caddyfile:/etc/caddy/Caddyfile:ro
       - caddy-data:/data
       - caddy-config:/config
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9180/metrics"]
+      test: ["CMD", "wget", "-q", "--spider", "http://${host?then(caddy_bind?has_content?then(caddy_bind, '127.0.0.1'), '127.0.0.1')}:9180/metrics"]
       interval: 30s
       timeout: 5s
       retries: 3
+<#if !host>
     depends_on:
       - grafana
       - prometheus
       - loki
+</#if>
 
   prometheus:
     image: ${prometheus_image}
@@ -36,7 +45,10 @@ services:
 <#if prometheus_admin_api>
       - --web.enable-admin-api
 </#if>
-<#if monitoring_central_bind?has_content>
+<#if host>
+      - --web.listen-address=${monitoring_central_bind}:${monitoring_prometheus_port}
+    network_mode: host
+<#elseif monitoring_central_bind?has_content>
     ports:
       - "${monitoring_central_bind}:${monitoring_prometheus_port}:9090"
 </#if>
@@ -44,7 +56,7 @@ services:
       - ./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro
       - prometheus-data:/prometheus
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:9090/-/ready"]
+      test: ["CMD", "wget", "-q", "--spider", "http://${here}:${host?then(monitoring_prometheus_port, 9090)}/-/ready"]
       interval: 30s
       timeout: 5s
       retries: 3
@@ -54,7 +66,9 @@ services:
     restart: unless-stopped
     command:
       - -config.file=/etc/loki/loki.yaml
-<#if monitoring_central_bind?has_content>
+<#if host>
+    network_mode: host
+<#elseif monitoring_central_bind?has_content>
     ports:
       - "${monitoring_central_bind}:${monitoring_loki_port}:3100"
 </#if>
@@ -62,7 +76,7 @@ services:
       - ./loki/loki.yaml:/etc/loki/loki.yaml:ro
       - loki-data:/loki
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3100/ready"]
+      test: ["CMD", "wget", "-q", "--spider", "http://${here}:${host?then(monitoring_loki_port, 3100)}/ready"]
       interval: 30s
       timeout: 5s
       retries: 5
@@ -78,12 +92,16 @@ services:
       GF_USERS_ALLOW_SIGN_UP: "false"
       GF_AUTH_ANONYMOUS_ENABLED: "false"
       GF_ANALYTICS_REPORTING_ENABLED: "false"
+<#if host>
+      GF_SERVER_HTTP_ADDR: "${monitoring_central_bind}"
+    network_mode: host
+</#if>
     volumes:
       - grafana-data:/var/lib/grafana
       - ./grafana/provisioning:/etc/grafana/provisioning:ro
       - ./grafana/dashboards:/var/lib/grafana/dashboards:ro
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:3000/api/health"]
+      test: ["CMD", "wget", "-q", "--spider", "http://${here}:3000/api/health"]
       interval: 30s
       timeout: 5s
       retries: 3

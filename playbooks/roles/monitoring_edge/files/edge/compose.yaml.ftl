@@ -2,6 +2,7 @@
 # Host ${monitoring_host_label}: ${monitoring_transport} mode, logs shipped by ${edge_log_agent}.
 <#assign https = monitoring_transport == "https">
 <#assign tlsFiles = https || monitoring_ca_cert?has_content>
+<#assign host = monitoring_network_mode == "host">
 services:
   prometheus-agent:
     image: ${edge_prometheus_image}
@@ -15,6 +16,10 @@ services:
       - --agent
 </#if>
       - --storage.agent.path=/prometheus
+<#if host>
+      - --web.listen-address=${monitoring_edge_bind}:9090
+    network_mode: host
+</#if>
     volumes:
       - ./prometheus/agent.yml:/etc/prometheus/agent.yml:ro
       - agent-wal:/prometheus
@@ -27,14 +32,26 @@ services:
     restart: unless-stopped
     command:
       - --path.rootfs=/host
+<#if host>
+      - --web.listen-address=${monitoring_edge_bind}:9100
+    network_mode: host
+</#if>
     pid: host
     volumes:
-      - /:/host:ro,rslave
+      - /:/host:ro${edge_node_exporter_rootfs_propagation?has_content?then("," + edge_node_exporter_rootfs_propagation, "")}
 
   cadvisor:
     image: ${edge_cadvisor_image}
     restart: unless-stopped
+<#if edge_cadvisor_privileged>
     privileged: true
+</#if>
+<#if host>
+    command:
+      - --listen_ip=${monitoring_edge_bind}
+      - --port=8080
+    network_mode: host
+</#if>
     devices:
       - /dev/kmsg
     volumes:
@@ -50,6 +67,9 @@ services:
     restart: unless-stopped
     command:
       - -config.file=/etc/promtail/promtail.yaml
+<#if host>
+    network_mode: host
+</#if>
     volumes:
       - ./promtail/promtail.yaml:/etc/promtail/promtail.yaml:ro
       - /var/run/docker.sock:/var/run/docker.sock:ro
@@ -64,9 +84,12 @@ services:
     restart: unless-stopped
     command:
       - run
-      - --server.http.listen-addr=0.0.0.0:12345
+      - --server.http.listen-addr=${host?then(monitoring_edge_bind, "0.0.0.0")}:12345
       - --storage.path=/var/lib/alloy/data
       - /etc/alloy/config.alloy
+<#if host>
+    network_mode: host
+</#if>
     volumes:
       - ./alloy/config.alloy:/etc/alloy/config.alloy:ro
       - /var/run/docker.sock:/var/run/docker.sock:ro
@@ -75,10 +98,12 @@ services:
       - ./secrets:/etc/alloy/secrets:ro
 </#if>
 </#if>
+<#if !host>
 
 networks:
   default:
     name: ${monitoring_edge_network}
+</#if>
 
 volumes:
   agent-wal:

@@ -3,7 +3,13 @@
 auth_enabled: false
 
 server:
+<#if monitoring_network_mode == "host">
+  http_listen_address: ${monitoring_central_bind}
+  http_listen_port: ${monitoring_loki_port}
+  grpc_listen_address: ${monitoring_central_bind}
+<#else>
   http_listen_port: 3100
+</#if>
   grpc_listen_port: 9096
   log_level: warn
 

@@ -2,6 +2,9 @@
 # pushes to central Loki (${monitoring_transport} mode). Labels: host, container, job.
 <#assign https = monitoring_transport == "https">
 server:
+<#if monitoring_network_mode == "host">
+  http_listen_address: ${monitoring_edge_bind}
+</#if>
   http_listen_port: 9080
   grpc_listen_port: 0
 

@@ -39,8 +39,8 @@ import java.util.concurrent.Executors;
  * ports" form and for ICMP (firewall_rule.yml). Faults can be injected (429 with retry-after or
  * ratelimit-reset, 5xx, a slow answer), and every exchange is logged for the contract checks.
  */
-final class DigitalOceanStandIn implements AutoCloseable {
-    static final String TOKEN = "dop_v1_standin0123456789abcdef0123456789abcdef";
+public final class DigitalOceanStandIn implements AutoCloseable {
+    public static final String TOKEN = "dop_v1_standin0123456789abcdef0123456789abcdef";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final int DEFAULT_PER_PAGE = 20, MAX_PER_PAGE = 200; // shared/parameters.yml
@@ -76,7 +76,7 @@ final class DigitalOceanStandIn implements AutoCloseable {
         server.start();
     }
 
-    static DigitalOceanStandIn start() {
+    public static DigitalOceanStandIn start() {
         try {
             return new DigitalOceanStandIn();
         } catch (IOException e) {
@@ -84,7 +84,7 @@ final class DigitalOceanStandIn implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -136,7 +136,7 @@ final class DigitalOceanStandIn implements AutoCloseable {
     }
 
     /** A droplet as droplet.yml describes it (its required fields), tagged and with public and private IPv4. */
-    synchronized void addDroplet(long id, String name, List<String> dropletTags, String publicIp, String privateIp) {
+    public synchronized void addDroplet(long id, String name, List<String> dropletTags, String publicIp, String privateIp) {
         ObjectNode d = NODES.objectNode();
         d.put("id", id).put("name", name).put("memory", 1024).put("vcpus", 1).put("disk", 25).put("locked", false)
                 .put("status", "active").put("created_at", "2026-01-02T03:04:05Z");
@@ -172,7 +172,7 @@ final class DigitalOceanStandIn implements AutoCloseable {
         return firewalls.values().stream().filter(f -> f.path("name").asText().equals(name)).findFirst().orElse(null);
     }
 
-    synchronized List<ObjectNode> firewalls() {
+    public synchronized List<ObjectNode> firewalls() {
         return List.copyOf(firewalls.values());
     }
 

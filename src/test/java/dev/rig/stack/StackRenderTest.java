@@ -272,6 +272,33 @@ class StackRenderTest {
     }
 
     @Test
+    void hostNetworkModeListensOnEachHostsOwnAddressAndPassesTheValidators() throws Exception {
+        Rendered host = Rendered.run(dir.resolve("host-mode"), "-i", Rendered.EXAMPLE_INVENTORY.toString(), "-e", "@" + Rendered.varsFile(dir, secrets),
+                "-e", "monitoring_network_mode=host", Rendered.SITE.toString());
+        assertEquals(0, host.exit(), host::toString);
+        Map<String, Object> central = services(host.read("monitor-1", CENTRAL + "/compose.yaml"));
+        for (Object svc : central.values()) {
+            assertEquals("host", ((Map<?, ?>) svc).get("network_mode"), svc.toString());
+            assertFalse(((Map<?, ?>) svc).containsKey("ports"), "no published ports on the host network: " + svc);
+        }
+        assertTrue(((List<?>) ((Map<?, ?>) central.get("prometheus")).get("command")).contains("--web.listen-address=10.110.0.2:9090"));
+        assertTrue(host.read("monitor-1", CENTRAL + "/caddy/Caddyfile").contains("reverse_proxy 10.110.0.2:3000"), "Caddy reaches Grafana at central's address");
+        assertTrue(host.read("monitor-1", CENTRAL + "/loki/loki.yaml").contains("http_listen_address: 10.110.0.2"));
+        Map<String, Object> agent = yaml(host.read("app-1", EDGE + "/prometheus/agent.yml"));
+        assertTrue(agent.toString().contains("10.110.0.3:9100"), "node-exporter scraped at the edge's own address: " + agent);
+        assertFalse(yaml(host.read("app-1", EDGE + "/compose.yaml")).containsKey("networks"), "no compose network in host mode");
+        for (Path p : List.of(host.file("monitor-1", CENTRAL), host.file("app-1", EDGE), host.file("vps-1", EDGE), host.file("db-1", EDGE), host.file("db-1", EDGE_PG))) {
+            Run config = Run.of(List.of("docker-compose", "config", "-q"), p);
+            assertEquals(0, config.exit(), p + ": " + config.output());
+        }
+        Run promtool = Run.of(List.of("promtool", "check", "config", host.file("monitor-1", CENTRAL + "/prometheus/prometheus.yml").toString()));
+        assertEquals(0, promtool.exit(), promtool.output());
+        Run caddy = Run.of(List.of("caddy", "adapt", "--config", host.file("monitor-1", CENTRAL + "/caddy/Caddyfile").toString(), "--adapter", "caddyfile"));
+        assertEquals(0, caddy.exit(), caddy.output());
+        assertEquals(List.of(), ConfigSchemas.validate(host.file("monitor-1", CENTRAL + "/loki/loki.yaml"), "loki-config.schema.json"));
+    }
+
+    @Test
     void missingSecretsFailWithWhatToSetAndWriteNothing() {
         Rendered r = Rendered.run(dir.resolve("no-secrets"), "-i", Rendered.EXAMPLE_INVENTORY.toString(), Rendered.SITE.toString());
         assertEquals(1, r.exit(), r::toString);

@@ -1,0 +1,327 @@
+package dev.rig.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.cli.Main;
+import dev.rig.digitalocean.DigitalOceanStandIn;
+import dev.rig.lab.LabFleet;
+import dev.rig.verify.GrafanaStandIn;
+import dev.rig.verify.LokiPusher;
+import dev.rig.verify.LokiStandIn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Disaster recovery end to end. Central runs on mon-a, two edges ship to it, all under real Docker engines
+ * (one per sshd host, host networking: no bridge addresses) deployed by rig apply playbooks/site.yml; a
+ * backup is taken; mon-a dies (its containers and sshd gone); rig recover central --to mon-d brings the
+ * stack up on mon-d with the backup restored, re-points both edges, moves the firewall, and rig verify
+ * passes; a second run changes nothing.
+ *
+ * <p>No registry here, so the images are made from Debian's binaries: Prometheus (central and the edge
+ * agents), Caddy and node-exporter are the real programs. Loki, Grafana, cAdvisor and Promtail have no
+ * package: their containers are placeholders that only sleep, while the Loki and Grafana stand-ins
+ * (contracts) answer on the new central's address, fed by a pusher per edge; the cadvisor scrape target
+ * is the edge's node-exporter. This Docker refuses privileged containers and rslave mounts (the machine
+ * is itself a container), so cAdvisor runs unprivileged and node-exporter's root mount is plain read-only.
+ * Addresses 127.0.0.231-234.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RecoverCentralTest {
+    static final Path PLAYBOOKS = Path.of("playbooks").toAbsolutePath();
+    static final Map<String, String> HOSTS = new LinkedHashMap<>();
+    static final String A = "127.0.0.231", D = "127.0.0.232";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    static {
+        HOSTS.put("mon-a", A);
+        HOSTS.put("mon-d", D);
+        HOSTS.put("edge-1", "127.0.0.233");
+        HOSTS.put("edge-2", "127.0.0.234");
+    }
+
+    @TempDir static Path dir;
+    static LabFleet fleet;
+    static final Map<String, DockerEngine> engines = new LinkedHashMap<>();
+    static DigitalOceanStandIn api;
+    static LokiStandIn loki;
+    static GrafanaStandIn grafana;
+    static final List<LokiPusher> pushers = new ArrayList<>();
+    static final List<Path> madeDirs = new ArrayList<>();
+    static Path inventory;
+    static Path secrets;
+    static Path backups;
+    static Rig recovered;
+
+    @BeforeAll
+    static void centralOnMonAWithTwoEdges() throws Exception {
+        // cAdvisor's container mounts these; a container machine may lack them (made here, removed afterwards).
+        for (Path p : List.of(Path.of("/var/lib/docker"), Path.of("/dev/disk"))) {
+            if (!Files.exists(p)) {
+                Files.createDirectories(p);
+                madeDirs.add(p);
+            }
+        }
+        api = DigitalOceanStandIn.start();
+        api.addDroplet(401, "mon-a", List.of(), "192.0.2.41", A);
+        api.addDroplet(402, "mon-d", List.of(), "192.0.2.42", D);
+        fleet = LabFleet.start(dir.resolve("fleet"), List.copyOf(HOSTS.keySet()), 231);
+        Path images = buildImages();
+        for (String host : HOSTS.keySet()) {
+            DockerEngine e = DockerEngine.start(fleet, host, dir.resolve("docker-" + host));
+            engines.put(host, e);
+            e.sh("for f in " + images + "/*.tar; do docker load -i \"$f\" >/dev/null; done");
+        }
+        inventory = writeInventory();
+        secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: dr-grafana-secret\nmonitoring_push_password: dr-push-secret\n");
+        Rig deploy = rig(List.of("apply", "--yes", "--skip-tags", "docker"), PLAYBOOKS.resolve("site.yml"));
+        assertEquals(0, deploy.exit(), deploy::toString);
+        eventually(() -> series(A, "up{job=\"node\"} == 1") == 2, "both edges' agents write to mon-a");
+        // Grafana's state as a real one would leave it in its volume, for the backup to carry.
+        engines.get("mon-a").sh("echo grafana-state-from-mon-a > \"$(docker volume inspect -f '{{.Mountpoint}}' monitoring-central_grafana-data)/grafana.db\"");
+        backups = dir.resolve("backups");
+        Rig backup = Rig.run(List.of("backup", "central", "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "-e", "@" + secrets, "--to", backups.toString(), PLAYBOOKS.resolve("site.yml").toString()));
+        assertEquals(0, backup.exit(), backup::toString);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        pushers.forEach(LokiPusher::stop);
+        engines.values().forEach(DockerEngine::close);
+        if (loki != null) loki.close();
+        if (grafana != null) grafana.close();
+        if (fleet != null) fleet.close();
+        if (api != null) api.close();
+        for (Path p : madeDirs) Files.deleteIfExists(p);
+    }
+
+    @Test
+    @Order(1)
+    void recoveryOnANewHostBringsTheStackUpRepointsTheEdgesAndPassesVerify() throws Exception {
+        String datasources = fleet.exec("mon-a", "cat /opt/monitoring/central/grafana/provisioning/datasources/datasources.yaml");
+        // mon-a dies: its containers and its sshd are gone.
+        engines.remove("mon-a").close();
+        fleet.stop("mon-a");
+        // Loki and Grafana (stand-ins) answer on the new central's address; the edges' logs go there.
+        loki = LokiStandIn.start(D, 3100);
+        grafana = GrafanaStandIn.start(D, 3000, "admin", "dr-grafana-secret", Files.writeString(dir.resolve("datasources.yaml"), datasources));
+        for (String edge : List.of("edge-1", "edge-2")) {
+            pushers.add(LokiPusher.start(loki.url(), Map.of("host", edge, "container", "app", "job", "test"), newLinesOf(edge), Duration.ofMillis(300)));
+        }
+        recovered = recover();
+        assertEquals(0, recovered.exit(), recovered::toString);
+        assertTrue(recovered.out().matches("(?s).*RTO \\d+(m\\d+)?s: central recovered on mon-d, from the start to the first verified sample\\..*"), recovered::toString);
+        assertTrue(recovered.out().contains("Prometheus blocks into"), recovered::toString);
+        // the stack runs on mon-d
+        String ps = engines.get("mon-d").containers("monitoring-central");
+        for (String svc : List.of("caddy", "grafana", "loki", "prometheus")) assertTrue(ps.matches("(?s).*" + svc + " \\S+ running.*"), ps);
+        // both edges' configs point at mon-d
+        for (String edge : List.of("edge-1", "edge-2")) {
+            String agent = fleet.exec(edge, "cat /opt/monitoring/edge/prometheus/agent.yml");
+            assertTrue(agent.contains("http://" + D + ":9090/api/v1/write") && !agent.contains(A), edge + ":\n" + agent);
+        }
+        // the central firewall covers the new droplet
+        JsonNode central = api.firewalls().stream().filter(f -> f.get("name").asText().equals("monitoring-central")).findFirst().orElseThrow();
+        assertEquals("[402]", central.get("droplet_ids").toString());
+    }
+
+    @Test
+    @Order(2)
+    void theBackupsDataIsOnTheNewCentral() throws Exception {
+        Path newest;
+        try (Stream<Path> s = Files.list(backups)) {
+            newest = s.filter(p -> p.getFileName().toString().matches("\\d{8}T\\d{6}Z")).max(Path::compareTo).orElseThrow();
+        }
+        long at = Instant.parse(JSON.readTree(newest.resolve("manifest.json").toFile()).get("time").asText()).getEpochSecond();
+        assertEquals(2, series(D, "up{job=\"node\"}", at), "mon-a's samples from before the backup answer on mon-d");
+        assertEquals("grafana-state-from-mon-a", engines.get("mon-d").sh(
+                "cat \"$(docker volume inspect -f '{{.Mountpoint}}' monitoring-central_grafana-data)/grafana.db\"").strip());
+        assertTrue(fleet.exec("mon-d", "ls /opt/monitoring/central/grafana/dashboards").contains("hosts.json"), "the provisioned dashboards");
+    }
+
+    @Test
+    @Order(3)
+    void aSecondRecoveryChangesNothing() {
+        Rig again = recover();
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("was restored here before: nothing to do"), again::toString);
+        for (String host : List.of("mon-d", "edge-1", "edge-2", "localhost")) {
+            assertTrue(again.out().matches("(?s).*\\n  " + host + ": 0 changed.*"), host + "\n" + again);
+        }
+    }
+
+    // ---- the fleet ----
+
+    static Rig recover() {
+        return rig(List.of("recover", "central", "--to", "mon-d", "--from-backup", backups.toString(), "--skip-tags", "docker",
+                "--playbooks", PLAYBOOKS.toString(), "--within", "30s", "--log-timeout", "20s", "--verify-timeout", "3m"), null);
+    }
+
+    static Path writeInventory() throws IOException {
+        Path inv = dir.resolve("inventory");
+        fleet.writeInventory(inv.resolve("hosts.yml"), Map.of("central", List.of("mon-a"), "spare", List.of("mon-d"), "edge", List.of("edge-1", "edge-2")));
+        Files.createDirectories(inv.resolve("host_vars"));
+        Files.createDirectories(inv.resolve("group_vars"));
+        Files.writeString(inv.resolve("host_vars/mon-a.yml"), "private_ip: " + A + "\ndo_id: 401\ncaddy_bind: " + A + "\n");
+        Files.writeString(inv.resolve("host_vars/mon-d.yml"), "private_ip: " + D + "\ndo_id: 402\ncaddy_bind: " + D + "\n");
+        for (String edge : List.of("edge-1", "edge-2")) Files.writeString(inv.resolve("host_vars/" + edge + ".yml"), "private_ip: " + HOSTS.get(edge) + "\n");
+        Files.writeString(inv.resolve("group_vars/all.yml"), """
+                monitoring_network_mode: host
+                # the name follows central, as DNS would after the operator moves it
+                monitoring_domain: "${hostvars[groups.central[0]].private_ip}"
+                monitoring_verify_grafana_url: "http://${hostvars[groups.central[0]].private_ip}:3000"
+                caddy_tls: internal
+                caddy_admin: "off"
+                operator_cidrs: ["203.0.113.7/32"]
+                monitoring_edge_inbound_rules: []
+                docker_install_source: distro
+                prometheus_image: local/prometheus:2.42
+                edge_prometheus_image: local/prometheus:2.42
+                caddy_image: local/caddy:2.6
+                edge_node_exporter_image: local/node-exporter:1.5
+                loki_image: local/placeholder:1
+                grafana_image: local/placeholder:1
+                edge_cadvisor_image: local/placeholder:1
+                edge_promtail_image: local/placeholder:1
+                edge_cadvisor_privileged: false
+                edge_node_exporter_rootfs_propagation: ""
+                edge_cadvisor_target: "${monitoring_edge_bind}:9100"
+                edge_node_scrape_interval: 2s
+                edge_cadvisor_scrape_interval: 2s
+                monitoring_log_canary_command: 'echo "$RIG_CANARY" >> /srv/app.log'
+                """);
+        return inv;
+    }
+
+    /** docker save tarballs of images made from this machine's binaries (their libraries by ldd) plus busybox. */
+    static Path buildImages() throws IOException, InterruptedException {
+        Path out = Files.createDirectories(dir.resolve("images"));
+        DockerEngine builder = DockerEngine.start(fleet, "mon-a", dir.resolve("docker-builder"));
+        try {
+            image(builder, "local/prometheus:2.42", "/usr/bin/prometheus", "ENTRYPOINT [\"/usr/bin/prometheus\"]");
+            image(builder, "local/node-exporter:1.5", "/usr/bin/prometheus-node-exporter", "ENTRYPOINT [\"/usr/bin/prometheus-node-exporter\"]");
+            image(builder, "local/caddy:2.6", "/usr/bin/caddy", "ENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/config",
+                    "ENTRYPOINT [\"/usr/bin/caddy\"]", "CMD [\"run\", \"--config\", \"/etc/caddy/Caddyfile\", \"--adapter\", \"caddyfile\"]");
+            image(builder, "local/placeholder:1", null, "ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec sleep 2147483647\", \"placeholder\"]");
+            builder.sh("for t in local/prometheus:2.42 local/node-exporter:1.5 local/caddy:2.6 local/placeholder:1; do docker save \"$t\" -o "
+                    + out + "/$(echo $t | tr '/:' '__').tar; done");
+        } finally {
+            builder.close();
+        }
+        return out;
+    }
+
+    static void image(DockerEngine e, String tag, String binary, String... changes) {
+        StringBuilder s = new StringBuilder("set -e; d=$(mktemp -d); mkdir -p \"$d/bin\" \"$d/tmp\" \"$d/etc\" \"$d/usr/bin\"; cp /bin/busybox \"$d/bin/\";"
+                + " for c in sh sleep wget cat; do ln -s busybox \"$d/bin/$c\"; done;"
+                + " printf 'root:x:0:0::/:/bin/sh\\nnobody:x:65534:65534::/:/bin/sh\\n' > \"$d/etc/passwd\";");
+        if (binary != null) {
+            s.append(" cp ").append(binary).append(" \"$d").append(binary).append("\";")
+                    .append(" for l in $(ldd ").append(binary).append(" | grep -o '/[^ ]*'); do mkdir -p \"$d$(dirname $l)\"; cp -L \"$l\" \"$d$l\"; done;");
+        }
+        s.append(" tar -C \"$d\" -c . | docker import");
+        for (String c : changes) s.append(" -c '").append(c).append("'");
+        s.append(" - ").append(tag).append(" >/dev/null; rm -rf \"$d\"");
+        e.sh(s.toString());
+    }
+
+    /** The lines appended to /srv/app.log on the host since the last call. */
+    static Supplier<List<String>> newLinesOf(String host) {
+        int[] seen = {0};
+        return () -> {
+            List<String> all = fleet.exec(host, "cat /srv/app.log 2>/dev/null || true").lines().toList();
+            List<String> fresh = all.subList(Math.min(seen[0], all.size()), all.size());
+            seen[0] = all.size();
+            return List.copyOf(fresh);
+        };
+    }
+
+    // ---- helpers ----
+
+    record Rig(int exit, String out, String err) {
+        static Rig run(List<String> args) {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
+            return new Rig(code, o.toString(), e.toString());
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    static Rig rig(List<String> command, Path playbook) {
+        List<String> args = new ArrayList<>(command);
+        args.addAll(List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "@" + secrets,
+                "-e", "digitalocean_api_url=" + api.url(), "-e", "digitalocean_token=" + DigitalOceanStandIn.TOKEN));
+        if (playbook != null) args.add(playbook.toString());
+        Rig r = Rig.run(args);
+        for (String secret : List.of(DigitalOceanStandIn.TOKEN, "dr-grafana-secret", "dr-push-secret")) {
+            assertFalse((r.out() + r.err()).contains(secret), () -> "a secret was printed:\n" + r);
+        }
+        return r;
+    }
+
+    static int series(String prometheus, String promql) {
+        return series(prometheus, promql, null);
+    }
+
+    static int series(String prometheus, String promql, Long at) {
+        try {
+            String url = "http://" + prometheus + ":9090/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + (at == null ? "" : "&time=" + at);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("data").path("result").size() : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    static void eventually(BooleanSupplier check, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!check.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                engines.forEach((h, e) -> logs.append("--- ").append(h).append('\n').append(e.sh("docker ps -a --format '{{.Names}} {{.Status}}'; for c in $(docker ps -aq); do docker logs --tail 5 $c 2>&1; done")));
+                throw new AssertionError(what + ": not within 90 s\n" + logs);
+            }
+            Thread.sleep(500);
+        }
+    }
+}
