@@ -222,12 +222,19 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    /** Keeps the newest complete backups (named by time, with a manifest); returns those removed. */
+    /** The complete backups in root (named by time, with a manifest), oldest first. */
+    static List<Path> complete(Path root) throws IOException {
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(p -> BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(MANIFEST)))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+    }
+
+    /** Keeps the newest complete backups; returns those removed. */
     private List<Path> prune() {
-        try (Stream<Path> entries = Files.list(to)) {
-            List<Path> backups = entries.filter(p -> BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(MANIFEST)))
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
-            List<Path> removed = backups.subList(Math.min(keep, backups.size()), backups.size());
+        try {
+            List<Path> backups = complete(to);
+            List<Path> removed = backups.subList(0, Math.max(0, backups.size() - keep));
             removed.forEach(BackupCommand::deleteTree);
             return removed;
         } catch (IOException e) {
@@ -248,9 +255,8 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        try {
+            Trees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
         }

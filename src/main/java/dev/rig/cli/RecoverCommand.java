@@ -29,11 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * Rebuilds the central server on another host of the inventory: that host becomes group central (in
@@ -231,10 +229,10 @@ final class RecoverCommand implements Callable<Integer> {
         }
 
         private static Path newest(Path root) {
-            try (Stream<Path> entries = Files.list(root)) {
-                return entries.filter(p -> BackupCommand.BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(BackupCommand.MANIFEST)))
-                        .max(Comparator.comparing(p -> p.getFileName().toString()))
-                        .orElseThrow(() -> new InvalidInputException(new Source("--from-backup " + root, 0, 0), "holds no backup made by rig backup central"));
+            try {
+                List<Path> backups = BackupCommand.complete(root);
+                if (backups.isEmpty()) throw new InvalidInputException(new Source("--from-backup " + root, 0, 0), "holds no backup made by rig backup central");
+                return backups.get(backups.size() - 1);
             } catch (IOException e) {
                 throw new InvalidInputException(new Source("--from-backup " + root, 0, 0), "cannot be read: " + e.getMessage());
             }

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +101,7 @@ final class RenderCommand implements Callable<Integer> {
         }
         List<String> leaks = new ArrayList<>();
         try {
-            deleteTree(out);
+            Trees.delete(out);
             Files.createDirectories(out);
             Files.writeString(out.resolve(MARKER), "Written by rig render; the next render replaces this directory.\n");
             for (Map.Entry<Path, HostFile> e : byTarget.entrySet()) {
@@ -154,12 +153,5 @@ final class RenderCommand implements Callable<Integer> {
         s.setCharAt(0, 'r');
         s.setCharAt(1, 'w');
         return s.toString();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }
