@@ -138,10 +138,7 @@ final class BackupCommand implements Callable<Integer> {
         String project = fleet.string(c, "monitoring_central_project");
         String script = """
                 set -eu
-                vol() { if [ -n "$1" ]; then printf '%%s\\n' "$1"; else docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
-                prom=$(vol %s %s)
-                graf=$(vol %s %s)
-                caddy=$(vol %s %s)
+                %s
                 snap=%s
                 stage=
                 paused=
@@ -164,11 +161,7 @@ final class BackupCommand implements Callable<Integer> {
                 chown -R %s "$stage"
                 echo "stage=$stage"
                 cd "$stage" && sha256sum -- *.tar.gz | sed 's/^/sum=/'
-                """.formatted(
-                Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
-                Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
-                Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
-                Shell.quote(snapshot), Shell.quote(project), Shell.quote(connector.loginUser(fleet.centralHost)));
+                """.formatted(fleet.centralDataDirs(false), Shell.quote(snapshot), Shell.quote(project), Shell.quote(connector.loginUser(fleet.centralHost)));
         ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
         String stage = null;
         Map<String, String> sums = new LinkedHashMap<>();

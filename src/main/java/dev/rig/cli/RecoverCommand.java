@@ -158,8 +158,6 @@ final class RecoverCommand implements Callable<Integer> {
     /** Uploads the archives to the new central and unpacks them into the stack's volumes, once (a marker makes a second run a no-op). */
     private String restore(Backup backup) throws SshException {
         StackFleet fleet = StackFleet.load(inventory, run.extraVars, List.of(playbookDir.resolve("central.yml")));
-        String c = fleet.centralHost.name();
-        String project = fleet.string(c, "monitoring_central_project");
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
             RoutingConnector connector = new RoutingConnector(sshConnector);
             Remote remote = connector.connect(fleet.centralHost);
@@ -175,10 +173,7 @@ final class RecoverCommand implements Callable<Integer> {
                         set -eu
                         stage=%s
                         cd "$stage" && printf '%%s\\n' %s | sha256sum -c --quiet -
-                        vol() { if [ -n "$1" ]; then mkdir -p "$1"; printf '%%s\\n' "$1"; else docker volume create "$2" >/dev/null; docker volume inspect -f '{{.Mountpoint}}' "$2"; fi; }
-                        prom=$(vol %s %s)
-                        graf=$(vol %s %s)
-                        caddy=$(vol %s %s)
+                        %s
                         key=%s
                         done_any=
                         if [ ! -e "$prom/.rig-restored-$key" ]; then
@@ -187,17 +182,14 @@ final class RecoverCommand implements Callable<Integer> {
                           for b in "$unpack"/%s/*; do [ -e "$b" ] && { [ -e "$prom/${b##*/}" ] || mv "$b" "$prom"/; }; done
                           rm -rf -- "$unpack"
                           # the official image runs Prometheus as nobody; a volume filled by root would not open
-                          [ -n %s ] || chown -R 65534:65534 "$prom"
+                          [ -n "$prom_dir" ] || chown -R 65534:65534 "$prom"
                           touch "$prom/.rig-restored-$key"; done_any=1; echo "Prometheus blocks into $prom"
                         fi
                         if [ ! -e "$graf/.rig-restored-$key" ]; then tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"; touch "$graf/.rig-restored-$key"; done_any=1; echo "Grafana data into $graf"; fi
                         if [ ! -e "$caddy/.rig-restored-$key" ]; then tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"; touch "$caddy/.rig-restored-$key"; done_any=1; echo "Caddy data into $caddy"; fi
                         [ -n "$done_any" ] || echo "was restored here before: nothing to do"
                         """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
-                        Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")), Shell.quote(project + "_prometheus-data"),
-                        Shell.quote(fleet.optional(c, "backup_grafana_data_dir").orElse("")), Shell.quote(project + "_grafana-data"),
-                        Shell.quote(fleet.optional(c, "backup_caddy_data_dir").orElse("")), Shell.quote(project + "_caddy-data"),
-                        Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(fleet.optional(c, "backup_prometheus_data_dir").orElse("")));
+                        fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()));
                 ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
                 if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
                 return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());

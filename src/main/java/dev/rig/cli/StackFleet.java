@@ -6,6 +6,7 @@ import dev.rig.apply.RoutingConnector;
 import dev.rig.core.InputError;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
+import dev.rig.core.Shell;
 import dev.rig.core.Source;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
@@ -96,6 +97,24 @@ final class StackFleet {
         if (!vars.get(host).containsKey(name)) return Optional.empty();
         String s = string(host, name);
         return s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+
+    /**
+     * Shell lines that set prom, graf and caddy to where central's Prometheus, Grafana and Caddy data
+     * live: the backup_*_data_dir settings, else the compose project's named volumes; create: make
+     * them when missing (a restore onto a new host). prom_dir is the setting, empty for the volume.
+     */
+    String centralDataDirs(boolean create) {
+        String c = centralHost.name();
+        String project = string(c, "monitoring_central_project");
+        String given = create ? "mkdir -p \"$1\"; " : "";
+        String volume = create ? "docker volume create \"$2\" >/dev/null; " : "";
+        return "vol() { if [ -n \"$1\" ]; then " + given + "printf '%s\\n' \"$1\"; else " + volume
+                + "docker volume inspect -f '{{.Mountpoint}}' \"$2\"; fi; }\n"
+                + "prom_dir=" + Shell.quote(optional(c, "backup_prometheus_data_dir").orElse("")) + "\n"
+                + "prom=$(vol \"$prom_dir\" " + Shell.quote(project + "_prometheus-data") + ")\n"
+                + "graf=$(vol " + Shell.quote(optional(c, "backup_grafana_data_dir").orElse("")) + " " + Shell.quote(project + "_grafana-data") + ")\n"
+                + "caddy=$(vol " + Shell.quote(optional(c, "backup_caddy_data_dir").orElse("")) + " " + Shell.quote(project + "_caddy-data") + ")\n";
     }
 
     /**
