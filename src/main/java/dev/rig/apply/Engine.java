@@ -297,21 +297,19 @@ public final class Engine {
      * a task's variables, later plays winning among equals.
      */
     public static Map<String, Object> hostVars(Inventory inventory, List<Playbook> playbooks, Host host, Map<String, Object> extraVars) {
-        List<Play> plays = new ArrayList<>();
-        Map<String, Object> v = new java.util.HashMap<>();
+        Map<String, Object> defaults = new java.util.HashMap<>();
+        Map<String, Object> playVars = new java.util.HashMap<>();
+        Map<String, Object> roleVars = new java.util.HashMap<>();
         for (Playbook pb : playbooks) {
             for (Play p : pb.plays()) {
-                v.putAll(p.roleDefaults());
-                if (hostsFor(inventory, p.hosts(), null).stream().anyMatch(h -> h.name().equals(host.name()))) plays.add(p);
+                defaults.putAll(p.roleDefaults());
+                if (hostsFor(inventory, p.hosts(), null).stream().anyMatch(h -> h.name().equals(host.name()))) {
+                    playVars.putAll(p.vars());
+                    roleVars.putAll(p.roleVars());
+                }
             }
         }
-        v.putAll(host.vars());
-        v.putAll(magicVars(inventory));
-        v.put("inventory_hostname", host.name());
-        plays.forEach(p -> v.putAll(p.vars()));
-        plays.forEach(p -> v.putAll(p.roleVars()));
-        v.putAll(extraVars);
-        return v;
+        return HostRun.layered(defaults, host, magicVars(inventory), playVars, roleVars, Map.of(), Map.of(), extraVars);
     }
 
     private static Map<String, Object> magicVars(Inventory inventory) {

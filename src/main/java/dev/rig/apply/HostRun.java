@@ -403,16 +403,24 @@ final class HostRun {
      * (set_fact, register), extra vars (-e).
      */
     private Map<String, Object> vars(Task task, Item item) {
-        Map<String, Object> v = new HashMap<>(play.roleDefaults());
-        v.putAll(host.vars());
-        v.putAll(run.magicVars);
-        v.put("inventory_hostname", host.name());
-        v.putAll(play.vars());
-        v.putAll(play.roleVars());
-        if (task != null) v.putAll(task.vars());
-        v.putAll(state.facts);
-        v.putAll(run.extraVars);
+        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, play.vars(), play.roleVars(),
+                task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
         if (item != null) v.put(item.name(), item.value());
+        return v;
+    }
+
+    /** The precedence above as one merge, for a task here and for commands that read settings (Engine.hostVars). */
+    static Map<String, Object> layered(Map<String, Object> roleDefaults, Host host, Map<String, Object> magicVars, Map<String, Object> playVars,
+                                       Map<String, Object> roleVars, Map<String, Object> taskVars, Map<String, Object> facts, Map<String, Object> extraVars) {
+        Map<String, Object> v = new HashMap<>(roleDefaults);
+        v.putAll(host.vars());
+        v.putAll(magicVars);
+        v.put("inventory_hostname", host.name());
+        v.putAll(playVars);
+        v.putAll(roleVars);
+        v.putAll(taskVars);
+        v.putAll(facts);
+        v.putAll(extraVars);
         return v;
     }
 
