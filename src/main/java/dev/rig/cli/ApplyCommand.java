@@ -73,24 +73,15 @@ final class ApplyCommand implements Callable<Integer> {
         if (!verify) return Main.OK;
         java.io.PrintWriter out = spec.commandLine().getOut();
         if (!run.json) out.println("\nVERIFY: do metrics and logs reach central?");
-        long deadline = System.nanoTime() + VerifyCommand.duration("--verify-timeout", verifyTimeout).toNanos();
-        while (true) {
-            int code;
-            try {
-                code = VerifyCommand.verify(inventory, ssh, run.extraVars, stackPlaybooks, within, logTimeout, run.json, null, null, out);
-            } catch (dev.rig.core.InvalidInputException e) {
-                // The apply has run by now: say that only the check could not start.
-                e.errors().forEach(err -> spec.commandLine().getErr().println("error: verify: " + err));
-                spec.commandLine().getErr().println("The apply finished; rig verify could not run.");
-                return Main.ERROR;
-            }
-            if (code != Main.CHANGES || System.nanoTime() > deadline) return code;
-            try {
-                Thread.sleep(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return code;
-            }
+        try {
+            // Only stale or missing data is worth waiting for; an error will not mend itself.
+            return VerifyCommand.untilOk(VerifyCommand.duration("--verify-timeout", verifyTimeout), code -> code == Main.CHANGES,
+                    () -> VerifyCommand.verify(inventory, ssh, run.extraVars, stackPlaybooks, within, logTimeout, run.json, null, null, out));
+        } catch (dev.rig.core.InvalidInputException e) {
+            // The apply has run by now: say that only the check could not start.
+            e.errors().forEach(err -> spec.commandLine().getErr().println("error: verify: " + err));
+            spec.commandLine().getErr().println("The apply finished; rig verify could not run.");
+            return Main.ERROR;
         }
     }
 }

@@ -133,13 +133,9 @@ final class RecoverCommand implements Callable<Integer> {
         }
         out.println("\nIf monitoring_domain still points at " + old + ", point it at " + to + " now: HTTPS edges, Caddy's certificates and Grafana follow it.");
         step(out, "rig verify until every signal is ok (at most " + verifyTimeout + ")");
-        long deadline = System.nanoTime() + verifyWait.toNanos();
-        int code;
-        while (true) {
-            code = VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, run.json, null, null, out);
-            if (code == Main.OK || System.nanoTime() > deadline) break;
-            sleep(Duration.ofSeconds(5));
-        }
+        // Errors too are retried: the new central's services may not answer yet.
+        int code = VerifyCommand.untilOk(verifyWait, any -> true,
+                () -> VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, run.json, null, null, out));
         long rto = (System.nanoTime() - start) / 1_000_000;
         out.println();
         if (code != Main.OK) {
@@ -244,13 +240,5 @@ final class RecoverCommand implements Callable<Integer> {
     private static String human(long millis) {
         long s = Math.round(millis / 1000.0);
         return s < 60 ? s + "s" : (s / 60) + "m" + (s % 60) + "s";
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

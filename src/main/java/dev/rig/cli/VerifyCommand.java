@@ -95,6 +95,24 @@ final class VerifyCommand implements Callable<Integer> {
         if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
     }
 
+    /**
+     * Runs check until it answers OK, retrying every 5 s while retry accepts its code and wait has not
+     * passed (fresh containers take a moment before their first samples arrive); returns the last code.
+     */
+    static int untilOk(Duration wait, java.util.function.IntPredicate retry, java.util.function.IntSupplier check) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            int code = check.getAsInt();
+            if (code == Main.OK || !retry.test(code) || System.nanoTime() > deadline) return code;
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return code;
+            }
+        }
+    }
+
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     static Duration duration(String option, String text) {
