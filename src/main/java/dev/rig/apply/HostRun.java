@@ -448,8 +448,7 @@ final class HostRun {
         boolean become = task.become() != null ? task.become() : play.become() != null ? play.become() : host.become();
         if (!become) return null;
         String user = task.becomeUser() != null ? task.becomeUser() : play.becomeUser() != null ? play.becomeUser() : host.becomeUser();
-        if (user.equals(run.connector.loginUser(host))) return null;
-        return new RemoteCommands.Become(user, host.becomePassword().orElse(null), run.nonce());
+        return RemoteCommands.Become.asUser(user, run.connector.loginUser(host), host, run.nonce());
     }
 
     /** Host and play variables with secret names: their values are masked in every output of the run. */

@@ -1,6 +1,7 @@
 package dev.rig.apply;
 
 import dev.rig.core.Shell;
+import dev.rig.inventory.Host;
 import dev.rig.ssh.SudoPassword;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,11 @@ public final class RemoteCommands {
 
     /** Run as another user through sudo; the password, when there is one, only ever travels on stdin. */
     public record Become(String user, String password, String nonce) {
+        /** Running as user on a host rig logs in to as loginUser: null when that is the same user, so no sudo is needed. */
+        public static Become asUser(String user, String loginUser, Host host, String nonce) {
+            return user.equals(loginUser) ? null : new Become(user, host.becomePassword().orElse(null), nonce);
+        }
+
         /** Never the password: records print their fields. */
         @Override
         public String toString() {

@@ -122,11 +122,8 @@ final class StackFleet {
      * inventory says become (ansible_become, ansible_become_user, ansible_become_password).
      */
     static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout) throws SshException {
-        dev.rig.apply.RemoteCommands.Become become = null;
-        if (host.become() && !host.becomeUser().equals(connector.loginUser(host))) {
-            become = new dev.rig.apply.RemoteCommands.Become(host.becomeUser(), host.becomePassword().orElse(null),
-                    Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-        }
+        dev.rig.apply.RemoteCommands.Become become = !host.become() ? null : dev.rig.apply.RemoteCommands.Become.asUser(host.becomeUser(),
+                connector.loginUser(host), host, Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         dev.rig.ssh.ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(script, null, become), timeout);
         if (r.exitCode() != 0 && become != null) {
             return new dev.rig.ssh.ExecResult(r.exitCode(), r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8),
