@@ -2,7 +2,6 @@ package dev.rig.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.cli.Main;
 import dev.rig.digitalocean.DigitalOceanStandIn;
 import dev.rig.lab.LabFleet;
 import dev.rig.verify.GrafanaStandIn;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -111,8 +108,8 @@ class RecoverCentralTest {
         // Grafana's state as a real one would leave it in its volume, for the backup to carry.
         engines.get("mon-a").sh("echo grafana-state-from-mon-a > \"$(docker volume inspect -f '{{.Mountpoint}}' monitoring-central_grafana-data)/grafana.db\"");
         backups = dir.resolve("backups");
-        Rig backup = Rig.run(List.of("backup", "central", "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
-                "-e", "@" + secrets, "--to", backups.toString(), PLAYBOOKS.resolve("site.yml").toString()));
+        Rig backup = Rig.run(inventory, fleet.knownHosts(), "backup", "central", "-e", "@" + secrets, "--to", backups.toString(),
+                PLAYBOOKS.resolve("site.yml").toString());
         assertEquals(0, backup.exit(), backup::toString);
     }
 
@@ -257,41 +254,21 @@ class RecoverCentralTest {
         e.sh(s.toString());
     }
 
-    /** The lines appended to /srv/app.log on the host since the last call. */
+    /** The lines appended to /srv/app.log on the host (where rig's canary command writes) since the last call. */
     static Supplier<List<String>> newLinesOf(String host) {
-        int[] seen = {0};
-        return () -> {
-            List<String> all = fleet.exec(host, "cat /srv/app.log 2>/dev/null || true").lines().toList();
-            List<String> fresh = all.subList(Math.min(seen[0], all.size()), all.size());
-            seen[0] = all.size();
-            return List.copyOf(fresh);
-        };
+        return LokiPusher.appendedLines(() -> fleet.exec(host, "cat /srv/app.log 2>/dev/null || true"));
     }
 
     // ---- helpers ----
 
-    record Rig(int exit, String out, String err) {
-        static Rig run(List<String> args) {
-            StringWriter o = new StringWriter();
-            StringWriter e = new StringWriter();
-            int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
-            return new Rig(code, o.toString(), e.toString());
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
+    /** rig with the test's inventory, known_hosts, secrets and the API stand-in; no secret may appear in what it printed. */
     static Rig rig(List<String> command, Path playbook) {
-        List<String> args = new ArrayList<>(command);
-        args.addAll(List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "@" + secrets,
-                "-e", "digitalocean_api_url=" + api.url(), "-e", "digitalocean_token=" + DigitalOceanStandIn.TOKEN));
-        if (playbook != null) args.add(playbook.toString());
-        Rig r = Rig.run(args);
+        List<String> more = new ArrayList<>(command.subList(1, command.size()));
+        more.addAll(List.of("-e", "@" + secrets, "-e", "digitalocean_api_url=" + api.url(), "-e", "digitalocean_token=" + DigitalOceanStandIn.TOKEN));
+        if (playbook != null) more.add(playbook.toString());
+        Rig r = Rig.run(inventory, fleet.knownHosts(), command.get(0), more.toArray(String[]::new));
         for (String secret : List.of(DigitalOceanStandIn.TOKEN, "dr-grafana-secret", "dr-push-secret")) {
-            assertFalse((r.out() + r.err()).contains(secret), () -> "a secret was printed:\n" + r);
+            assertFalse(r.all().contains(secret), () -> "a secret was printed:\n" + r);
         }
         return r;
     }

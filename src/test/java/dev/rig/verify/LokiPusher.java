@@ -86,6 +86,20 @@ public final class LokiPusher {
         return lastFailure;
     }
 
+    /**
+     * The lines a growing file gained since the last call, given a way to read the whole file (on a lab
+     * host: fleet.exec of cat), as Promtail tails a log: the supplier for {@link #start}.
+     */
+    public static Supplier<List<String>> appendedLines(Supplier<String> readFile) {
+        int[] seen = {0};
+        return () -> {
+            List<String> all = readFile.get().lines().toList();
+            List<String> fresh = all.subList(Math.min(seen[0], all.size()), all.size());
+            seen[0] = all.size();
+            return List.copyOf(fresh);
+        };
+    }
+
     /** Stops the schedule, then pushes the lines collected or still pending. */
     public void stop() {
         scheduler.shutdown();

@@ -275,15 +275,9 @@ class VerifyEndToEndTest {
         return agent;
     }
 
-    /** The lines appended to /srv/app.log on the host since the last call (read in the host's namespace). */
+    /** The lines appended to /srv/app.log on the host (where rig's canary command writes) since the last call. */
     static Supplier<List<String>> newLinesOf(String host) {
-        int[] seen = {0};
-        return () -> {
-            List<String> all = fleet.exec(host, "cat /srv/app.log 2>/dev/null || true").lines().toList();
-            List<String> fresh = all.subList(Math.min(seen[0], all.size()), all.size());
-            seen[0] = all.size();
-            return List.copyOf(fresh);
-        };
+        return LokiPusher.appendedLines(() -> fleet.exec(host, "cat /srv/app.log 2>/dev/null || true"));
     }
 
     // ---- helpers ----
