@@ -4,6 +4,7 @@ import dev.rig.core.Errors;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
 import dev.rig.core.YamlFiles;
+import dev.rig.facts.HostFacts;
 import dev.rig.template.Templates;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -45,6 +46,8 @@ public final class PlaybookLoader {
     /** Indentation of literal block scalars (content: |), by the source of their first content line. */
     private final Map<Source, Integer> blockIndents = new java.util.HashMap<>();
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
+    /** A template of the play being read uses a gathered fact. */
+    private boolean factSeenInTemplates;
 
     private PlaybookLoader(ModuleCatalog modules, Templates templates) {
         this.modules = modules;
@@ -182,9 +185,19 @@ public final class PlaybookLoader {
         tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
         handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
         checkNotify(tasks, handlers);
+        boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
+                + tasks.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
+        factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
-                List.copyOf(tasks), List.copyOf(handlers), file, gatherFacts == null || gatherFacts,
+                List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
                 "local".equals(connection));
+    }
+
+    /** Everything in a task that may name a variable. */
+    private static String text(Task t) {
+        return t.name() + "\n" + t.args() + "\n" + t.when() + "\n" + t.loop() + "\n" + t.loopLabel() + "\n" + t.vars()
+                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies();
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
@@ -586,7 +599,9 @@ public final class PlaybookLoader {
                     Path f = found.get();
                     if (Files.isRegularFile(f)) {
                         filesRead.add(f);
-                        errors.addAll(templates.checkSyntax(Templates.read(f), new Source(f.toString(), 1, 1)));
+                        String text = Templates.read(f);
+                        if (HostFacts.USE.matcher(text).find()) factSeenInTemplates = true;
+                        errors.addAll(templates.checkSyntax(text, new Source(f.toString(), 1, 1)));
                     }
                 }
             }
