@@ -45,7 +45,7 @@ class PlaybookLoaderErrorsTest {
     void playErrorsAreReportedTogether() {
         Path f = playbook("play-errors");
         assertErrors(loadFails("play-errors"),
-                at(f, 2, 3, "unknown keyword 'taks' in play; expected one of: become, become_user, gather_facts, handlers, hosts, "
+                at(f, 2, 3, "unknown keyword 'taks' in play; expected one of: become, become_user, connection, gather_facts, handlers, hosts, "
                         + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files"),
                 at(f, 1, 3, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')"),
                 at(f, 6, 11, "expected a boolean (true or false) for 'become', found a string"),
@@ -89,7 +89,7 @@ class PlaybookLoaderErrorsTest {
                 at(f, 9, 15, "argument 'mode' of module 'typed': expected an octal mode such as '0644', found 'rwx'"),
                 at(f, 10, 16, "argument 'color' of module 'typed': expected one of red, green, found 'blue'"),
                 at(f, 25, 7, "module 'typed' requires argument 'name'"),
-                at(f, 27, 14, "expected a map of arguments for module 'typed', found a string"),
+                at(f, 27, 14, "module 'typed' takes key=value arguments or a map, not free text: 'just a string'"),
                 at(f, 27, 7, "module 'typed' requires argument 'name'"));
     }
 
@@ -140,7 +140,7 @@ class PlaybookLoaderErrorsTest {
                 at(f, 3, 7, "role 'nosuch' not found (looked for " + roles.resolve("nosuch") + ")"),
                 at(f, 4, 7, "role 'alsomissing' not found (looked for " + roles.resolve("alsomissing") + ")"),
                 at(f, 5, 7, "expected a role name or a map with 'role', found a map"),
-                at(f, 6, 7, "unknown key 'when' in role entry; expected role, vars or tags"));
+                at(f, 6, 7, "unknown key 'when' in role entry; expected role (or name), vars or tags"));
     }
 
     @Test
