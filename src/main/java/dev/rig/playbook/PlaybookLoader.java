@@ -521,10 +521,19 @@ public final class PlaybookLoader {
         }
         Map<String, ArgSpec> byName = new LinkedHashMap<>();
         spec.args().forEach(a -> byName.put(a.name(), a));
+        Map<String, ArgSpec> byAlias = new LinkedHashMap<>();
+        spec.args().forEach(a -> a.aliases().forEach(alias -> byAlias.put(alias, a)));
+        Map<String, String> givenAs = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
-            String k = YamlFiles.keyName(t);
+            String given = YamlFiles.keyName(t);
             Source ks = YamlFiles.source(file, t.getKeyNode());
-            ArgSpec a = byName.get(k);
+            ArgSpec a = byName.containsKey(given) ? byName.get(given) : byAlias.get(given);
+            String k = a == null ? given : a.name();
+            if (a != null && givenAs.containsKey(k) && !givenAs.get(k).equals(given)) {
+                errors.add(ks, "argument '" + given + "' of module '" + spec.name() + "' is the same as '" + givenAs.get(k) + "'; give only one");
+                continue;
+            }
+            givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
                 errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
