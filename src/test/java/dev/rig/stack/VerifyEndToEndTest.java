@@ -1,10 +1,9 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
-import dev.rig.stack.Daemons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
