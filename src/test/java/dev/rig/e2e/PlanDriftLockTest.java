@@ -4,6 +4,7 @@ import dev.rig.testkit.LabHosts;
 import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +85,7 @@ class PlanDriftLockTest {
         assertEquals(0, planned.exit(), planned.toString());
         JsonNode json = new ObjectMapper().readTree(plan.toFile());
         assertEquals("rig-plan", json.get("format").asText());
-        assertEquals(1, json.get("format_version").asInt());
+        assertEquals(2, json.get("format_version").asInt());
         assertEquals(3, json.get("hosts").size());
         assertEquals("CREATE", json.get("hosts").get(0).get("tasks").get(1).get("action").asText());
         assertFalse(Files.readString(plan).contains(SECRET), "secrets never in a saved plan");
@@ -104,6 +105,28 @@ class PlanDriftLockTest {
         assertEquals(0, shown.exit(), shown.toString());
         assertTrue(shown.out().contains("change [p2] Config — create /srv/app/app.conf"), shown.toString());
         assertTrue(shown.out().contains("+token=********"), shown.toString());
+    }
+
+    @Test
+    void aSavedPlanWhoseScriptsDifferFromWhatWouldRunIsRefused() throws IOException {
+        Path plan = dir.resolve("scripts.json");
+        assertEquals(0, rig("plan", "--out", plan.toString(), playbook.toString()).exit());
+        // The plan holds the sha256 of every script; one that no longer matches (rig or a module changed
+        // since the plan, or the file was edited) refuses that host and applies nothing there.
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(plan.toFile());
+        ObjectNode p1 = (ObjectNode) json.get("hosts").get(0);
+        assertEquals("p1", p1.get("host").asText());
+        com.fasterxml.jackson.databind.node.ArrayNode scripts = (com.fasterxml.jackson.databind.node.ArrayNode) p1.get("tasks").get(0).get("scripts");
+        assertEquals(1, scripts.size(), p1.toString());
+        assertEquals(64, scripts.get(0).asText().length());
+        scripts.set(0, new com.fasterxml.jackson.databind.node.TextNode("0".repeat(64)));
+        Files.writeString(plan, new ObjectMapper().writeValueAsString(json));
+
+        Rig applied = rig("apply", plan.toString());
+        assertEquals(1, applied.exit(), applied.toString());
+        assertTrue(applied.err().contains("refused [p1]: task 'App dir' would run other scripts than the plan holds"), applied.toString());
+        assertEquals("absent\n", fleet.exec("p1", "test -e /srv/app && echo present || echo absent"), "nothing ran on the refused host");
+        assertEquals("host=p2\ntoken=" + SECRET + "\n", fleet.exec("p2", "cat /srv/app/app.conf"), "the other hosts are applied");
     }
 
     @Test
