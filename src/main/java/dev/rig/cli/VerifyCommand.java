@@ -68,6 +68,8 @@ final class VerifyCommand implements Callable<Integer> {
         Duration withinDuration = duration("--within", within);
         Duration logWait = duration("--log-timeout", logTimeout);
         StackFleet fleet = StackFleet.load(inventory, extraVars, playbooks);
+        List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
+        if (!missing.isEmpty()) throw new InvalidInputException(missing);
         long start = System.nanoTime();
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
             RoutingConnector connector = new RoutingConnector(sshConnector);
