@@ -3,6 +3,7 @@ package dev.rig.stack;
 import dev.rig.apply.Engine;
 import dev.rig.apply.Remote;
 import dev.rig.apply.RoutingConnector;
+import dev.rig.core.InputError;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
 import dev.rig.core.Shell;
@@ -109,6 +110,77 @@ public final class StackFleet {
     List<Verifier.Edge> edges() {
         return edgeHosts.stream().map(h -> new Verifier.Edge(h.name(), string(h.name(), "monitoring_host_label"),
                 inventory.select("edge_postgres").stream().anyMatch(p -> p.name().equals(h.name())))).toList();
+    }
+
+    /**
+     * Every setting rig verify reads, checked before anything is contacted: each missing or empty one
+     * named with its host, as the roles' own assertions do (an empty monitoring_domain would otherwise
+     * surface as a URL error from deep inside an HTTP call).
+     */
+    List<InputError> verifySettingsErrors() {
+        List<InputError> errors = new ArrayList<>();
+        String c = centralHost.name();
+        String via = need(errors, c, "monitoring_verify_via", "how rig verify reaches central: ssh or https");
+        if (via != null && !via.equals("ssh") && !via.equals("https")) {
+            errors.add(new InputError(new Source(c, 0, 0), "monitoring_verify_via must be ssh or https, not '" + via + "'"));
+        }
+        if ("ssh".equals(via)) {
+            need(errors, c, "monitoring_central_address", "central's private address, forwarded to over SSH (set private_ip, or monitoring_verify_via: https)");
+            needPort(errors, c, "monitoring_prometheus_port");
+            needPort(errors, c, "monitoring_loki_port");
+        } else if ("https".equals(via)) {
+            need(errors, c, "monitoring_domain", "central's domain, where Caddy serves Prometheus and Loki");
+            need(errors, c, "monitoring_push_user", "the basic-auth user for Prometheus and Loki through Caddy");
+            need(errors, c, "monitoring_push_password", "the basic-auth password for Prometheus and Loki through Caddy");
+        }
+        String grafana = need(errors, c, "monitoring_verify_grafana_url", "where rig verify asks Grafana (default https://${monitoring_domain})");
+        if (grafana != null) {
+            String host = null;
+            try {
+                host = java.net.URI.create(grafana).getHost();
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (host == null || host.isBlank()) {
+                boolean noDomain = optionalSafe(c, "monitoring_domain").isEmpty();
+                errors.add(new InputError(new Source(c, 0, 0), "monitoring_verify_grafana_url is '" + grafana + "', which names no host"
+                        + (noDomain ? ": set monitoring_domain (central's domain), or monitoring_verify_grafana_url" : "")));
+            }
+        }
+        need(errors, c, "grafana_admin_password", "Grafana's admin password (in the secrets file: -e @secrets.yml)");
+        for (Host h : edgeHosts) {
+            need(errors, h.name(), "monitoring_host_label", "the host label its metrics and logs carry");
+            need(errors, h.name(), "monitoring_log_canary_command", "how rig verify writes a log line on the edge");
+        }
+        return errors;
+    }
+
+    /** The setting's value, or null after adding an error naming it when it is unset or empty. */
+    private String need(List<InputError> errors, String host, String name, String what) {
+        try {
+            Optional<String> v = optional(host, name);
+            if (v.isPresent()) return v.get();
+            errors.add(new InputError(new Source(host, 0, 0), (vars.get(host).containsKey(name) ? name + " is empty" : name + " is not set")
+                    + "; rig verify needs it: " + what));
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        } catch (RuntimeException e) {
+            errors.add(new InputError(new Source(host, 0, 0), name + " of " + host + " cannot be rendered: " + e.getMessage()));
+        }
+        return null;
+    }
+
+    private void needPort(List<InputError> errors, String host, String name) {
+        String v = need(errors, host, name, "a TCP port");
+        if (v != null && !v.matches("\\d{1,5}")) errors.add(new InputError(new Source(host, 0, 0), name + " of " + host + " is '" + v + "', not a port number"));
+    }
+
+    private Optional<String> optionalSafe(String host, String name) {
+        try {
+            return optional(host, name);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Central's services, reached as monitoring_verify_via says: an SSH forward through central, or HTTPS through Caddy. */

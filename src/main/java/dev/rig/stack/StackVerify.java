@@ -22,6 +22,8 @@ public final class StackVerify {
     /** The whole check; also what apply --verify and recover run after a converge. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait) {
         StackFleet fleet = StackFleet.load(request);
+        List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
+        if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
         long start = System.nanoTime();
         RoutingConnector connector = new RoutingConnector(sshConnector);
         List<Check> checks;

@@ -61,7 +61,12 @@ public record Rig(int exit, String out, String err, long millis, Supplier<String
      * $SSH_AUTH_SOCK and $RIG_SSH_KEY_PASSPHRASE are really read. Its stdin is /dev/null and it has no terminal.
      */
     public static Rig subprocess(Map<String, String> environment, List<String> args) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(rigInNewJvm(args)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return subprocess(List.of(), environment, args);
+    }
+
+    /** As above, with options for the new JVM (-Xmx64m, -Djdk.net.hosts.file=...). */
+    public static Rig subprocess(List<String> jvmOptions, Map<String, String> environment, List<String> args) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(rigInNewJvm(jvmOptions, args)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
         long start = System.nanoTime();
         Process process = builder.start();
@@ -80,7 +85,7 @@ public record Rig(int exit, String out, String err, long millis, Supplier<String
      * would echo it before rig could turn echo off). out is everything the terminal showed.
      */
     public static Rig onTerminal(List<String> args, String prompt, String answer) throws Exception {
-        String commandLine = Shell.join(rigInNewJvm(args));
+        String commandLine = Shell.join(rigInNewJvm(List.of(), args));
         long start = System.nanoTime();
         Process process = new ProcessBuilder("script", "--quiet", "--return", "--command", commandLine, "/dev/null")
                 .redirectErrorStream(true).start();
@@ -105,9 +110,11 @@ public record Rig(int exit, String out, String err, long millis, Supplier<String
     }
 
     /** The command line of rig's Main in a new JVM with this JVM's class path, tuned for a short run as the ./rig launcher is. */
-    private static List<String> rigInNewJvm(List<String> args) {
+    private static List<String> rigInNewJvm(List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         return command;
     }
