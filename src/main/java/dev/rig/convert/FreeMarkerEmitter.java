@@ -164,7 +164,7 @@ public final class FreeMarkerEmitter {
         if (e instanceof Item i) return item(i);
         if (e instanceof Slice s) return slice(s);
         if (e instanceof Filter f) return filter(f);
-        if (e instanceof Test t) return test(t);
+        if (e instanceof IsTest t) return test(t);
         if (e instanceof Binary bin) return binary(bin);
         if (e instanceof Unary u) {
             return switch (u.op()) {
@@ -534,7 +534,7 @@ public final class FreeMarkerEmitter {
                 body = "truthy(" + (subject instanceof Attr ? "(" + expr(subject) + ")!\"\"" : expr(subject)) + ")";
             } else {
                 if (!(rest.get(0) instanceof Literal l && l.value() instanceof String test)) throw new Unconvertible(p, kind + "'s test is not a constant");
-                body = expr(new Test(p, subject, test, rest.subList(1, rest.size()), false));
+                body = expr(new IsTest(p, subject, test, rest.subList(1, rest.size()), false));
             }
             return v + " -> " + (negate ? "!(" + body + ")" : body);
         } finally {
@@ -551,12 +551,12 @@ public final class FreeMarkerEmitter {
         return out;
     }
 
-    private String test(Test t) {
+    private String test(IsTest t) {
         String body = testBody(t);
         return t.negated() ? "!(" + body + ")" : body;
     }
 
-    private String testBody(Test t) {
+    private String testBody(IsTest t) {
         String name = shortName(t.name());
         List<Expr> args = t.args();
         String x = atomOf(t.target());

@@ -10,7 +10,7 @@ public final class Jinja {
     public record Pos(int line, int column) {}
 
     /** An expression. */
-    public sealed interface Expr permits Literal, Name, Attr, Item, Slice, Filter, Test, Binary, Unary, Cond, ListLit, DictLit, Call {
+    public sealed interface Expr permits Literal, Name, Attr, Item, Slice, Filter, IsTest, Binary, Unary, Cond, ListLit, DictLit, Call {
         Pos pos();
     }
 
@@ -32,7 +32,7 @@ public final class Jinja {
     public record Filter(Pos pos, Expr target, String name, List<Expr> args, Map<String, Expr> kwargs) implements Expr {}
 
     /** {@code target is [not] name(args)}. */
-    public record Test(Pos pos, Expr target, String name, List<Expr> args, boolean negated) implements Expr {}
+    public record IsTest(Pos pos, Expr target, String name, List<Expr> args, boolean negated) implements Expr {}
 
     /** and, or, ==, !=, <, <=, >, >=, in, not in, +, -, *, /, //, %, **, ~. */
     public record Binary(Pos pos, String op, Expr left, Expr right) implements Expr {}

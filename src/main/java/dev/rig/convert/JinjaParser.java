@@ -326,7 +326,7 @@ public final class JinjaParser {
         while (true) {
             while (i < src.length() && Character.isWhitespace(src.charAt(i))) i++;
             if (i >= src.length()) {
-                if (end != null) throw new JinjaSyntaxError(pos(from), "tag not closed: missing '" + end + "'");
+                if (end != null) throw new JinjaSyntaxError(pos(Math.max(0, src.lastIndexOf('{', from) - 1)), "tag not closed: missing '" + end + "'");
                 out.add(new Tok(Kind.END, "", null, pos(i)));
                 at = i;
                 return out;
@@ -712,7 +712,7 @@ public final class JinjaParser {
                         // 'x is divisibleby 3', 'x is sameas false': one argument without parentheses
                         args.add(postfix(primary()));
                     }
-                    x = new Test(t.pos, x, name, args, negated);
+                    x = new IsTest(t.pos, x, name, args, negated);
                 } else {
                     return x;
                 }
