@@ -238,6 +238,9 @@ public final class FreeMarkerEmitter {
     }
 
     private String item(Item i) {
+        if (i.index() instanceof Unary u && u.op().equals("-") && u.operand() instanceof Literal l && l.value() instanceof Long n) {
+            return item(new Item(i.pos(), i.target(), new Literal(l.pos(), -n)));
+        }
         if (i.index() instanceof Literal l && l.value() instanceof Long n && n < 0) {
             return n == -1 ? atomOf(i.target()) + "?last" : atomOf(i.target()) + "[" + atomOf(i.target()) + "?size - " + (-n) + "]";
         }
@@ -258,7 +261,8 @@ public final class FreeMarkerEmitter {
             Expr other = isNone(b.right()) ? b.left() : b.right();
             return (op.equals("==") ? "!" : "") + "(" + expr(other) + ")??";
         }
-        String l = operand(b.left()), r = operand(b.right());
+        int prec = precedence(op);
+        String l = operand(b.left(), prec, false), r = operand(b.right(), prec, true);
         return switch (op) {
             case "and" -> l + " && " + r;
             case "or" -> l + " || " + r;
@@ -281,6 +285,29 @@ public final class FreeMarkerEmitter {
 
     private static boolean isNone(Expr e) {
         return e instanceof Literal l && l.value() == null;
+    }
+
+    /** How tightly the FreeMarker form of a Jinja2 operator binds (function-call forms are atoms). */
+    private static int precedence(String op) {
+        return switch (op) {
+            case "or" -> 1;
+            case "and" -> 2;
+            case "==", "!=" -> 3;
+            case "<", "<=", ">", ">=" -> 4;
+            case "+", "-", "~" -> 5;
+            case "*", "/", "%" -> 6;
+            default -> 9;
+        };
+    }
+
+    /** An operand of a binary operator: parenthesized unless it binds tighter (or as tight, on the left). */
+    private String operand(Expr e, int parent, boolean right) {
+        if (e instanceof Binary b && !(isNone(b.left()) || isNone(b.right()))) {
+            int p = precedence(b.op());
+            if (p > parent || p == parent && !right && p != 3 && p != 4) return expr(e);
+            return "(" + expr(e) + ")";
+        }
+        return operand(e);
     }
 
     /** An operand of a binary operator: parenthesized unless it binds tighter than any operator. */
@@ -553,7 +580,8 @@ public final class FreeMarkerEmitter {
 
     private String test(IsTest t) {
         String body = testBody(t);
-        return t.negated() ? "!(" + body + ")" : body;
+        if (!t.negated()) return body;
+        return body.startsWith("!") && body.endsWith("??") ? body.substring(1) : body.endsWith("??") ? "!" + body : "!(" + body + ")";
     }
 
     private String testBody(IsTest t) {

@@ -400,7 +400,7 @@ final class AnsibleFilters {
     /** YAML as PyYAML's yaml.dump writes it for Ansible's to_yaml (flow for collections of scalars) and to_nice_yaml (block, indent). */
     static final class PyYaml {
         private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/.][A-Za-z0-9_ ./=+-]*");
-        private static final Pattern RESOLVES = Pattern.compile("(?i)(yes|no|true|false|on|off|y|n|null|~|[-+]?[0-9][0-9_.:eE+-]*|\\.inf|\\.nan|=|<<)");
+        private static final Pattern RESOLVES = Pattern.compile("(?i)(yes|no|true|false|on|off|null|~|[-+]?[0-9][0-9_.:eE+-]*|\\.inf|\\.nan|=|<<)");
 
         static String dump(Object o, int indent, boolean flowLeaves) {
             StringBuilder b = new StringBuilder();
