@@ -2,6 +2,7 @@ package dev.rig.e2e;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,12 +85,12 @@ class ModulesOnLabHostTest {
         }
     }
 
-    static RigRun rig(String command, String... more) {
+    static Rig rig(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "-e", "app_sha=" + APP_SHA));
         args.addAll(List.of(more));
         args.add(PLAYBOOK.toString());
-        return RigRun.of(args);
+        return Rig.run(args);
     }
 
     static int requests(String path) {
@@ -105,7 +106,7 @@ class ModulesOnLabHostTest {
     void firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges() {
         onHost("printf 'HostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\nPort 22\\n' > /srv/app-sshd; true");
         onHost("mkdir -p /srv/app && cp /srv/app-sshd /srv/app/sshd_config");
-        RigRun first = rig("apply", "--yes");
+        Rig first = rig("apply", "--yes");
         assertEquals(0, first.exit(), first::toString);
         assertEquals("# BEGIN rig sudo\ndeploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl\n# END rig sudo\n", onHost("cat /srv/app/sudoers"));
         assertEquals("440\n", onHost("stat -c %a /srv/app/sudoers"));
@@ -120,7 +121,7 @@ class ModulesOnLabHostTest {
 
         int sums = requests("/dl/SHA256SUMS");
         int motds = requests("/dl/motd");
-        RigRun second = rig("apply", "--yes");
+        Rig second = rig("apply", "--yes");
         assertEquals(0, second.exit(), second::toString);
         assertTrue(second.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), second::toString);
         assertEquals(2, requests("/dl/app.tgz"), "a no-op run downloads nothing: the checksums match");
@@ -131,12 +132,12 @@ class ModulesOnLabHostTest {
     @Test
     @Order(2)
     void contentThatFailsValidationNeverReplacesTheFile() {
-        RigRun badSudo = rig("apply", "--yes", "-e", "sudo_rule=deploy ALL=(ALL NOPASSWD");
+        Rig badSudo = rig("apply", "--yes", "-e", "sudo_rule=deploy ALL=(ALL NOPASSWD");
         assertEquals(1, badSudo.exit(), badSudo::toString);
         assertTrue(badSudo.out().contains("failed to validate /srv/app/sudoers with visudo -cf %s"), badSudo::toString);
         assertTrue(onHost("cat /srv/app/sudoers").contains("NOPASSWD: /usr/bin/systemctl"), "the old rule stays");
 
-        RigRun badPort = rig("apply", "--yes", "-e", "ssh_port=banana");
+        Rig badPort = rig("apply", "--yes", "-e", "ssh_port=banana");
         assertEquals(1, badPort.exit(), badPort::toString);
         assertTrue(badPort.out().contains("failed to validate /srv/app/sshd_config"), badPort::toString);
         assertTrue(onHost("cat /srv/app/sshd_config").contains("Port 2222\n"));
@@ -147,10 +148,10 @@ class ModulesOnLabHostTest {
     @Order(3)
     void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
         motd = "welcome back\n".getBytes(StandardCharsets.UTF_8);
-        RigRun plan = rig("plan", "--detailed-exitcode");
+        Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("download http://127.0.0.79:8080/dl/motd"), plan::toString);
-        RigRun apply = rig("apply", "--yes");
+        Rig apply = rig("apply", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
         assertEquals("welcome back\n", onHost("cat /srv/app/motd"));
     }
