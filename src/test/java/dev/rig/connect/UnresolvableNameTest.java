@@ -1,5 +1,7 @@
 package dev.rig.connect;
 
+import dev.rig.testkit.Rig;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,7 @@ class UnresolvableNameTest {
                     central: {hosts: {mon-1: {ansible_host: 127.0.0.1}}}
                     edge: {hosts: {app-1: {ansible_host: app-1.rig-test.invalid}}}
                 """);
-        CliRun run = CliRun.subprocess(List.of("-Djdk.net.hosts.file=" + hosts), Map.of(), List.of("verify", "-i", inv.toString(), "--log-timeout", "1s"));
+        Rig run = Rig.subprocess(List.of("-Djdk.net.hosts.file=" + hosts), Map.of(), List.of("verify", "-i", inv.toString(), "--log-timeout", "1s"));
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.all().contains("cannot resolve central.rig-test.invalid"), run.toString());
         // the edge's own address too, when rig connects over SSH to write the log canary
