@@ -99,9 +99,7 @@ public final class Engine {
         }
 
         boolean selectedByTags(Task t) {
-            if (!skipTags.isEmpty() && t.tags().stream().anyMatch(skipTags::contains)) return false;
-            if (tags.isEmpty() || tags.contains("all")) return true;
-            return t.tags().contains("always") || t.tags().stream().anyMatch(tags::contains);
+            return new dev.rig.playbook.TagSelection(tags, skipTags).selects(t.tags());
         }
 
         HostState state(String host) {
@@ -234,13 +232,19 @@ public final class Engine {
         if (state.dead) return;
         Remote remote;
         try {
-            remote = options.mode() == Mode.RENDER ? OFFLINE : ctx.connector.connect(host);
+            remote = options.mode() == Mode.RENDER ? OFFLINE : runsLocally(play, host) ? new LocalRemote() : ctx.connector.connect(host);
         } catch (SshException e) {
             ctx.unreachable(state, e.getMessage());
             return;
         }
-        if (options.mode() == Mode.APPLY && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
+        // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
+        if (options.mode() == Mode.APPLY && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
         new HostRun(ctx, play, host, state, remote).run();
+    }
+
+    /** A play's connection: local runs on this machine, unless the host's own ansible_connection says otherwise (variables win over keywords, as in Ansible). */
+    static boolean runsLocally(Play play, Host host) {
+        return play.connectionLocal() && !host.vars().containsKey("ansible_connection");
     }
 
     /** A render's "connection": it never contacts the host, so any use of it is a bug. */

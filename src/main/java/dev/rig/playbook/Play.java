@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * A play: which hosts, which variables, which tasks. Role defaults and role vars are gathered
- * here from the play's roles, each at its own precedence level.
+ * here from the play's roles, each at its own precedence level. {@code gatherFacts}: gather_facts
+ * (Ansible's default, true) and some task, variable or template of the play uses a fact. {@code connectionLocal}: the play's
+ * {@code connection: local}, its tasks run on the operator's machine with each host's variables.
  */
 public record Play(
         String name,
@@ -23,7 +25,9 @@ public record Play(
         Integer maxFailPercentage,
         List<Task> tasks,
         List<Task> handlers,
-        Path file) {
+        Path file,
+        boolean gatherFacts,
+        boolean connectionLocal) {
 
     public String displayName() {
         return name != null && !name.isBlank() ? name : hosts;

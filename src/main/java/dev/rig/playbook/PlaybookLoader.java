@@ -4,6 +4,7 @@ import dev.rig.core.Errors;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
 import dev.rig.core.YamlFiles;
+import dev.rig.facts.HostFacts;
 import dev.rig.template.Templates;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -29,7 +30,9 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
             "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
-            "gather_facts");
+            "gather_facts", "connection");
+    /** Play connections rig has: its own SSH (Ansible's ssh and its default, smart) and the operator's machine. */
+    static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
             "args", "listen");
@@ -43,6 +46,8 @@ public final class PlaybookLoader {
     /** Indentation of literal block scalars (content: |), by the source of their first content line. */
     private final Map<Source, Integer> blockIndents = new java.util.HashMap<>();
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
+    /** A template of the play being read uses a gathered fact. */
+    private boolean factSeenInTemplates;
 
     private PlaybookLoader(ModuleCatalog modules, Templates templates) {
         this.modules = modules;
@@ -138,7 +143,7 @@ public final class PlaybookLoader {
             errors.add(src, "expected a play (a map with hosts and tasks), found " + YamlFiles.kind(node));
             return null;
         }
-        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play");
+        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play", AnsibleKeywords.PLAY);
         String name = string(file, keys.get("name"));
         String hosts = string(file, keys.get("hosts"));
         if (hosts == null) errors.add(src, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')");
@@ -154,6 +159,13 @@ public final class PlaybookLoader {
         Object serial = serial(file, keys.get("serial"));
         Integer maxFail = integer(file, keys.get("max_fail_percentage"));
         Set<String> playTags = tags(file, keys.get("tags"));
+        Boolean gatherFacts = bool(file, keys.get("gather_facts"));
+        String connection = string(file, keys.get("connection"));
+        if (connection != null && !CONNECTIONS.contains(connection)) {
+            errors.add(YamlFiles.source(file, keys.get("connection").getValueNode()), "connection '" + connection
+                    + "' is not one rig has; expected local, ssh or smart (ssh)");
+            connection = null;
+        }
 
         Map<String, Object> roleDefaults = new LinkedHashMap<>();
         Map<String, Object> roleVars = new LinkedHashMap<>();
@@ -164,33 +176,53 @@ public final class PlaybookLoader {
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
+            Set<String> rolesRun = new LinkedHashSet<>();
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
-                role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers);
+                role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers, rolesRun, new ArrayList<>());
             }
         }
         tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
         tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
         handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
         checkNotify(tasks, handlers);
+        for (Task t : tasks) {
+            if (!t.listen().isEmpty()) errors.add(t.source(), "'listen' is a handler keyword: on a task it would mean nothing");
+        }
+        boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
+                + tasks.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
+        factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
-                List.copyOf(tasks), List.copyOf(handlers), file);
+                List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
+                "local".equals(connection));
+    }
+
+    /** Everything in a task that may name a variable. */
+    private static String text(Task t) {
+        return t.name() + "\n" + t.args() + "\n" + t.when() + "\n" + t.loop() + "\n" + t.loopLabel() + "\n" + t.vars()
+                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies();
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
     private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {}
 
+    /**
+     * A role entry: its dependencies (meta/main.yml) first, then its own tasks. As in Ansible, a role
+     * with the same variables runs once per play unless its meta says {@code allow_duplicates: true};
+     * {@code rolesRun} holds the roles already in the play, {@code chain} the roles depending on this one.
+     */
     private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
-                      Map<String, Object> vars, List<Task> tasks, List<Task> handlers) {
+                      Map<String, Object> vars, List<Task> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
         if (entry instanceof String s) {
             roleName = s;
-        } else if (entry instanceof Map<?, ?> m && m.get("role") instanceof String s) {
-            roleName = s;
+        } else if (entry instanceof Map<?, ?> m && (m.get("role") instanceof String || m.get("name") instanceof String)) {
+            roleName = (String) (m.get("role") instanceof String ? m.get("role") : m.get("name"));
             for (Object k : m.keySet()) {
-                if (!Set.of("role", "vars", "tags").contains(String.valueOf(k))) {
-                    errors.add(src, "unknown key '" + k + "' in role entry; expected role, vars or tags");
+                if (!Set.of("role", "name", "vars", "tags").contains(String.valueOf(k))) {
+                    errors.add(src, "unknown key '" + k + "' in role entry; expected role (or name), vars or tags");
                 }
             }
             if (m.get("vars") instanceof Map<?, ?> v) entryVars = stringKeys(v);
@@ -205,6 +237,17 @@ public final class PlaybookLoader {
             errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
             return;
         }
+        if (chain.contains(roleName)) {
+            errors.add(src, "role dependency loop: " + String.join(" -> ", chain) + " -> " + roleName);
+            return;
+        }
+        RoleMeta meta = roleMeta(roleDir, src);
+        if (!rolesRun.add(roleName + "\0" + entryVars) && !meta.allowDuplicates()) return;
+        List<String> inner = new ArrayList<>(chain);
+        inner.add(roleName);
+        for (Map.Entry<Source, Object> dep : meta.dependencies()) {
+            role(playbookDir, dep.getKey(), dep.getValue(), tags, defaults, vars, tasks, handlers, rolesRun, inner);
+        }
         Path d = yamlIn(roleDir.resolve("defaults"));
         if (d != null) defaults.putAll(varsFile(d, src));
         Path v = yamlIn(roleDir.resolve("vars"));
@@ -216,6 +259,28 @@ public final class PlaybookLoader {
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
         if (h != null) handlers.addAll(taskFile(h, scope, src, List.of()));
+    }
+
+    private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
+
+    /** Keys of a role's meta/main.yml; galaxy_info is metadata for Ansible Galaxy only and means nothing to a run. */
+    static final Set<String> ROLE_META_KEYS = Set.of("dependencies", "allow_duplicates", "galaxy_info");
+
+    private RoleMeta roleMeta(Path roleDir, Source usedAt) {
+        Path m = yamlIn(roleDir.resolve("meta"));
+        if (m == null) return new RoleMeta(List.of(), false);
+        filesRead.add(m);
+        Node n = YamlFiles.compose(m, errors);
+        if (n == null || YamlFiles.value(n) == null) return new RoleMeta(List.of(), false);
+        checkDuplicateKeys(m, n);
+        if (!(n instanceof MappingNode map)) {
+            errors.add(YamlFiles.source(m, n), "expected a map (dependencies, allow_duplicates), found " + YamlFiles.kind(n));
+            return new RoleMeta(List.of(), false);
+        }
+        Map<String, NodeTuple> keys = keyed(m, map, ROLE_META_KEYS, "role meta/main.yml");
+        List<Map.Entry<Source, Object>> deps = keys.containsKey("dependencies") && YamlFiles.value(keys.get("dependencies").getValueNode()) != null
+                ? listItems(m, keys.get("dependencies")) : List.of();
+        return new RoleMeta(deps, Boolean.TRUE.equals(bool(m, keys.get("allow_duplicates"))));
     }
 
     private static Path yamlIn(Path dir) {
@@ -284,8 +349,10 @@ public final class PlaybookLoader {
         NodeTuple importTasks = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            if (TASK_KEYS.contains(k) || k.equals("with_items")) keywords.put(k, t);
             else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
+            else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
         }
         if (importTasks != null) {
@@ -293,7 +360,12 @@ public final class PlaybookLoader {
             // Only name and tags are carried over; anything else would be silently dropped.
             for (NodeTuple k : keywords.values()) {
                 String kw = YamlFiles.keyName(k);
-                if (!kw.equals("name") && !kw.equals("tags")) {
+                boolean dynamic = YamlFiles.keyName(importTasks).equals("include_tasks");
+                if (dynamic && kw.equals("tags")) {
+                    // Ansible's include_tasks tags only the include itself, not the tasks it reads: rig reads the file at load.
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'tags' on include_tasks is not supported (in Ansible it would"
+                            + " tag the include, not the included tasks); use import_tasks, or tag the included tasks");
+                } else if (!kw.equals("name") && !kw.equals("tags")) {
                     errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
                             + " (it would not apply to the imported tasks); put it on each imported task");
                 }
@@ -415,12 +487,32 @@ public final class PlaybookLoader {
         if (node instanceof ScalarNode s) {
             Object v = YamlFiles.value(s);
             if (v == null) return;
-            if (spec.freeFormArg() != null) {
-                args.put(spec.freeFormArg(), String.valueOf(v));
-                sources.put(spec.freeFormArg(), textSource(file, node));
-                return;
+            // As Ansible's parse_kv: key=value words are arguments; command/shell keep all but their own options as the command.
+            FreeFormArgs.Parsed parsed = FreeFormArgs.parse(String.valueOf(v), spec.freeFormArg() != null);
+            Source textSrc = textSource(file, node);
+            if (parsed.raw() != null) {
+                if (spec.freeFormArg() == null) {
+                    errors.add(src, "module '" + spec.name() + "' takes key=value arguments or a map, not free text: '" + parsed.raw() + "'");
+                    return;
+                }
+                args.put(spec.freeFormArg(), parsed.raw());
+                sources.put(spec.freeFormArg(), textSrc);
             }
-            errors.add(src, "expected a map of arguments for module '" + spec.name() + "', found " + YamlFiles.kind(node));
+            Map<String, ArgSpec> known = new LinkedHashMap<>();
+            spec.args().forEach(a -> known.put(a.name(), a));
+            for (Map.Entry<String, String> o : parsed.options().entrySet()) {
+                ArgSpec a = known.get(o.getKey());
+                if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(o.getKey(), ArgSpec.ArgType.ANY);
+                if (a == null) {
+                    errors.add(textSrc, "unknown argument '" + o.getKey() + "' for module '" + spec.name() + "' (written "
+                            + o.getKey() + "=...); expected one of: " + String.join(", ", known.keySet()));
+                    continue;
+                }
+                String typeError = typeError(a, o.getValue());
+                if (typeError != null) errors.add(textSrc, "argument '" + o.getKey() + "' of module '" + spec.name() + "': " + typeError);
+                args.put(o.getKey(), o.getValue());
+                sources.put(o.getKey(), textSrc);
+            }
             return;
         }
         if (!(node instanceof MappingNode map)) {
@@ -429,10 +521,19 @@ public final class PlaybookLoader {
         }
         Map<String, ArgSpec> byName = new LinkedHashMap<>();
         spec.args().forEach(a -> byName.put(a.name(), a));
+        Map<String, ArgSpec> byAlias = new LinkedHashMap<>();
+        spec.args().forEach(a -> a.aliases().forEach(alias -> byAlias.put(alias, a)));
+        Map<String, String> givenAs = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
-            String k = YamlFiles.keyName(t);
+            String given = YamlFiles.keyName(t);
             Source ks = YamlFiles.source(file, t.getKeyNode());
-            ArgSpec a = byName.get(k);
+            ArgSpec a = byName.containsKey(given) ? byName.get(given) : byAlias.get(given);
+            String k = a == null ? given : a.name();
+            if (a != null && givenAs.containsKey(k) && !givenAs.get(k).equals(given)) {
+                errors.add(ks, "argument '" + given + "' of module '" + spec.name() + "' is the same as '" + givenAs.get(k) + "'; give only one");
+                continue;
+            }
+            givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
                 errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
@@ -517,7 +618,9 @@ public final class PlaybookLoader {
                     Path f = found.get();
                     if (Files.isRegularFile(f)) {
                         filesRead.add(f);
-                        errors.addAll(templates.checkSyntax(Templates.read(f), new Source(f.toString(), 1, 1)));
+                        String text = Templates.read(f);
+                        if (HostFacts.USE.matcher(text).find()) factSeenInTemplates = true;
+                        errors.addAll(templates.checkSyntax(text, new Source(f.toString(), 1, 1)));
                     }
                 }
             }
@@ -631,11 +734,19 @@ public final class PlaybookLoader {
     // ---- small typed readers, each adding a positioned error on a wrong type ----
 
     private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what) {
+        return keyed(file, map, allowed, what, Set.of());
+    }
+
+    /** {@code ansible}: keywords Ansible defines here; one rig does not implement is refused as such (or ignored when meaningless). */
+    private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what, Set<String> ansible) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         if (map == null) return out;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (!allowed.contains(k)) {
+            if (!allowed.contains(k) && AnsibleKeywords.MEANINGLESS.contains(k) && ansible.contains(k)) continue;
+            if (!allowed.contains(k) && ansible.contains(k)) {
+                errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, what));
+            } else if (!allowed.contains(k)) {
                 errors.add(YamlFiles.source(file, t.getKeyNode()), "unknown keyword '" + k + "' in " + what + "; expected one of: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)));
             } else {

@@ -1,5 +1,6 @@
 package dev.rig.connect;
 
+import dev.rig.testkit.Rig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reachable from here; the inner bastion (127.0.0.86) and the target (127.0.0.87) live in a private network
  * that only the entry bastion stands in. Each bastion's log shows which connection it forwarded.
  */
+@Tag("integration")
 class ProxyJumpTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String ENTRY = "127.0.0.85";
@@ -135,7 +138,7 @@ class ProxyJumpTest {
                 """.formatted(proof));
         long targetLogins = count(network.log("target"), "Accepted publickey for root");
 
-        CliRun run = CliRun.inProcess(List.of("apply", "--yes", "-F", sshConfig.toString(), "-i", inventory.toString(), playbook.toString()));
+        Rig run = Rig.run(List.of("apply", "--yes", "-F", sshConfig.toString(), "-i", inventory.toString(), playbook.toString()));
 
         assertEquals(0, run.exit(), run.toString());
         assertEquals("reached through entry and inner\n", Files.readString(proof));

@@ -1,16 +1,18 @@
 package dev.rig.docker;
 
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.digitalocean.DigitalOceanStandIn;
 import dev.rig.lab.LabFleet;
-import dev.rig.verify.GrafanaStandIn;
-import dev.rig.verify.LokiPusher;
-import dev.rig.verify.LokiStandIn;
+import dev.rig.stack.GrafanaStandIn;
+import dev.rig.stack.LokiPusher;
+import dev.rig.stack.LokiStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is itself a container), so cAdvisor runs unprivileged and node-exporter's root mount is plain read-only.
  * Addresses 127.0.0.231-234.
  */
+@Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecoverCentralTest {
     static final Path PLAYBOOKS = Path.of("playbooks").toAbsolutePath();
