@@ -37,7 +37,7 @@ final class FactsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Inventory inv = InventoryLoader.load(inventory.inventory);
+        Inventory inv = inventory.load();
         List<Host> hosts = Engine.hostsFor(inv, pattern, inventory.limit);
         if (hosts.isEmpty()) {
             spec.commandLine().getErr().println("error: no hosts match '" + pattern + "'");

@@ -2,14 +2,15 @@ package dev.rig.cli;
 
 import dev.rig.core.Secrets;
 import dev.rig.inventory.Inventory;
-import dev.rig.inventory.InventoryLoader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "inventory", description = "Show the inventory as rig reads it (like ansible-inventory).")
@@ -20,6 +21,15 @@ final class InventoryCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
 
+    @Option(names = {"-y", "--yaml"}, description = "YAML instead of JSON (--list and --host)")
+    boolean yaml;
+
+    @Option(names = "--export", description = "Each host's and group's own variables instead of the merged ones, to see which level set what")
+    boolean export;
+
+    @Option(names = "--playbook-dir", paramLabel = "DIR", description = "Read group_vars/ and host_vars/ beside playbooks in DIR too, as a run would")
+    Path playbookDir;
+
     static final class What {
         @Option(names = "--list", description = "All groups and hosts with their variables, as JSON") boolean list;
         @Option(names = "--graph", description = "The group tree") boolean graph;
@@ -28,18 +38,20 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory inv = InventoryLoader.load(inventory.inventory);
+        Inventory inv = inventory.load(playbookDir == null ? List.of() : List.of(playbookDir.resolve("playbook.yml")));
         Secrets secrets = new Secrets();
         inv.hosts().forEach(h -> secrets.collect(h.vars()));
+        secrets.addAll(inv.secretValues());
         secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
-        if (what.list) spec.commandLine().getOut().println(secrets.redact(inv.toListJson()));
+        String limit = inventory.limit;
+        if (what.list) spec.commandLine().getOut().print(inv.view("list", null, limit, yaml, export, secrets::redactValue));
         else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
         else {
             if (inv.host(what.host).isEmpty()) {
                 spec.commandLine().getErr().println("error: no host named '" + what.host + "' in " + inventory.inventory);
                 return Main.ERROR;
             }
-            spec.commandLine().getOut().println(secrets.redact(inv.hostJson(what.host)));
+            spec.commandLine().getOut().print(inv.view("host", what.host, null, yaml, export, secrets::redactValue));
         }
         return Main.OK;
     }

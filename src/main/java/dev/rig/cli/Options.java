@@ -18,18 +18,40 @@ final class Options {
     private Options() {}
 
     static final class InventoryOptions {
-        @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY", defaultValue = "inventory",
-                description = "Inventory file or directory (hosts.yml, group_vars/, host_vars/). Default: ${DEFAULT-VALUE}")
-        Path inventory;
+        /** The first -i, for messages and saved plans; {@link #sources} holds them all. */
+        Path inventory = Path.of("inventory");
+        List<Path> sources = List.of(inventory);
 
-        @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts matching this pattern (web:&prod, all:!db, web*)")
+        @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY",
+                description = "Inventory file (YAML or INI), directory or host list (a,b,); repeat to merge several, as Ansible. Default: inventory")
+        void sources(List<Path> values) {
+            if (values.isEmpty()) return; // picocli's initial call, before any -i
+            sources = List.copyOf(values);
+            inventory = values.get(0);
+        }
+
         String limit;
+
+        @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN",
+                description = "Only hosts matching this pattern (web:&prod, all:!db, web*, web[0:2]); @FILE: the host names or patterns in FILE, one a line")
+        void limit(String pattern) {
+            limit = dev.rig.inventory.Inventory.expandLimitFiles(pattern);
+        }
 
         /** Groups whose hosts a command replaces in memory (rig recover: the new central); not an option. */
         java.util.Map<String, List<String>> regroup = java.util.Map.of();
 
         dev.rig.inventory.Inventory load() {
-            return dev.rig.inventory.InventoryLoader.load(inventory, regroup);
+            return load(List.of());
+        }
+
+        /** With group_vars/ and host_vars/ beside each playbook too, above the inventory's (as Ansible). */
+        dev.rig.inventory.Inventory load(List<Path> playbooks) {
+            List<Path> dirs = playbooks.stream()
+                    .map(p -> Optional.ofNullable(p.toAbsolutePath().normalize().getParent()).orElse(Path.of("")))
+                    .distinct().toList();
+            List<Path> all = inventory.equals(sources.get(0)) ? sources : List.of(inventory); // a saved plan sets inventory alone
+            return dev.rig.inventory.InventoryLoader.load(all, dirs, regroup);
         }
     }
 

@@ -62,7 +62,7 @@ final class Runner implements AutoCloseable {
         List<dev.rig.core.InputError> errors = new ArrayList<>();
         Inventory loaded = null;
         try {
-            loaded = inv.load();
+            loaded = inv.load(playbookFiles);
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
@@ -169,12 +169,14 @@ final class Runner implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         playbooks.forEach(pb -> files.addAll(pb.filesRead()));
         try {
-            if (Files.isDirectory(inv.inventory)) {
-                try (var walk = Files.walk(inv.inventory)) {
-                    walk.filter(Files::isRegularFile).forEach(files::add);
+            for (Path source : inv.inventory.equals(inv.sources.get(0)) ? inv.sources : List.of(inv.inventory)) {
+                if (Files.isDirectory(source)) {
+                    try (var walk = Files.walk(source)) {
+                        walk.filter(Files::isRegularFile).forEach(files::add);
+                    }
+                } else if (Files.isRegularFile(source)) {
+                    files.add(source);
                 }
-            } else {
-                files.add(inv.inventory);
             }
             for (Path f : files) {
                 out.put(f.toAbsolutePath().normalize().toString(), dev.rig.core.Digests.sha256(Files.readAllBytes(f)));
