@@ -2,6 +2,7 @@ package dev.rig.cli;
 
 import dev.rig.core.Secrets;
 import dev.rig.inventory.Inventory;
+import dev.rig.load.Inputs;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "inventory", description = "Show the inventory as rig reads it (like ansible-inventory).")
@@ -38,13 +38,11 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory inv = inventory.load(playbookDir == null ? List.of() : List.of(playbookDir.resolve("playbook.yml")));
-        Secrets secrets = new Secrets();
-        inv.hosts().forEach(h -> secrets.collect(h.vars()));
-        secrets.addAll(inv.secretValues());
-        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
-        String limit = inventory.limit;
-        if (what.list) spec.commandLine().getOut().print(inv.view("list", null, limit, yaml, export, secrets::redactValue));
+        Inputs inputs = Inputs.inventoryOnly(inventory.sources, playbookDir);
+        Inventory inv = inputs.inventory;
+        Secrets secrets = inputs.secrets;
+        // Masked value by value, so a masked number is the string "********" and the output stays valid JSON/YAML.
+        if (what.list) spec.commandLine().getOut().print(inv.view("list", null, inventory.limit, yaml, export, secrets::redactValue));
         else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
         else {
             if (inv.host(what.host).isEmpty()) {

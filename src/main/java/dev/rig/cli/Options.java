@@ -38,20 +38,9 @@ final class Options {
             limit = dev.rig.inventory.Inventory.expandLimitFiles(pattern);
         }
 
-        /** Groups whose hosts a command replaces in memory (rig recover: the new central); not an option. */
-        java.util.Map<String, List<String>> regroup = java.util.Map.of();
-
-        dev.rig.inventory.Inventory load() {
-            return load(List.of());
-        }
-
-        /** With group_vars/ and host_vars/ beside each playbook too, above the inventory's (as Ansible). */
-        dev.rig.inventory.Inventory load(List<Path> playbooks) {
-            List<Path> dirs = playbooks.stream()
-                    .map(p -> Optional.ofNullable(p.toAbsolutePath().normalize().getParent()).orElse(Path.of("")))
-                    .distinct().toList();
-            List<Path> all = inventory.equals(sources.get(0)) ? sources : List.of(inventory); // a saved plan sets inventory alone
-            return dev.rig.inventory.InventoryLoader.load(all, dirs, regroup);
+        /** What a command with these options and playbooks loads (every command loads through Inputs). */
+        dev.rig.load.Inputs.Request request(List<String> extraVars, List<Path> playbooks) {
+            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks).withInventories(sources);
         }
     }
 
@@ -83,9 +72,14 @@ final class Options {
 
         /** These options with other tags (a command running part of the playbooks first: rig recover's Docker step). */
         RunOptions withTags(List<String> only) {
+            return withTags(only, skipTags);
+        }
+
+        /** A copy with other tags and skipped tags (a saved plan's own); this object is never changed. */
+        RunOptions withTags(List<String> only, List<String> skipped) {
             RunOptions o = new RunOptions();
             o.tags = new ArrayList<>(only);
-            o.skipTags = skipTags;
+            o.skipTags = new ArrayList<>(skipped);
             o.extraVars = extraVars;
             o.forks = forks;
             o.json = json;
@@ -123,5 +117,20 @@ final class Options {
                     SshTransport.defaultIdentityFiles(), Optional.ofNullable(connectTimeout).map(Duration::ofSeconds),
                     SshSettings.agentSocketFromEnvironment(), Passphrases.fromEnvironmentAndTerminal());
         }
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    /** A duration option's value: 30s, 2m, 1h, 500ms. */
+    static Duration duration(String option, String text) {
+        java.util.regex.Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) throw new dev.rig.core.InvalidInputException(new dev.rig.core.Source(option + " " + text, 0, 0), "expected a duration such as 30s, 2m or 1h");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 }

@@ -143,7 +143,7 @@ public final class PlaybookLoader {
             errors.add(src, "expected a play (a map with hosts and tasks), found " + YamlFiles.kind(node));
             return null;
         }
-        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play");
+        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play", AnsibleKeywords.PLAY);
         String name = string(file, keys.get("name"));
         String hosts = string(file, keys.get("hosts"));
         if (hosts == null) errors.add(src, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')");
@@ -169,7 +169,7 @@ public final class PlaybookLoader {
 
         Map<String, Object> roleDefaults = new LinkedHashMap<>();
         Map<String, Object> roleVars = new LinkedHashMap<>();
-        List<Task> tasks = new ArrayList<>();
+        List<Step> tasks = new ArrayList<>();
         List<Task> handlers = new ArrayList<>();
         Path dir = file.getParent();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags);
@@ -183,10 +183,13 @@ public final class PlaybookLoader {
         }
         tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
         tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
-        handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
-        checkNotify(tasks, handlers);
+        handlers.addAll(handlerList(taskList(file, keys.get("handlers"), playScope, List.of())));
+        checkNotify(Step.tasks(tasks), handlers);
+        for (Task t : Step.tasks(tasks)) {
+            if (!t.listen().isEmpty()) errors.add(t.source(), "'listen' is a handler keyword: on a task it would mean nothing");
+        }
         boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
-                + tasks.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + Step.tasks(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
                 + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
@@ -201,7 +204,17 @@ public final class PlaybookLoader {
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
-    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {}
+    /** What enclosing blocks pass down to their tasks (Ansible's inherited keywords). */
+    private record Inherited(Boolean become, String becomeUser, Map<String, Object> vars, Boolean ignoreErrors,
+                             List<Task.Condition> conditions) {
+        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of());
+    }
+
+    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited) {
+        TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {
+            this(role, fileDirs, templateDirs, tags, Inherited.NONE);
+        }
+    }
 
     /**
      * A role entry: its dependencies (meta/main.yml) first, then its own tasks. As in Ansible, a role
@@ -209,7 +222,7 @@ public final class PlaybookLoader {
      * {@code rolesRun} holds the roles already in the play, {@code chain} the roles depending on this one.
      */
     private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
-                      Map<String, Object> vars, List<Task> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
+                      Map<String, Object> vars, List<Step> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -255,7 +268,7 @@ public final class PlaybookLoader {
         Path t = yamlIn(roleDir.resolve("tasks"));
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
-        if (h != null) handlers.addAll(taskFile(h, scope, src, List.of()));
+        if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -305,7 +318,7 @@ public final class PlaybookLoader {
     }
 
     /** Reads a task file; {@code chain} holds the task files importing it, outermost first. */
-    private List<Task> taskFile(Path p, TaskScope scope, Source usedAt, List<Path> chain) {
+    private List<Step> taskFile(Path p, TaskScope scope, Source usedAt, List<Path> chain) {
         if (!Files.isRegularFile(p)) {
             errors.add(usedAt, "task file not found: " + p);
             return List.of();
@@ -320,7 +333,7 @@ public final class PlaybookLoader {
         return taskList(p, fake, scope, inner);
     }
 
-    private List<Task> taskList(Path file, NodeTuple tuple, TaskScope scope, List<Path> chain) {
+    private List<Step> taskList(Path file, NodeTuple tuple, TaskScope scope, List<Path> chain) {
         if (tuple == null) return List.of();
         Node n = tuple.getValueNode();
         if (n instanceof ScalarNode s && YamlFiles.value(s) == null) return List.of();
@@ -328,26 +341,64 @@ public final class PlaybookLoader {
             errors.add(YamlFiles.source(file, n), "expected a list of tasks, found " + YamlFiles.kind(n));
             return List.of();
         }
-        List<Task> out = new ArrayList<>();
+        List<Step> out = new ArrayList<>();
         for (Node item : seq.getValue()) {
             out.addAll(task(file, item, scope, chain));
         }
         return out;
     }
 
-    private List<Task> task(Path file, Node node, TaskScope scope, List<Path> chain) {
+    /** Handlers are a flat list: a block among them is refused rather than run another way. */
+    private List<Task> handlerList(List<Step> steps) {
+        List<Task> out = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof Task t) out.add(t);
+            else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
+        }
+        return out;
+    }
+
+    static final Set<String> BLOCK_KEYS = Set.of("block", "rescue", "always", "name", "when", "become", "become_user", "tags",
+            "vars", "ignore_errors");
+
+    /** A block: its keywords are passed down to its tasks; rescue and always are steps of their own. */
+    private List<Step> block(Path file, MappingNode map, TaskScope scope, List<Path> chain) {
+        Source src = YamlFiles.source(file, map);
+        Map<String, NodeTuple> keys = keyed(file, map, BLOCK_KEYS, "block", AnsibleKeywords.BLOCK);
+        Inherited up = scope.inherited();
+        List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+        String when = condition(file, keys.get("when"));
+        if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
+        Boolean become = bool(file, keys.get("become"));
+        String becomeUser = string(file, keys.get("become_user"));
+        Boolean ignore = bool(file, keys.get("ignore_errors"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(map(file, keys.get("vars")));
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keys.get("tags")));
+        Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
+                vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions));
+        TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, inherited);
+        return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
+                taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
+    }
+
+    private List<Step> task(Path file, Node node, TaskScope scope, List<Path> chain) {
         Source src = YamlFiles.source(file, node);
         if (!(node instanceof MappingNode map)) {
             errors.add(src, "expected a task (a map with one module), found " + YamlFiles.kind(node));
             return List.of();
         }
+        if (map.getValue().stream().anyMatch(t -> YamlFiles.keyName(t).equals("block"))) return block(file, map, scope, chain);
         Map<String, NodeTuple> keywords = new LinkedHashMap<>();
         List<NodeTuple> moduleKeys = new ArrayList<>();
         NodeTuple importTasks = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            if (TASK_KEYS.contains(k) || k.equals("with_items")) keywords.put(k, t);
             else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
+            else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
         }
         if (importTasks != null) {
@@ -355,7 +406,12 @@ public final class PlaybookLoader {
             // Only name and tags are carried over; anything else would be silently dropped.
             for (NodeTuple k : keywords.values()) {
                 String kw = YamlFiles.keyName(k);
-                if (!kw.equals("name") && !kw.equals("tags")) {
+                boolean dynamic = YamlFiles.keyName(importTasks).equals("include_tasks");
+                if (dynamic && kw.equals("tags")) {
+                    // Ansible's include_tasks tags only the include itself, not the tasks it reads: rig reads the file at load.
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'tags' on include_tasks is not supported (in Ansible it would"
+                            + " tag the include, not the included tasks); use import_tasks, or tag the included tasks");
+                } else if (!kw.equals("name") && !kw.equals("tags")) {
                     errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
                             + " (it would not apply to the imported tasks); put it on each imported task");
                 }
@@ -376,7 +432,7 @@ public final class PlaybookLoader {
             }
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(tags(file, keywords.get("tags")));
-            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags);
+            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
             return taskFile(target, inner, usedAt, chain);
         }
         if (moduleKeys.isEmpty()) {
@@ -452,9 +508,16 @@ public final class PlaybookLoader {
         if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
 
+        Inherited up = scope.inherited();
+        Map<String, Object> allVars = vars;
+        if (!up.vars().isEmpty()) {
+            allVars = new LinkedHashMap<>(up.vars());
+            allVars.putAll(vars);
+        }
         return List.of(new Task(name, src, moduleName, args, argSources, when, whenSrc, loop, label, loopVar, register,
-                notify, tags, become, becomeUser, changedWhen, failedWhen, Boolean.TRUE.equals(ignore),
-                Boolean.TRUE.equals(noLog), vars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen));
+                notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
+                changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
+                Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions()));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {
@@ -724,11 +787,19 @@ public final class PlaybookLoader {
     // ---- small typed readers, each adding a positioned error on a wrong type ----
 
     private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what) {
+        return keyed(file, map, allowed, what, Set.of());
+    }
+
+    /** {@code ansible}: keywords Ansible defines here; one rig does not implement is refused as such (or ignored when meaningless). */
+    private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what, Set<String> ansible) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         if (map == null) return out;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (!allowed.contains(k)) {
+            if (!allowed.contains(k) && AnsibleKeywords.MEANINGLESS.contains(k) && ansible.contains(k)) continue;
+            if (!allowed.contains(k) && ansible.contains(k)) {
+                errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, what));
+            } else if (!allowed.contains(k)) {
                 errors.add(YamlFiles.source(file, t.getKeyNode()), "unknown keyword '" + k + "' in " + what + "; expected one of: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)));
             } else {

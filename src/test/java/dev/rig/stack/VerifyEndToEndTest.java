@@ -1,0 +1,338 @@
+package dev.rig.stack;
+
+import dev.rig.testkit.Rig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rig.lab.LabFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * rig verify against a live pipeline: real central Prometheus (remote-write receiver, the rendered
+ * config) and on two real sshd hosts real Prometheus agents (the rendered agent configs) with real
+ * node-exporters, remote-writing to it; a Loki stand-in (contracts/loki) fed by a pusher per edge that
+ * ships what rig's canary command appends on that host; a Grafana stand-in serving the rendered
+ * datasource provisioning; real Caddy with the rendered basic auth for the HTTPS path. cAdvisor has no
+ * package: a second node-exporter per edge answers its scrape target, so the cadvisor job's up is real.
+ * Addresses 127.0.0.201-204 only.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VerifyEndToEndTest {
+    static final Path SITE = Path.of("playbooks/site.yml").toAbsolutePath();
+    static final String CENTRAL = "127.0.0.201";
+    static final String CADDY = "127.0.0.204";
+    static final List<String> EDGES = List.of("edge-a", "edge-b");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @TempDir static Path dir;
+    static LabFleet fleet;
+    static Daemons daemons;
+    static LokiStandIn loki;
+    static GrafanaStandIn grafana;
+    static final Map<String, LokiPusher> pushers = new HashMap<>();
+    static final Map<String, Daemons.Daemon> agents = new HashMap<>();
+    static Path inventory;
+    static Path secrets;
+    static Path caVars;
+
+    @BeforeAll
+    static void startThePipeline() throws Exception {
+        daemons = new Daemons(dir.resolve("logs"));
+        fleet = LabFleet.start(dir.resolve("fleet"), List.of("central", "edge-a", "edge-b"), 201);
+        inventory = writeInventory();
+        secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: verify-grafana-secret\nmonitoring_push_password: verify-push-secret\n");
+
+        Path central = render("central", dir.resolve("render-central"), "-e", "monitoring_verify_via=https").resolve("central/opt/monitoring/central");
+        startCaddy(central.resolve("caddy/Caddyfile"));
+        Path tsdb = Files.createDirectories(dir.resolve("tsdb"));
+        Daemons.Daemon prometheus = daemons.start("central-prometheus", List.of("/usr/bin/prometheus", "--config.file=" + central.resolve("prometheus/prometheus.yml"),
+                "--web.enable-remote-write-receiver", "--storage.tsdb.path=" + tsdb, "--web.listen-address=" + CENTRAL + ":9090"));
+        Daemons.awaitStart(prometheus, Duration.ofSeconds(30), () -> status("http://" + CENTRAL + ":9090/-/ready") == 200);
+        loki = LokiStandIn.start(CENTRAL, 3100);
+        grafana = GrafanaStandIn.start(CENTRAL, 3000, "admin", "verify-grafana-secret", central.resolve("grafana/provisioning/datasources/datasources.yaml"));
+
+        Path edges = render("edge", dir.resolve("render-edges"));
+        for (int i = 0; i < EDGES.size(); i++) {
+            String host = EDGES.get(i);
+            String ip = "127.0.0." + (202 + i);
+            for (String port : List.of("9100", "9101")) {
+                Daemons.Daemon exporter = daemons.start("node-exporter-" + host + "-" + port, List.of("/usr/bin/prometheus-node-exporter",
+                        "--web.listen-address=" + ip + ":" + port, "--collector.disable-defaults", "--collector.loadavg", "--collector.meminfo"));
+                Daemons.awaitStart(exporter, Duration.ofSeconds(20), () -> status("http://" + ip + ":" + port + "/metrics") == 200);
+            }
+            agents.put(host, startAgent(host, ip, edges.resolve(host + "/opt/monitoring/edge/prometheus/agent.yml")));
+            pushers.put(host, LokiPusher.start(loki.url(), Map.of("host", host, "container", "app", "job", "test"), newLinesOf(host), Duration.ofMillis(300)));
+        }
+        for (String host : EDGES) {
+            eventually(() -> series("up{host=\"" + host + "\",job=\"node\"} == 1") > 0 && series("up{host=\"" + host + "\",job=\"cadvisor\"} == 1") > 0,
+                    host + "'s agent remote-writes to central");
+        }
+    }
+
+    @AfterAll
+    static void stopThePipeline() {
+        pushers.values().forEach(LokiPusher::stop);
+        if (daemons != null) daemons.close();
+        if (loki != null) loki.close();
+        if (grafana != null) grafana.close();
+        if (fleet != null) fleet.close();
+    }
+
+    @Test
+    @Order(1)
+    void everySignalIsOkThroughAnSshForwardAndTheReportsSayTheSame() throws Exception {
+        Path junit = dir.resolve("verify.xml");
+        Path metrics = dir.resolve("verify.prom");
+        Rig r = rig("verify", "--within", "20s", "--log-timeout", "20s", "--junit", junit.toString(), "--metrics-file", metrics.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().matches("(?s)HOST\\s+PROMETHEUS\\s+LOKI\\s+GRAFANA\\s+METRICS\\s+AGENT\\s+LOGS.*"), r::toString);
+        assertTrue(r.out().contains("9 of 9 signals ok, 3 hosts"), r::toString);
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+        var suite = xml.getDocumentElement().getElementsByTagName("testsuite").item(0).getAttributes();
+        assertEquals("9", suite.getNamedItem("tests").getNodeValue());
+        assertEquals("0", suite.getNamedItem("failures").getNodeValue());
+        assertEquals("0", suite.getNamedItem("errors").getNodeValue());
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(metrics.toFile()).redirectErrorStream(true).start();
+        String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(promtool.waitFor(30, TimeUnit.SECONDS) && promtool.exitValue() == 0, lint);
+        assertTrue(Files.readString(metrics).contains("rig_verify_ok{host=\"edge-b\",signal=\"logs\",status=\"ok\"} 1"), Files.readString(metrics));
+        // The canaries were written on the hosts, over SSH, and shipped from there.
+        for (String host : EDGES) assertTrue(fleet.exec(host, "cat /srv/app.log").contains("rig-verify-canary-"), host);
+    }
+
+    @Test
+    @Order(2)
+    void jsonIsOneObjectPerHostAndSignal() throws Exception {
+        Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "20s");
+        assertEquals(0, r.exit(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(9, lines.size(), r::toString);
+        for (String line : lines) {
+            JsonNode o = JSON.readTree(line);
+            assertEquals("ok", o.get("status").asText(), line);
+            assertTrue(o.has("host") && o.has("signal") && o.has("detail"), line);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void throughCaddyWithThePushCredentials() {
+        Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "20s", "-e", "monitoring_verify_via=https", "-e", "@" + caVars,
+                "-e", "monitoring_verify_grafana_url=https://" + CADDY);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("\"detail\":\"ready (https://" + CADDY + ")\""), r::toString);
+        assertEquals(9, r.out().lines().filter(l -> l.contains("\"status\":\"ok\"")).count(), r::toString);
+    }
+
+    @Test
+    @Order(4)
+    void wrongCredentialsAreAClearErrorNotMissingData() {
+        Rig r = rig("verify", "--within", "20s", "--log-timeout", "5s", "-e", "monitoring_verify_via=https", "-e", "@" + caVars,
+                "-e", "monitoring_verify_grafana_url=https://" + CADDY, "-e", "monitoring_push_password=not-the-push-secret");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().contains("refused the credentials (401)"), r::toString);
+        assertFalse(r.out().contains("missing"), "a refused login is not missing data:\n" + r);
+        assertFalse(r.all().contains("not-the-push-secret"), "the password is masked");
+    }
+
+    @Test
+    @Order(5)
+    void applyWithVerifyChecksTheFlowAfterConverging() throws IOException {
+        Path playbooks = Files.createDirectories(dir.resolve("deploy"));
+        Files.createSymbolicLink(playbooks.resolve("roles"), SITE.getParent().resolve("roles"));
+        Path deploy = Files.writeString(playbooks.resolve("deploy.yml"), """
+                - hosts: edge
+                  roles: [monitoring_common]
+                  tasks:
+                    - copy: {dest: /srv/deployed, content: "ok\\n"}
+                """);
+        Rig r = rig(deploy, "apply", "--yes", "--verify", "--within", "20s", "--log-timeout", "20s");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("VERIFY") && r.out().contains("9 of 9 signals ok"), r::toString);
+    }
+
+    @Test
+    @Order(6)
+    void aStoppedAgentTurnsItsHostStaleAndTheOtherStaysOk() throws IOException {
+        agents.get("edge-b").stop();
+        Daemons.pause(7000); // longer than --within 5s: edge-b's newest samples age past it, edge-a's keep coming every 2 s
+        Rig r = rig("verify", "--json", "--within", "5s", "--log-timeout", "10s");
+        assertEquals(2, r.exit(), r::toString);
+        Map<String, String> status = statuses(r.out());
+        assertEquals("stale", status.get("edge-b/metrics"), r::toString);
+        assertEquals("stale", status.get("edge-b/agent"), r::toString);
+        assertEquals("ok", status.get("edge-a/metrics"), r::toString);
+        assertEquals("ok", status.get("edge-a/agent"), r::toString);
+        assertEquals("ok", status.get("edge-b/logs"), "logs do not go through the agent");
+        // and a deploy that ends there fails
+        Path deploy = dir.resolve("deploy/deploy.yml");
+        assertEquals(2, rig(deploy, "apply", "--yes", "--verify", "--within", "5s", "--log-timeout", "10s", "--verify-timeout", "0s").exit());
+    }
+
+    @Test
+    @Order(7)
+    void logsThatStopArrivingAreMissingWithTheNewestLineAge() throws IOException {
+        pushers.get("edge-a").stop();
+        Rig r = rig("verify", "--json", "--within", "5s", "--log-timeout", "3s", "-l", "edge-a");
+        assertEquals(2, r.exit(), r::toString);
+        Map<String, String> status = statuses(r.out());
+        assertEquals("missing", status.get("edge-a/logs"), r::toString);
+        assertTrue(r.out().contains("canary not in Loki after 3s; newest line"), r::toString);
+        assertFalse(status.containsKey("edge-b/logs"), "--limit narrows the edges checked");
+    }
+
+    // ---- the pipeline ----
+
+    static Path writeInventory() throws IOException {
+        Path inv = dir.resolve("inventory");
+        fleet.writeInventory(inv.resolve("hosts.yml"), Map.of("central", List.of("central"), "edge", EDGES));
+        Files.createDirectories(inv.resolve("host_vars"));
+        Files.createDirectories(inv.resolve("group_vars"));
+        Files.writeString(inv.resolve("host_vars/central.yml"), "private_ip: " + CENTRAL + "\n");
+        for (int i = 0; i < EDGES.size(); i++) {
+            String ip = "127.0.0." + (202 + i);
+            Files.writeString(inv.resolve("host_vars/" + EDGES.get(i) + ".yml"), "edge_agent_target: " + ip + ":9090\n"
+                    + "edge_node_exporter_target: " + ip + ":9100\nedge_cadvisor_target: " + ip + ":9101\n");
+        }
+        Files.writeString(inv.resolve("group_vars/all.yml"), """
+                monitoring_domain: %s
+                caddy_tls: internal
+                docker_install_source: distro
+                caddy_bind: %s
+                caddy_admin: "off"
+                central_prometheus_upstream: %s:9090
+                central_loki_upstream: %s:3100
+                central_grafana_upstream: %s:3000
+                central_prometheus_self_target: %s:9090
+                central_caddy_metrics_target: %s:9180
+                monitoring_verify_grafana_url: http://%s:3000
+                edge_node_scrape_interval: 2s
+                edge_cadvisor_scrape_interval: 2s
+                # The test's pushers ship this file of each host to the Loki stand-in.
+                monitoring_log_canary_command: 'echo "$RIG_CANARY" >> /srv/app.log'
+                """.formatted(CADDY, CADDY, CENTRAL, CENTRAL, CENTRAL, CENTRAL, CADDY, CENTRAL));
+        return inv;
+    }
+
+    static Path render(String limit, Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("render", "-i", inventory.toString(), "-o", out.toString(), "-l", limit, "-e", "@" + secrets));
+        args.addAll(List.of(more));
+        args.add(SITE.toString());
+        Rig r = Rig.run(args);
+        assertEquals(0, r.exit(), r::toString);
+        return out;
+    }
+
+    static void startCaddy(Path caddyfile) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("caddy"));
+        // A clean environment with an empty PATH: Caddy's CA stays in its data directory, the machine's trust store is not touched.
+        Map<String, String> env = Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.resolve("data").toString(),
+                "XDG_CONFIG_HOME", home.resolve("config").toString(), "PATH", Files.createDirectories(home.resolve("empty")).toString());
+        Daemons.Daemon caddy = daemons.start("caddy", env, true, List.of("/usr/bin/caddy", "run", "--config", caddyfile.toString(), "--adapter", "caddyfile"), null);
+        Path root = home.resolve("data/caddy/pki/authorities/local/root.crt");
+        Daemons.awaitStart(caddy, Duration.ofSeconds(30), () -> Files.isRegularFile(root));
+        String pem = Files.readString(root);
+        caVars = Files.writeString(dir.resolve("ca.yml"), "monitoring_ca_cert: |\n" + pem.lines().map(l -> "  " + l + "\n").reduce("", String::concat));
+    }
+
+    static Daemons.Daemon startAgent(String host, String ip, Path agentYml) throws IOException {
+        Path wal = Files.createDirectories(dir.resolve("wal-" + host));
+        Daemons.Daemon agent = daemons.start("agent-" + host, List.of("/usr/bin/prometheus", "--config.file=" + agentYml, "--enable-feature=agent",
+                "--storage.agent.path=" + wal, "--web.listen-address=" + ip + ":9090"));
+        Daemons.awaitStart(agent, Duration.ofSeconds(30), () -> status("http://" + ip + ":9090/-/ready") == 200);
+        return agent;
+    }
+
+    /** The lines appended to /srv/app.log on the host (where rig's canary command writes) since the last call. */
+    static Supplier<List<String>> newLinesOf(String host) {
+        return LokiPusher.appendedLines(() -> fleet.exec(host, "cat /srv/app.log 2>/dev/null || true"));
+    }
+
+    // ---- helpers ----
+
+    static Rig rig(String command, String... more) {
+        return rig(SITE, command, more);
+    }
+
+    static Rig rig(Path playbook, String command, String... more) {
+        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "@" + secrets));
+        args.addAll(List.of(more));
+        args.add(playbook.toString());
+        Rig r = Rig.run(args).explainedBy(() -> "daemons:\n" + daemons.logs());
+        for (String secret : List.of("verify-grafana-secret", "verify-push-secret")) assertFalse(r.all().contains(secret), () -> "a secret was printed:\n" + r);
+        return r;
+    }
+
+    static Map<String, String> statuses(String jsonLines) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        for (String line : jsonLines.lines().toList()) {
+            JsonNode o = JSON.readTree(line);
+            out.put(o.get("host").asText() + "/" + o.get("signal").asText(), o.get("status").asText());
+        }
+        return out;
+    }
+
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static int series(String promql) {
+        try {
+            String url = "http://" + CENTRAL + ":9090/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body()).path("data").path("result").size();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    static void eventually(Supplier<Boolean> check, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!check.get()) {
+            if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within 60 s\n" + daemons.logs());
+            Daemons.pause(250);
+        }
+    }
+}
