@@ -216,6 +216,8 @@ class RecoverCentralTest {
                 edge_cadvisor_image: local/placeholder:1
                 edge_promtail_image: local/placeholder:1
                 edge_alloy_image: local/placeholder:1
+                alertmanager_image: local/placeholder:1
+                blackbox_exporter_image: local/placeholder:1
                 edge_cadvisor_privileged: false
                 edge_node_exporter_rootfs_propagation: ""
                 edge_cadvisor_target: "${monitoring_edge_bind}:9100"

@@ -77,7 +77,8 @@ class BackupTest {
                 """);
         fleet.exec("monitor-1", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
                 + " && printf 'SQLite format 3 (a stand-in for grafana.db)' > /srv/grafana/grafana.db"
-                + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt");
+                + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"
+                + " && mkdir -p /srv/alertmanager && printf 'a silence' > /srv/alertmanager/silences");
         Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -174,9 +175,10 @@ class BackupTest {
         Path newest = backupDirs().get(backupDirs().size() - 1);
         Rig r = recover();
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.out().contains("backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus; Grafana data into /srv/grafana; Caddy data into /srv/caddy"), r::toString);
+        assertTrue(r.out().contains("backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus; Grafana data into /srv/grafana; Caddy data into /srv/caddy; Alertmanager data into /srv/alertmanager"), r::toString);
         assertTrue(r.out().contains("RECOVERY FAILED: the deploy failed on some host (see above). Fix it and run the same command again"), r::toString);
         assertEquals("SQLite format 3 (a stand-in for grafana.db)", fleet.exec("monitor-2", "cat /srv/grafana/grafana.db"));
+        assertEquals("a silence", fleet.exec("monitor-2", "cat /srv/alertmanager/silences"));
         assertEquals("CERT", fleet.exec("monitor-2", "cat /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
         assertEquals("", fleet.exec("monitor-2", "ls -d /var/tmp/rig-restore.* 2>/dev/null || true").strip(), "no staging directory left");
         Path empty = Files.writeString(dir.resolve("empty-spare.yml"), "global: {}\n");
