@@ -68,12 +68,14 @@ class BackupTest {
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
+                backup_alertmanager_data_dir: /srv/alertmanager
                 """.formatted(CENTRAL));
         Files.writeString(inventory.resolve("host_vars/monitor-2.yml"), """
                 private_ip: 127.0.0.212
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
+                backup_alertmanager_data_dir: /srv/alertmanager
                 """);
         fleet.exec("monitor-1", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
                 + " && printf 'SQLite format 3 (a stand-in for grafana.db)' > /srv/grafana/grafana.db"
