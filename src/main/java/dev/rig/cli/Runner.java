@@ -55,6 +55,12 @@ final class Runner implements AutoCloseable {
 
     /** ssh: null for a run that contacts no host (render). */
     Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err) {
+        this(inv, run, ssh, playbookFiles, out, err, false);
+    }
+
+    /** toFile: out is a file, never coloured (rig recover's full report). */
+    Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err,
+           boolean toFile) {
         this.err = err;
         this.inv = inv;
         this.run = run;
@@ -96,7 +102,7 @@ final class Runner implements AutoCloseable {
         } else {
             this.connector = null; // rig render: no host is contacted, so no SSH client is started
         }
-        boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        boolean tty = !toFile && System.console() != null && !"dumb".equals(System.getenv("TERM"));
         this.reporter = run.json ? new JsonReporter(out, secrets) : new HumanReporter(out, secrets, tty);
     }
 

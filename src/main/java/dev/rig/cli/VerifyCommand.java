@@ -10,7 +10,6 @@ import dev.rig.inventory.Host;
 import dev.rig.report.Drift;
 import dev.rig.ssh.ExecResult;
 import dev.rig.ssh.SshException;
-import dev.rig.verify.Check;
 import dev.rig.verify.Verifier;
 import dev.rig.verify.VerifyReport;
 import picocli.CommandLine.Command;
@@ -23,8 +22,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,18 +66,25 @@ final class VerifyCommand implements Callable<Integer> {
     /** The whole check; also what apply --verify runs after a converge. */
     static int verify(Options.InventoryOptions inventory, Options.SshOptions ssh, List<String> extraVars, List<Path> playbooks, String within,
                       String logTimeout, boolean json, Path junit, Path metricsFile, PrintWriter out) {
+        return verify(inventory, ssh, extraVars, playbooks, within, logTimeout, Optional.empty(), json, junit, metricsFile, out);
+    }
+
+    /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
+    static int verify(Options.InventoryOptions inventory, Options.SshOptions ssh, List<String> extraVars, List<Path> playbooks, String within,
+                      String logTimeout, Optional<Instant> scrapedAfter, boolean json, Path junit, Path metricsFile, PrintWriter out) {
         Duration withinDuration = duration("--within", within);
         Duration logWait = duration("--log-timeout", logTimeout);
         StackFleet fleet = StackFleet.load(inventory, extraVars, playbooks);
         long start = System.nanoTime();
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
             RoutingConnector connector = new RoutingConnector(sshConnector);
-            List<Check> checks;
+            List<dev.rig.verify.Check> checks;
             try {
                 Verifier.Central central = fleet.central(connector);
-                checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), withinDuration, logWait).run(fleet.edges());
+                checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), withinDuration, logWait, scrapedAfter)
+                        .run(fleet.edges());
             } catch (SshException e) {
-                checks = List.of(new Check(fleet.centralHost.name(), "prometheus", dev.rig.verify.Health.ERROR, "cannot reach central over SSH: " + e.getMessage()));
+                checks = Verifier.centralUnreachable(fleet.centralHost.name(), fleet.edges(), "cannot reach central over SSH: " + e.getMessage());
             }
             VerifyReport report = new VerifyReport(checks, fleet.secrets, (System.nanoTime() - start) / 1_000_000);
             out.print(json ? report.jsonLines() : report.table());

@@ -34,6 +34,11 @@ final class FileContent {
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog) {
+        return converge(dest, desired, attrs, cur, noLog, false);
+    }
+
+    /** inPlace: an existing file keeps its inode (see upload). */
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, boolean inPlace) {
         String sha = Digests.sha256(desired);
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
@@ -62,7 +67,7 @@ final class FileContent {
                     afterText = null;
                 }
             }
-            cmds.add(upload(dest, desired, sha, attrs, cur.exists()));
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), inPlace));
         } else {
             action = Action.UPDATE;
             cmds.addAll(attrs.fix(dest, cur, before, after));
@@ -74,6 +79,15 @@ final class FileContent {
 
     /** The atomic upload script; content arrives on stdin. */
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists) {
+        return upload(dest, content, sha, attrs, exists, false);
+    }
+
+    /**
+     * inPlace: an existing file is overwritten through its inode instead of renamed over, after the upload
+     * arrived whole: a container that bind-mounts the file sees the new content (it would keep the old inode
+     * after a rename). Readers may see it half-written for an instant: only for small files read again and again.
+     */
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
@@ -97,7 +111,11 @@ final class FileContent {
         } else if (exists) {
             s.append("chown --reference=\"$f\" \"$t\" 2>/dev/null || true\n");
         }
-        s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        if (inPlace && exists) {
+            s.append("cat \"$t\" > \"$f\"; chmod --reference=\"$t\" \"$f\"; chown --reference=\"$t\" \"$f\" 2>/dev/null || true\n");
+        } else {
+            s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        }
         return HostCommand.withInput(s.toString(), content, "write " + dest + " (" + content.length + " bytes)");
     }
 

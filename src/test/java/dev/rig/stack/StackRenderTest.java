@@ -121,7 +121,7 @@ class StackRenderTest {
         assertEquals(0, alloyVpc.exit(), alloyVpc::toString);
         String vpcAlloy = alloyVpc.read("app-1", EDGE + "/alloy/config.alloy");
         assertEquals(List.of(), AlloySyntax.validate(vpcAlloy));
-        assertTrue(vpcAlloy.contains("url = \"http://10.110.0.2:3100/loki/api/v1/push\""), vpcAlloy);
+        assertTrue(vpcAlloy.contains("url = \"http://monitoring-central:3100/loki/api/v1/push\""), vpcAlloy);
         // and the checkers do reject what those tools would
         String loki = example.read("monitor-1", CENTRAL + "/loki/loki.yaml").replace("retention_period:", "retention_peroid:");
         assertFalse(ConfigSchemas.validateText(loki, "loki-config.schema.json").isEmpty());
@@ -205,7 +205,9 @@ class StackRenderTest {
     void eachEdgeShipsTheWayItsTransportSays() {
         Map<String, Object> vpc = yaml(example.read("app-1", EDGE + "/prometheus/agent.yml"));
         Map<String, Object> vpcWrite = first(vpc.get("remote_write"));
-        assertEquals("http://10.110.0.2:9090/api/v1/write", vpcWrite.get("url"));
+        assertEquals("http://monitoring-central:9090/api/v1/write", vpcWrite.get("url"));
+        // the name resolves through the hosts file mounted as the agent's and shipper's /etc/hosts, rewritten in place
+        assertTrue(example.read("app-1", EDGE + "/hosts").contains("\n10.110.0.2\tmonitoring-central\n"), example.read("app-1", EDGE + "/hosts"));
         assertFalse(vpcWrite.containsKey("basic_auth"), "VPC mode needs no auth");
         assertEquals(Map.of("host", "app-1"), ((Map<?, ?>) vpc.get("global")).get("external_labels"));
 
@@ -216,7 +218,7 @@ class StackRenderTest {
 
         Map<String, Object> promtail = yaml(example.read("app-1", EDGE + "/promtail/promtail.yaml"));
         Map<String, Object> client = first(promtail.get("clients"));
-        assertEquals("http://10.110.0.2:3100/loki/api/v1/push", client.get("url"));
+        assertEquals("http://monitoring-central:3100/loki/api/v1/push", client.get("url"));
         assertEquals(Map.of("host", "app-1"), client.get("external_labels"));
         String alloy = example.read("vps-1", EDGE + "/alloy/config.alloy");
         assertTrue(alloy.contains("url = \"https://monitoring.example.com/loki/api/v1/push\""), alloy);
