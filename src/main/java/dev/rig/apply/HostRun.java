@@ -1,6 +1,7 @@
 package dev.rig.apply;
 
 import dev.rig.core.Secrets;
+import dev.rig.facts.HostFacts;
 import dev.rig.facts.Probe;
 import dev.rig.inventory.Host;
 import dev.rig.modules.Args;
@@ -57,11 +58,41 @@ final class HostRun {
     void run() {
         List<Task> tasks = play.tasks().stream().filter(run::selectedByTags).toList();
         collectSecrets();
+        if (play.gatherFacts() && !gatherFacts(tasks)) return;
         if (!runList(tasks, false)) return;
         List<Task> handlers = play.handlers().stream()
                 .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
                 .toList();
         runList(handlers, true);
+    }
+
+    /**
+     * Reads the host's facts in the same round trip as the probes of the play's tasks that do not
+     * depend on them (the facts probe leads the batch); false when the host failed.
+     */
+    private boolean gatherFacts(List<Task> tasks) {
+        if (run.mode == Mode.RENDER) {
+            UnknownValue unknown = new UnknownValue("the facts of " + host.name() + " (rig render contacts no host)");
+            state.gathered.put("ansible_facts", unknown);
+            HostFacts.NAMES.forEach(n -> state.gathered.put("ansible_" + n, unknown));
+            return true;
+        }
+        try {
+            ProbeBatch.Output out = probeOutput(new PendingProbe(HostFacts.PROBE.script(), become(null)), () -> lookahead(tasks));
+            if (out.exitCode() != 0) {
+                state.count(Status.FAILED, false);
+                state.fail("gathering facts: " + clean(out.text(), become(null)));
+                run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), "Gathering Facts", null, Status.FAILED,
+                        Action.NOOP, "could not read the host's facts: " + clean(out.text(), become(null)), List.of(), List.of(), false, false));
+                return false;
+            }
+            state.gathered.clear();
+            state.gathered.putAll(HostFacts.asVariables(HostFacts.parse(out.text())));
+            return true;
+        } catch (SshException e) {
+            unreachable(e.getMessage());
+            return false;
+        }
     }
 
     /** Runs tasks in order; false when the host failed and must stop. */
@@ -403,7 +434,7 @@ final class HostRun {
      * (set_fact, register), extra vars (-e).
      */
     private Map<String, Object> vars(Task task, Item item) {
-        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, play.vars(), play.roleVars(),
+        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, state.gathered, play.vars(), play.roleVars(),
                 task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
         if (item != null) v.put(item.name(), item.value());
         return v;
@@ -412,10 +443,18 @@ final class HostRun {
     /** The precedence above as one merge, for a task here and for commands that read settings (Engine.hostVars). */
     static Map<String, Object> layered(Map<String, Object> roleDefaults, Host host, Map<String, Object> magicVars, Map<String, Object> playVars,
                                        Map<String, Object> roleVars, Map<String, Object> taskVars, Map<String, Object> facts, Map<String, Object> extraVars) {
+        return layered(roleDefaults, host, magicVars, Map.of(), playVars, roleVars, taskVars, facts, extraVars);
+    }
+
+    /** {@code gathered}: the host's gathered facts, above the inventory and below the play, as in Ansible. */
+    static Map<String, Object> layered(Map<String, Object> roleDefaults, Host host, Map<String, Object> magicVars, Map<String, Object> gathered,
+                                       Map<String, Object> playVars, Map<String, Object> roleVars, Map<String, Object> taskVars,
+                                       Map<String, Object> facts, Map<String, Object> extraVars) {
         Map<String, Object> v = new HashMap<>(roleDefaults);
         v.putAll(host.vars());
         v.putAll(magicVars);
         v.put("inventory_hostname", host.name());
+        v.putAll(gathered);
         v.putAll(playVars);
         v.putAll(roleVars);
         v.putAll(taskVars);
@@ -444,10 +483,13 @@ final class HostRun {
         return String.valueOf(item);
     }
 
+    /** The task's become, or the play's when {@code task} is null. */
     private RemoteCommands.Become become(Task task) {
-        boolean become = task.become() != null ? task.become() : play.become() != null ? play.become() : host.become();
+        Boolean taskBecome = task == null ? null : task.become();
+        String taskUser = task == null ? null : task.becomeUser();
+        boolean become = taskBecome != null ? taskBecome : play.become() != null ? play.become() : host.become();
         if (!become) return null;
-        String user = task.becomeUser() != null ? task.becomeUser() : play.becomeUser() != null ? play.becomeUser() : host.becomeUser();
+        String user = taskUser != null ? taskUser : play.becomeUser() != null ? play.becomeUser() : host.becomeUser();
         return RemoteCommands.Become.asUser(user, run.connector.loginUser(host), host, run.nonce());
     }
 

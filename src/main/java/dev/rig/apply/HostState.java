@@ -9,6 +9,8 @@ final class HostState {
     final String host;
     /** set_fact and register results; values may be null. One host thread at a time uses it. */
     final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Gathered facts as variables (ansible_facts, ansible_NAME), kept for later plays as Ansible keeps them. */
+    final Map<String, Object> gathered = Collections.synchronizedMap(new LinkedHashMap<>());
     int ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, alwaysRun;
     String failure;
     volatile boolean dead;

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** rig's entry point: a thin picocli layer over the engine; one place wires errors to exit codes. */
 @Command(name = "rig", mixinStandardHelpOptions = true, version = "rig " + Main.VERSION,
         description = "Converge a fleet of SSH hosts to what YAML playbooks declare.",
-        subcommands = {PlanCommand.class, ApplyCommand.class, RenderCommand.class, VerifyCommand.class, BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, LabCommand.class,
+        subcommands = {PlanCommand.class, ApplyCommand.class, RenderCommand.class, VerifyCommand.class, BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, FactsCommand.class, LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final String VERSION = "0.1.0";

@@ -181,7 +181,7 @@ public final class ComposeModule implements Module, FileProducer {
             PathFact.State cur = PathFact.parse(ProbeParts.part(parts, "file" + i));
             Outcome file = f.secret()
                     ? convergeSecretFile(stack.path(f), f.content(), cur, parts.getOrDefault("envlines", ""))
-                    : FileContent.converge(stack.path(f), f.content(), DEFAULT_ATTRS, cur, ctx.noLog(), live.contains(f.name()));
+                    : FileContent.converge(stack.path(f), f.content(), DEFAULT_ATTRS, cur, ctx.noLog(), FileContent.Guard.NONE, live.contains(f.name()));
             if (file.failed()) return file;
             if (file.change().changes()) {
                 fileCmds.addAll(file.change().commands());

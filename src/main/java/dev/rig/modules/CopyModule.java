@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rig.playbook.ArgSpec.ArgType.BOOL;
 import static dev.rig.playbook.ArgSpec.ArgType.LOCAL_FILE;
 import static dev.rig.playbook.ArgSpec.ArgType.MODE;
 import static dev.rig.playbook.ArgSpec.ArgType.STRING;
@@ -30,7 +31,8 @@ public final class CopyModule implements Module, FileProducer {
     public List<ArgSpec> args() {
         return List.of(ArgSpec.required("dest", STRING), ArgSpec.optional("content", STRING),
                 ArgSpec.optional("src", LOCAL_FILE), ArgSpec.optional("mode", MODE),
-                ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING));
+                ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING), ArgSpec.optional("force", BOOL).alias("thirsty"),
+                ArgSpec.optional("backup", BOOL), ArgSpec.optional("validate", STRING));
     }
 
     @Override
@@ -49,8 +51,18 @@ public final class CopyModule implements Module, FileProducer {
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
-        return FileContent.converge(args.string("dest"), desired(args, ctx), FileAttributes.from(args),
-                PathFact.parse(probeOutput), ctx.noLog());
+        PathFact.State cur = PathFact.parse(probeOutput);
+        // force: false only ever creates: an existing file keeps its content (its attributes are still fixed).
+        if (!args.bool("force", true) && cur.exists() && cur.isFile() && cur.sha256() != null) {
+            FileAttributes attrs = FileAttributes.from(args);
+            Map<String, String> before = new java.util.LinkedHashMap<>();
+            Map<String, String> after = new java.util.LinkedHashMap<>();
+            List<dev.rig.plan.HostCommand> fixes = attrs.fix(args.string("dest"), cur, before, after);
+            if (fixes.isEmpty()) return Outcome.ok(args.string("dest") + " exists (force: false keeps it)");
+            return Outcome.of(dev.rig.plan.Change.of(dev.rig.plan.Action.UPDATE, fixes, List.of(new dev.rig.plan.Diff(args.string("dest"), before, after, null, null)),
+                    FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))));
+        }
+        return FileContent.converge(args.string("dest"), desired(args, ctx), FileAttributes.from(args), cur, ctx.noLog(), FileContent.Guard.from(args));
     }
 
     @Override

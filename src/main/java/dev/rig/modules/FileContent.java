@@ -33,12 +33,45 @@ final class FileContent {
         return PathFact.probe(dest, PathFact.Want.contentIfDifferent(Digests.sha256(desired), DIFF_LIMIT));
     }
 
+    /**
+     * How a write is guarded: {@code validate} (a command with {@code %s}, run on the uploaded temp file
+     * before the rename, so content that fails it never replaces the old file) and {@code backup} (a copy
+     * of the old file beside it, named as Ansible names it: {@code FILE.PID.YYYY-MM-DD@HH:MM:SS~}).
+     */
+    record Guard(String validate, boolean backup) {
+        static final Guard NONE = new Guard(null, false);
+
+        static Guard from(Args args) {
+            String validate = args.optString("validate").orElse(null);
+            if (validate != null && !validate.contains("%s")) throw new Args.ArgumentException("validate must contain %s (the file to check): '" + validate + "'");
+            return new Guard(validate, args.bool("backup", false));
+        }
+
+        /** The validate command with %s as the temp file {@code "$t"}, split as Ansible splits it (no shell). */
+        String validateScript() {
+            StringBuilder s = new StringBuilder();
+            for (String word : Shlex.split(validate)) {
+                if (s.length() > 0) s.append(' ');
+                String[] pieces = word.split("%s", -1);
+                for (int i = 0; i < pieces.length; i++) {
+                    if (i > 0) s.append("\"$t\"");
+                    if (!pieces[i].isEmpty()) s.append(Shell.quote(pieces[i]));
+                }
+            }
+            return s.toString();
+        }
+    }
+
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog) {
-        return converge(dest, desired, attrs, cur, noLog, false);
+        return converge(dest, desired, attrs, cur, noLog, Guard.NONE);
+    }
+
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
+        return converge(dest, desired, attrs, cur, noLog, guard, false);
     }
 
     /** inPlace: an existing file keeps its inode (see upload). */
-    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, boolean inPlace) {
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
         String sha = Digests.sha256(desired);
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
@@ -67,7 +100,7 @@ final class FileContent {
                     afterText = null;
                 }
             }
-            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), inPlace));
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard, inPlace));
         } else {
             action = Action.UPDATE;
             cmds.addAll(attrs.fix(dest, cur, before, after));
@@ -79,7 +112,11 @@ final class FileContent {
 
     /** The atomic upload script; content arrives on stdin. */
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists) {
-        return upload(dest, content, sha, attrs, exists, false);
+        return upload(dest, content, sha, attrs, exists, Guard.NONE);
+    }
+
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        return upload(dest, content, sha, attrs, exists, guard, false);
     }
 
     /**
@@ -87,7 +124,7 @@ final class FileContent {
      * arrived whole: a container that bind-mounts the file sees the new content (it would keep the old inode
      * after a rename). Readers may see it half-written for an instant: only for small files read again and again.
      */
-    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, boolean inPlace) {
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
@@ -110,6 +147,13 @@ final class FileContent {
             s.append("chown ").append(Shell.quote(ownership)).append(" \"$t\"\n");
         } else if (exists) {
             s.append("chown --reference=\"$f\" \"$t\" 2>/dev/null || true\n");
+        }
+        if (guard.validate() != null) {
+            s.append("if ! out=$(").append(guard.validateScript()).append(" 2>&1); then printf 'failed to validate %s with %s:\\n%s\\n' \"$f\" ")
+                    .append(Shell.quote(guard.validate())).append(" \"$out\" >&2; exit 1; fi\n");
+        }
+        if (guard.backup() && exists) {
+            s.append("b=\"$f.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; cp -p -- \"$f\" \"$b\"; echo \"backup_file=$b\"\n");
         }
         if (inPlace && exists) {
             s.append("cat \"$t\" > \"$f\"; chmod --reference=\"$t\" \"$f\"; chown --reference=\"$t\" \"$f\" 2>/dev/null || true\n");

@@ -39,7 +39,8 @@ public final class LineinfileModule implements Module {
 
     @Override
     public List<ArgSpec> args() {
-        return List.of(ArgSpec.required("path", STRING), ArgSpec.optional("line", STRING), ArgSpec.optional("regexp", STRING),
+        return List.of(ArgSpec.required("path", STRING).alias("dest", "destfile", "name"), ArgSpec.optional("backrefs", BOOL),
+                ArgSpec.optional("firstmatch", BOOL), ArgSpec.optional("backup", BOOL), ArgSpec.optional("validate", STRING), ArgSpec.optional("line", STRING), ArgSpec.optional("regexp", STRING),
                 ArgSpec.choice("state", false, "present", "absent"), ArgSpec.optional("insertafter", STRING),
                 ArgSpec.optional("insertbefore", STRING), ArgSpec.optional("create", BOOL), ArgSpec.optional("mode", MODE),
                 ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING));
@@ -96,9 +97,10 @@ public final class LineinfileModule implements Module {
 
         Edit edit = present
                 ? ensurePresent(text, args.string("line"), pattern(args, "regexp"), args.optString("insertafter").orElse(null),
-                        args.optString("insertbefore").orElse(null))
+                        args.optString("insertbefore").orElse(null), args.bool("backrefs", false), args.bool("firstmatch", false))
                 : removeAll(text, matcher(args));
-        Outcome converged = FileContent.converge(path, edit.text().getBytes(StandardCharsets.UTF_8), FileAttributes.from(args), cur, ctx.noLog());
+        Outcome converged = FileContent.converge(path, edit.text().getBytes(StandardCharsets.UTF_8), FileAttributes.from(args), cur, ctx.noLog(),
+                FileContent.Guard.from(args));
         Map<String, Object> result = new LinkedHashMap<>(Map.of("msg", edit.message()));
         if (!present) result.put("found", edit.removed());
         boolean contentChanged = !edit.text().equals(text) || !cur.exists();
@@ -111,15 +113,30 @@ public final class LineinfileModule implements Module {
 
     /** Ansible's state=present, on text whose lines keep their own endings so untouched lines stay byte for byte. */
     static Edit ensurePresent(String text, String line, Pattern regexp, String insertAfter, String insertBefore) {
+        return ensurePresent(text, line, regexp, insertAfter, insertBefore, false, false);
+    }
+
+    /**
+     * With {@code backrefs}, the matching line becomes {@code line} with \1 or \g<name> filled from the match, and
+     * no match leaves the file as it is; with {@code firstmatch}, insertafter/insertbefore use the first match.
+     */
+    static Edit ensurePresent(String text, String line, Pattern regexp, String insertAfter, String insertBefore, boolean backrefs, boolean firstmatch) {
         List<String> lines = splitLines(text);
         int replace = regexp == null ? -1 : lastIndex(lines, l -> regexp.matcher(l).find());
         if (replace >= 0) {
-            if (body(lines.get(replace)).equals(line)) return new Edit(text, "line already present", 0);
-            lines.set(replace, line + ending(lines.get(replace)));
+            String wanted = line;
+            if (backrefs) {
+                java.util.regex.Matcher m = regexp.matcher(body(lines.get(replace)));
+                m.find();
+                wanted = expand(m, line);
+            }
+            if (body(lines.get(replace)).equals(wanted)) return new Edit(text, "line already present", 0);
+            lines.set(replace, wanted + ending(lines.get(replace)));
             return new Edit(String.join("", lines), "line replaced", 0);
         }
+        if (backrefs) return new Edit(text, "no match for the regexp: nothing to do (backrefs)", 0);
         if (lastIndex(lines, line::equals) >= 0) return new Edit(text, "line already present", 0);
-        lines.add(insertionPoint(lines, insertAfter, insertBefore), line + "\n");
+        lines.add(insertionPoint(lines, insertAfter, insertBefore, firstmatch), line + "\n");
         return new Edit(String.join("", lines), "line added", 0);
     }
 
@@ -133,14 +150,16 @@ public final class LineinfileModule implements Module {
     }
 
     /** Where a new line goes: BOF; after/before the last line matching the regex; else the end (also when the regex matches nothing). */
-    private static int insertionPoint(List<String> lines, String insertAfter, String insertBefore) {
+    private static int insertionPoint(List<String> lines, String insertAfter, String insertBefore, boolean firstmatch) {
         if (BOF.equals(insertAfter) || BOF.equals(insertBefore)) return 0;
         int at = lines.size();
         if (insertAfter != null && !EOF.equals(insertAfter)) {
-            int found = lastIndex(lines, compile("insertafter", insertAfter).asPredicate());
+            Predicate<String> p = compile("insertafter", insertAfter).asPredicate();
+            int found = firstmatch ? firstIndex(lines, p) : lastIndex(lines, p);
             if (found >= 0) at = found + 1;
         } else if (insertBefore != null) {
-            int found = lastIndex(lines, compile("insertbefore", insertBefore).asPredicate());
+            Predicate<String> p = compile("insertbefore", insertBefore).asPredicate();
+            int found = firstmatch ? firstIndex(lines, p) : lastIndex(lines, p);
             if (found >= 0) at = found;
         }
         // the line before the new one may be the file's last, lacking its newline
@@ -168,6 +187,28 @@ public final class LineinfileModule implements Module {
 
     private static String badRegex(String name, PatternSyntaxException e) {
         return "argument '" + name + "' is not a valid regular expression: " + e.getDescription() + " near index " + e.getIndex();
+    }
+
+    private static int firstIndex(List<String> lines, Predicate<String> matches) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (matches.test(body(lines.get(i)))) return i;
+        }
+        return -1;
+    }
+
+    /** Python's match.expand: \1..\99 and \g<name> or \g<1> from the match; other text literal. */
+    static String expand(java.util.regex.Matcher m, String template) {
+        java.util.regex.Matcher refs = Pattern.compile("\\\\(?:(\\d{1,2})|g<(\\w+)>)").matcher(template);
+        StringBuilder out = new StringBuilder();
+        int last = 0;
+        while (refs.find()) {
+            out.append(template, last, refs.start());
+            String ref = refs.group(1) != null ? refs.group(1) : refs.group(2);
+            String value = ref.chars().allMatch(Character::isDigit) ? m.group(Integer.parseInt(ref)) : m.group(ref);
+            if (value != null) out.append(value);
+            last = refs.end();
+        }
+        return out.append(template.substring(last)).toString();
     }
 
     /** Index of the last line whose text (without its ending) matches, or -1. */

@@ -16,11 +16,11 @@ public final class Modules implements ModuleCatalog {
     public Modules() {
         for (Module m : List.of(new FileModule(), new CopyModule(), new TemplateModule(), new LineinfileModule(),
                 new CommandModule(), new ShellModule(), new DebugModule(), new AssertModule(), new SetFactModule(),
-                new WaitForModule(), new DigitalOceanFirewallModule())) {
+                new WaitForModule(), new DigitalOceanFirewallModule(), new StatModule(), new BlockinfileModule(), new GetUrlModule())) {
             byName.put(m.name(), m);
         }
         // Docker hosts: packages, repositories, services, accounts, the OS, images and compose stacks.
-        for (Module m : List.of(new AptModule(), new AptRepositoryModule(), new ServiceModule(), new UserModule(), new OsReleaseModule(),
+        for (Module m : List.of(new AptModule(), new AptRepositoryModule(), new PackageModule(), new ServiceModule(), ServiceModule.systemd("systemd"), ServiceModule.systemd("systemd_service"), new UserModule(), new OsReleaseModule(),
                 new DockerImageModule(), new ComposeModule())) {
             byName.put(m.name(), m);
         }

@@ -24,7 +24,8 @@ public final class TemplateModule implements Module, FileProducer {
     @Override
     public List<ArgSpec> args() {
         return List.of(ArgSpec.required("src", LOCAL_TEMPLATE), ArgSpec.required("dest", STRING),
-                ArgSpec.optional("mode", MODE), ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING));
+                ArgSpec.optional("mode", MODE), ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING),
+                ArgSpec.optional("backup", dev.rig.playbook.ArgSpec.ArgType.BOOL), ArgSpec.optional("validate", STRING));
     }
 
     @Override
@@ -35,7 +36,7 @@ public final class TemplateModule implements Module, FileProducer {
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         return FileContent.converge(args.string("dest"), rendered(args, ctx), FileAttributes.from(args),
-                PathFact.parse(probeOutput), ctx.noLog());
+                PathFact.parse(probeOutput), ctx.noLog(), FileContent.Guard.from(args));
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A play: which hosts, which variables, which tasks. Role defaults and role vars are gathered
- * here from the play's roles, each at its own precedence level. {@code gatherFacts}: Ansible's
- * default, true; facts are read only when a task uses one. {@code connectionLocal}: the play's
+ * here from the play's roles, each at its own precedence level. {@code gatherFacts}: gather_facts
+ * (Ansible's default, true) and some task, variable or template of the play uses a fact. {@code connectionLocal}: the play's
  * {@code connection: local}, its tasks run on the operator's machine with each host's variables.
  */
 public record Play(

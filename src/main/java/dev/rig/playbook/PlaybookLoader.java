@@ -4,6 +4,7 @@ import dev.rig.core.Errors;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
 import dev.rig.core.YamlFiles;
+import dev.rig.facts.HostFacts;
 import dev.rig.template.Templates;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -45,6 +46,8 @@ public final class PlaybookLoader {
     /** Indentation of literal block scalars (content: |), by the source of their first content line. */
     private final Map<Source, Integer> blockIndents = new java.util.HashMap<>();
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
+    /** A template of the play being read uses a gathered fact. */
+    private boolean factSeenInTemplates;
 
     private PlaybookLoader(ModuleCatalog modules, Templates templates) {
         this.modules = modules;
@@ -140,7 +143,7 @@ public final class PlaybookLoader {
             errors.add(src, "expected a play (a map with hosts and tasks), found " + YamlFiles.kind(node));
             return null;
         }
-        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play");
+        Map<String, NodeTuple> keys = keyed(file, map, PLAY_KEYS, "play", AnsibleKeywords.PLAY);
         String name = string(file, keys.get("name"));
         String hosts = string(file, keys.get("hosts"));
         if (hosts == null) errors.add(src, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')");
@@ -182,9 +185,22 @@ public final class PlaybookLoader {
         tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
         handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
         checkNotify(tasks, handlers);
+        for (Task t : tasks) {
+            if (!t.listen().isEmpty()) errors.add(t.source(), "'listen' is a handler keyword: on a task it would mean nothing");
+        }
+        boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
+                + tasks.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
+        factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
-                List.copyOf(tasks), List.copyOf(handlers), file, gatherFacts == null || gatherFacts,
+                List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
                 "local".equals(connection));
+    }
+
+    /** Everything in a task that may name a variable. */
+    private static String text(Task t) {
+        return t.name() + "\n" + t.args() + "\n" + t.when() + "\n" + t.loop() + "\n" + t.loopLabel() + "\n" + t.vars()
+                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies();
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
@@ -333,8 +349,10 @@ public final class PlaybookLoader {
         NodeTuple importTasks = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            if (TASK_KEYS.contains(k) || k.equals("with_items")) keywords.put(k, t);
             else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
+            else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
         }
         if (importTasks != null) {
@@ -342,7 +360,12 @@ public final class PlaybookLoader {
             // Only name and tags are carried over; anything else would be silently dropped.
             for (NodeTuple k : keywords.values()) {
                 String kw = YamlFiles.keyName(k);
-                if (!kw.equals("name") && !kw.equals("tags")) {
+                boolean dynamic = YamlFiles.keyName(importTasks).equals("include_tasks");
+                if (dynamic && kw.equals("tags")) {
+                    // Ansible's include_tasks tags only the include itself, not the tasks it reads: rig reads the file at load.
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'tags' on include_tasks is not supported (in Ansible it would"
+                            + " tag the include, not the included tasks); use import_tasks, or tag the included tasks");
+                } else if (!kw.equals("name") && !kw.equals("tags")) {
                     errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
                             + " (it would not apply to the imported tasks); put it on each imported task");
                 }
@@ -498,10 +521,19 @@ public final class PlaybookLoader {
         }
         Map<String, ArgSpec> byName = new LinkedHashMap<>();
         spec.args().forEach(a -> byName.put(a.name(), a));
+        Map<String, ArgSpec> byAlias = new LinkedHashMap<>();
+        spec.args().forEach(a -> a.aliases().forEach(alias -> byAlias.put(alias, a)));
+        Map<String, String> givenAs = new LinkedHashMap<>();
         for (NodeTuple t : map.getValue()) {
-            String k = YamlFiles.keyName(t);
+            String given = YamlFiles.keyName(t);
             Source ks = YamlFiles.source(file, t.getKeyNode());
-            ArgSpec a = byName.get(k);
+            ArgSpec a = byName.containsKey(given) ? byName.get(given) : byAlias.get(given);
+            String k = a == null ? given : a.name();
+            if (a != null && givenAs.containsKey(k) && !givenAs.get(k).equals(given)) {
+                errors.add(ks, "argument '" + given + "' of module '" + spec.name() + "' is the same as '" + givenAs.get(k) + "'; give only one");
+                continue;
+            }
+            givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
                 errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
@@ -586,7 +618,9 @@ public final class PlaybookLoader {
                     Path f = found.get();
                     if (Files.isRegularFile(f)) {
                         filesRead.add(f);
-                        errors.addAll(templates.checkSyntax(Templates.read(f), new Source(f.toString(), 1, 1)));
+                        String text = Templates.read(f);
+                        if (HostFacts.USE.matcher(text).find()) factSeenInTemplates = true;
+                        errors.addAll(templates.checkSyntax(text, new Source(f.toString(), 1, 1)));
                     }
                 }
             }
@@ -700,11 +734,19 @@ public final class PlaybookLoader {
     // ---- small typed readers, each adding a positioned error on a wrong type ----
 
     private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what) {
+        return keyed(file, map, allowed, what, Set.of());
+    }
+
+    /** {@code ansible}: keywords Ansible defines here; one rig does not implement is refused as such (or ignored when meaningless). */
+    private Map<String, NodeTuple> keyed(Path file, MappingNode map, Set<String> allowed, String what, Set<String> ansible) {
         Map<String, NodeTuple> out = new LinkedHashMap<>();
         if (map == null) return out;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (!allowed.contains(k)) {
+            if (!allowed.contains(k) && AnsibleKeywords.MEANINGLESS.contains(k) && ansible.contains(k)) continue;
+            if (!allowed.contains(k) && ansible.contains(k)) {
+                errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, what));
+            } else if (!allowed.contains(k)) {
                 errors.add(YamlFiles.source(file, t.getKeyNode()), "unknown keyword '" + k + "' in " + what + "; expected one of: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)));
             } else {

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * passphrase test each run the rig command line in a JVM of its own, so that the environment really is
  * where both come from.
  */
+@Tag("integration")
 class AgentAndEncryptedKeyTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String PASSPHRASE = "correct horse battery staple 4";

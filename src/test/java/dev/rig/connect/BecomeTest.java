@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * password, on real sshd hosts: the password is answered to sudo's prompt only, a wrong one fails that host
  * alone and fast, and neither the password nor a no_log task's output shows anywhere rig prints.
  */
+@Tag("integration")
 class BecomeTest {
     private static final String USER = "rig-become-test";
     private static final String PASSWORD = "pw-4b7e19 with spaces & $igns";

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ssh_config's StrictHostKeyChecking and UserKnownHostsFile, through the rig command line, against a real sshd. */
+@Tag("integration")
 class HostKeyCheckingFromSshConfigTest {
     @TempDir
     static Path dir;

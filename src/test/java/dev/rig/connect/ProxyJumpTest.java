@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reachable from here; the inner bastion (127.0.0.86) and the target (127.0.0.87) live in a private network
  * that only the entry bastion stands in. Each bastion's log shows which connection it forwarded.
  */
+@Tag("integration")
 class ProxyJumpTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String ENTRY = "127.0.0.85";

@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ServerAliveInterval from ssh_config: a host that stops answering is given up on after the unanswered probes, not at the command's timeout. */
+@Tag("integration")
 class ServerAliveTest {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 

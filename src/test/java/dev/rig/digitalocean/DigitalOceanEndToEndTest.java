@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * two firewalls; plan never writes, a second apply changes nothing, a rule added by hand shows
  * as drift and apply restores it; API refusals, limits and the token's absence from every output.
  */
+@Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DigitalOceanEndToEndTest {
     static final Path PLAYBOOKS = Path.of("src/test/resources/digitalocean").toAbsolutePath();

@@ -12,6 +12,7 @@ import dev.rig.plan.Diff;
 import dev.rig.plan.LocalEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The digitalocean_firewall module against the stand-in, as the engine drives it: plan() reads,
  * the effects it returns are the only writes, and they are sent only when a test "applies" them.
  */
+@Tag("integration")
 class DigitalOceanFirewallModuleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DigitalOceanFirewallModule module = new DigitalOceanFirewallModule();

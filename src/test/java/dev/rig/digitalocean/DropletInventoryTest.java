@@ -6,6 +6,7 @@ import dev.rig.inventory.Inventory;
 import dev.rig.inventory.InventoryLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Droplets as inventory hosts through the real inventory loader: groups by tag, addresses, options and errors. */
+@Tag("integration")
 class DropletInventoryTest {
     @TempDir
     Path dir;

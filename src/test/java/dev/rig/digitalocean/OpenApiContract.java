@@ -61,11 +61,17 @@ final class OpenApiContract {
         this.root = specification;
     }
 
-    /** The contract beside the project, where CI puts shared/ too. */
+    /**
+     * The contract in shared/ beside the project, where CI puts it too; a git worktree one level
+     * further down (WORK/wt/NAME beside WORK/shared) finds it beside its parent.
+     */
     static OpenApiContract beside(Path projectDir) {
-        Path spec = projectDir.resolve("../shared/contracts/digitalocean/specification").normalize();
-        if (!Files.isDirectory(spec)) throw new IllegalStateException("the DigitalOcean contract is not at " + spec);
-        return new OpenApiContract(spec);
+        Path first = projectDir.resolve("../shared/contracts/digitalocean/specification").normalize();
+        for (Path dir = projectDir.normalize().getParent(); dir != null; dir = dir.getParent()) {
+            Path spec = dir.resolve("shared/contracts/digitalocean/specification");
+            if (Files.isDirectory(spec)) return new OpenApiContract(spec);
+        }
+        throw new IllegalStateException("the DigitalOcean contract is not at " + first);
     }
 
     static OpenApiContract load() {

@@ -3,6 +3,7 @@ package dev.rig.digitalocean;
 import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * would restore; it changes nothing anywhere. The 10.110.x addresses only appear in rendered configs
  * and firewall rules; nothing connects to them.
  */
+@Tag("integration")
 class RecoverPlanTest {
     static final Path PLAYBOOKS = Path.of("playbooks").toAbsolutePath();
 

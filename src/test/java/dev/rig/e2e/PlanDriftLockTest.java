@@ -6,6 +6,7 @@ import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Prometheus metrics checked by the real promtool) and the per-host apply lock, against three
  * real sshd hosts on 127.0.0.35-37.
  */
+@Tag("integration")
 class PlanDriftLockTest {
     static final List<String> HOSTS = List.of("p1", "p2", "p3");
     static final String SECRET = "plan-secret-9d2f";

@@ -164,6 +164,39 @@ class SilentKeywordsTest {
         assertFalse(made("touched"));
     }
 
+    @Test
+    void gatherFactsIsHonouredWhenATaskUsesAFact() throws Exception {
+        Path pb = write("facts.yml", """
+                - hosts: localhost
+                  tasks:
+                    - copy: {dest: "${dir}/facts", content: "${ansible_hostname} ${ansible_facts.os_family} ${ansible_facts.user_id}"}
+                - hosts: localhost
+                  gather_facts: false
+                  tasks:
+                    - copy: {dest: "${dir}/again", content: "${ansible_hostname}"}
+                """);
+        RigRun run = apply(pb);
+        assertEquals(0, run.exit(), run::toString);
+        String node = new String(new ProcessBuilder("uname", "-n").start().getInputStream().readAllBytes()).strip().split("\\.")[0];
+        String family = Files.readString(Path.of("/etc/os-release")).contains("ID=debian") ? "Debian" : null;
+        String[] words = Files.readString(dir.resolve("out/facts")).split(" ");
+        assertEquals(node, words[0]);
+        if (family != null) assertEquals(family, words[1]);
+        assertEquals(System.getProperty("user.name"), words[2]);
+        assertEquals(node, Files.readString(dir.resolve("out/again")), "facts gathered by an earlier play stay, as in Ansible");
+
+        Path off = write("nofacts.yml", """
+                - hosts: localhost
+                  gather_facts: false
+                  tasks:
+                    - copy: {dest: "${dir}/off", content: "${ansible_hostname}"}
+                """);
+        RigRun refused = apply(off);
+        assertEquals(1, refused.exit(), refused::toString);
+        assertTrue(refused.all().contains("ansible_hostname"), refused::toString);
+        assertFalse(made("off"));
+    }
+
     private void wipeOut() throws IOException {
         try (var files = Files.list(dir.resolve("out"))) {
             for (Path f : files.toList()) Files.delete(f);

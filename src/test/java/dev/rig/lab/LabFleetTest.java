@@ -19,10 +19,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lab against OpenSSH's own client: what rig's transport is tested on must itself be right. */
+@Tag("integration")
 class LabFleetTest {
     private static final List<String> NAMES = List.of("lt1", "lt2", "lt3");
     private static final int FIRST_OCTET = 41;

@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.plan.Action;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("integration")
 class WaitForModuleTest {
     private final WaitForModule module = new WaitForModule();
 

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Logging in with each kind of key, failing to, and hosts that cannot be reached. */
+@Tag("integration")
 class AuthenticationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

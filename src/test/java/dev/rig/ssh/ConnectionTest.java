@@ -17,10 +17,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** exec() over one connection to a real sshd. */
+@Tag("integration")
 class ConnectionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

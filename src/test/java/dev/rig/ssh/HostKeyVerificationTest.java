@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Host keys against known_hosts, with hosts whose keys OpenSSH's ssh-keygen made. */
+@Tag("integration")
 class HostKeyVerificationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.stack.Daemons.Daemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -68,6 +69,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Central's HTTP API then has to show every edge's series with its own host label, and Caddy has to
  * refuse the push route without the right credentials. Everything listens on 127.0.0.171-183 only.
  */
+@Tag("integration")
 class StackDataFlowTest {
     static final String CENTRAL_IP = "127.0.0.171";
     static final String CADDY_IP = "127.0.0.172";

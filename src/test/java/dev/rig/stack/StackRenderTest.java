@@ -2,6 +2,7 @@ package dev.rig.stack;
 
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the real tool that reads it: promtool (central and agent configs), caddy validate and adapt, and
  * docker-compose config for each compose project. No plaintext secret in any rendered file.
  */
+@Tag("integration")
 class StackRenderTest {
     static final List<String> HOSTS = List.of("monitor-1", "app-1", "vps-1", "db-1");
     static final String CENTRAL = "/opt/monitoring/central";

@@ -1,0 +1,139 @@
+package dev.rig.docker;
+
+import dev.rig.lab.LabFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * package and systemd through the rig command line against the real Debian 12 host with systemd as
+ * PID 1 ({@link SystemdHost} on 127.0.0.161, its Docker engine on lab host "modengine", 127.0.0.168).
+ * The package is a real .deb the test builds on the host and serves from a file repository there, so
+ * apt, dpkg and the cache stamp are all real while nothing leaves the machine.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModulesOnSystemdHostTest {
+    static final String ADDRESS = "127.0.0.161";
+    static final Path PLAYBOOK = Path.of("src/test/resources/docker/package-systemd-playbook.yml").toAbsolutePath();
+
+    static Path dir;
+    static LabFleet fleet;
+    static DockerEngine engine;
+    static SystemdHost host;
+    static Path inventory;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dir = Files.createTempDirectory("rig-mods-systemd");
+        fleet = LabFleet.start(dir.resolve("fleet"), List.of("modengine"), 168);
+        engine = DockerEngine.start(fleet, "modengine", dir.resolve("docker"));
+        host = SystemdHost.start(engine, ADDRESS, dir.resolve("host"));
+        inventory = host.writeInventory(dir.resolve("inventory/hosts.yml"), "sys1");
+        // A one-file package and a trusted file repository with only it; Debian's own lists are dropped (no network here).
+        host.sh("set -e; mkdir -p /srv/repo /tmp/pkg/DEBIAN /tmp/pkg/usr/bin\n"
+                + "printf '#!/bin/sh\\necho hello from rig\\n' > /tmp/pkg/usr/bin/rig-hello; chmod 755 /tmp/pkg/usr/bin/rig-hello\n"
+                + "printf 'Package: rig-hello\\nVersion: 1.0\\nArchitecture: all\\nMaintainer: rig <rig@localhost>\\nDescription: rig test package\\n'"
+                + " > /tmp/pkg/DEBIAN/control\n"
+                + "dpkg-deb -b /tmp/pkg /srv/repo/rig-hello_1.0_all.deb >/dev/null\n"
+                + "cd /srv/repo; { dpkg-deb -f rig-hello_1.0_all.deb; echo \"Filename: ./rig-hello_1.0_all.deb\";"
+                + " echo \"Size: $(stat -c %s rig-hello_1.0_all.deb)\"; echo \"SHA256: $(sha256sum rig-hello_1.0_all.deb | cut -d' ' -f1)\"; echo; } > Packages\n"
+                + "rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*\n"
+                + "echo 'deb [trusted=yes] file:/srv/repo ./' > /etc/apt/sources.list.d/rig.list\n"
+                + "mkdir -p /etc/systemd/user; printf '[Service]\\nExecStart=/bin/true\\n[Install]\\nWantedBy=default.target\\n' > /etc/systemd/user/rig-user.service\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (host != null) host.close();
+        } finally {
+            try {
+                if (engine != null) engine.close();
+            } finally {
+                if (fleet != null) fleet.close();
+                TempTrees.delete(dir);
+            }
+        }
+    }
+
+    static Rig rig(String command, String... more) {
+        List<String> args = new ArrayList<>(List.of(more));
+        args.add(PLAYBOOK.toString());
+        return Rig.run(inventory, host.knownHosts(), command, args.toArray(String[]::new));
+    }
+
+    static Rig apply(String... more) {
+        List<String> args = new ArrayList<>(List.of("--yes"));
+        args.addAll(List.of(more));
+        Rig run = rig("apply", args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run::toString);
+        return run;
+    }
+
+    @Test
+    @Order(1)
+    void packageInstallsThroughAptOnceAndSystemdStartsAndEnablesForEveryUser() {
+        Rig plan = rig("plan", "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan::toString);
+        assertTrue(plan.out().contains("install rig-hello"), plan::toString);
+
+        Rig first = apply();
+        assertEquals(4, first.recap("sys1", "changed"), first::toString);
+        assertEquals("hello from rig\n", host.sh("rig-hello"));
+        assertEquals("active\n", host.sh("systemctl is-active rig-masked"));
+        assertEquals("enabled\n", host.sh("systemctl --global is-enabled rig-user.service"));
+
+        Rig second = apply();
+        assertEquals(0, second.recap("sys1", "changed"), second::toString);
+    }
+
+    @Test
+    @Order(2)
+    void systemdMasksAndUnmasksARealUnit() {
+        Rig masked = apply("-e", "unit_masked=true", "-e", "unit_state=stopped", "-e", "unit_enabled=false");
+        assertEquals(1, masked.recap("sys1", "changed"), masked::toString);
+        assertEquals("masked\n", host.sh("systemctl is-enabled rig-masked || true"));
+        assertEquals("inactive\n", host.sh("systemctl is-active rig-masked || true"));
+        assertEquals(0, apply("-e", "unit_masked=true", "-e", "unit_state=stopped", "-e", "unit_enabled=false").recap("sys1", "changed"));
+
+        Rig refused = rig("apply", "--yes", "-e", "unit_masked=true");
+        assertEquals(1, refused.exit(), refused::toString);
+        assertTrue(refused.out().contains("unit rig-masked.service is masked; unmask it before starting or enabling it"), refused::toString);
+
+        Rig back = apply();
+        assertEquals(1, back.recap("sys1", "changed"), back::toString);
+        assertEquals("enabled\n", host.sh("systemctl is-enabled rig-masked"));
+        assertEquals("active\n", host.sh("systemctl is-active rig-masked"));
+    }
+
+    @Test
+    @Order(3)
+    void daemonReexecRunsTheManagerAgainAndPackageRemoves() {
+        String reexecs = "journalctl -q --no-pager -o cat _PID=1 | grep -c '^Reexecuting' || true";
+        String before = host.sh(reexecs).strip();
+        Rig reexec = apply("-e", "reexec=true");
+        assertEquals(1, reexec.recap("sys1", "changed"), reexec::toString);
+        assertEquals(Integer.parseInt(before) + 1, Integer.parseInt(host.sh(reexecs).strip()), "systemd re-executed itself once");
+
+        Rig removed = apply("-e", "package_state=absent");
+        assertEquals(1, removed.recap("sys1", "changed"), removed::toString);
+        assertNotEquals("ii", host.sh("dpkg-query -W -f='${db:Status-Abbrev}' rig-hello 2>/dev/null || echo absent").strip());
+        assertTrue(host.sh("command -v rig-hello || echo gone").contains("gone"));
+        assertEquals(0, apply("-e", "package_state=absent").recap("sys1", "changed"));
+    }
+}
