@@ -16,9 +16,27 @@ public sealed interface Event {
      * One task (or one loop item) on one host. {@code commands} are the descriptions of what
      * was (apply) or would be (plan) run; diffs are data.
      */
+    /**
+     * scripts: the sha256 of each script the task's commands run (HostCommand.digest), for saved plans;
+     * not part of the event stream (--json) or of what reporters show.
+     */
     record TaskDone(String host, String play, String task, String item, Status status, Action action,
-                    String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler)
-            implements Event {}
+                    String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler,
+                    @com.fasterxml.jackson.annotation.JsonIgnore List<String> scripts)
+            implements Event {
+        public TaskDone {
+            scripts = scripts == null ? List.of() : List.copyOf(scripts);
+        }
+
+        public TaskDone(String host, String play, String task, String item, Status status, Action action,
+                        String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler) {
+            this(host, play, task, item, status, action, message, diffs, commands, ignored, handler, List.of());
+        }
+
+        public TaskDone withScripts(List<String> digests) {
+            return new TaskDone(host, play, task, item, status, action, message, diffs, commands, ignored, handler, digests);
+        }
+    }
 
     /** In a render: a file the host would get, with its real content (the render command masks secrets). */
     record FileRendered(String host, RenderedFile file) implements Event {}

@@ -524,7 +524,7 @@ final class HostRun {
         boolean hide = task.noLog();
         run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), hide && label != null ? "(item hidden by no_log)" : label,
                 status, change.action(), hide ? "(output hidden by no_log)" : message, hide ? List.of() : change.diffs(),
-                hide ? List.of() : commands, ignored, handler));
+                hide ? List.of() : commands, ignored, handler, change.scriptDigests()));
     }
 
     private static List<String> describe(Change change) {

@@ -75,8 +75,8 @@ final class ApplyCommand implements Callable<Integer> {
         if (!run.json) out.println("\nVERIFY: do metrics and logs reach central?");
         try {
             // Only stale or missing data is worth waiting for; an error will not mend itself.
-            return VerifyCommand.untilOk(VerifyCommand.duration("--verify-timeout", verifyTimeout), code -> code == Main.CHANGES,
-                    () -> VerifyCommand.verify(inventory, ssh, run.extraVars, stackPlaybooks, within, logTimeout, run.json, null, null, out));
+            return dev.rig.stack.StackVerify.untilOk(Options.duration("--verify-timeout", verifyTimeout), code -> code == Main.CHANGES,
+                    () -> StackCommands.verify(inventory.request(run.extraVars, stackPlaybooks), ssh, within, logTimeout, run.json, null, null, out));
         } catch (dev.rig.core.InvalidInputException e) {
             // The apply has run by now: say that only the check could not start.
             e.errors().forEach(err -> spec.commandLine().getErr().println("error: verify: " + err));

@@ -9,7 +9,6 @@ import dev.rig.apply.SshConnector;
 import dev.rig.facts.HostFacts;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
-import dev.rig.inventory.InventoryLoader;
 import dev.rig.ssh.ExecResult;
 import dev.rig.ssh.SshException;
 import picocli.CommandLine.Command;
@@ -37,7 +36,7 @@ final class FactsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Inventory inv = InventoryLoader.load(inventory.inventory);
+        Inventory inv = dev.rig.load.Inputs.inventoryOnly(inventory.inventory).inventory;
         List<Host> hosts = Engine.hostsFor(inv, pattern, inventory.limit);
         if (hosts.isEmpty()) {
             spec.commandLine().getErr().println("error: no hosts match '" + pattern + "'");

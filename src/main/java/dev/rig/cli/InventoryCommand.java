@@ -2,7 +2,6 @@ package dev.rig.cli;
 
 import dev.rig.core.Secrets;
 import dev.rig.inventory.Inventory;
-import dev.rig.inventory.InventoryLoader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,10 +27,9 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inventory inv = InventoryLoader.load(inventory.inventory);
-        Secrets secrets = new Secrets();
-        inv.hosts().forEach(h -> secrets.collect(h.vars()));
-        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
+        dev.rig.load.Inputs inputs = dev.rig.load.Inputs.inventoryOnly(inventory.inventory);
+        Inventory inv = inputs.inventory;
+        Secrets secrets = inputs.secrets;
         if (what.list) spec.commandLine().getOut().println(secrets.redact(inv.toListJson()));
         else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
         else {

@@ -4,15 +4,20 @@ import dev.rig.core.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 
 /** rig's entry point: a thin picocli layer over the engine; one place wires errors to exit codes. */
-@Command(name = "rig", mixinStandardHelpOptions = true, version = "rig " + Main.VERSION,
+// scope INHERIT: every subcommand gets --help/-h and --version/-V, answered before its required parameters are checked
+@Command(name = "rig", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Converge a fleet of SSH hosts to what YAML playbooks declare.",
-        subcommands = {PlanCommand.class, ApplyCommand.class, RenderCommand.class, VerifyCommand.class, BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, FactsCommand.class, LabCommand.class,
+        subcommands = {PlanCommand.class, ApplyCommand.class, RenderCommand.class, StackCommands.VerifyCommand.class, StackCommands.BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, FactsCommand.class, LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
-    public static final String VERSION = "0.1.0";
+    /** The version and git commit written into the jar at build time (pom.xml, "version-from-git"). */
+    public static final String VERSION = Version.line();
     public static final int OK = 0;
     public static final int ERROR = 1;
     public static final int CHANGES = 2;
@@ -48,5 +53,27 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"rig " + VERSION};
+        }
+
+        static String line() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            } catch (IOException e) {
+                // reported below as unknown
+            }
+            return p.getProperty("version", "unknown version") + " (" + describe(p.getProperty("commit")) + ")";
+        }
+
+        private static String describe(String commit) {
+            if (commit == null) return "built without its version file";
+            return commit.equals("no git commit") ? commit : "commit " + commit;
+        }
     }
 }

@@ -25,11 +25,9 @@ final class Options {
         @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts matching this pattern (web:&prod, all:!db, web*)")
         String limit;
 
-        /** Groups whose hosts a command replaces in memory (rig recover: the new central); not an option. */
-        java.util.Map<String, List<String>> regroup = java.util.Map.of();
-
-        dev.rig.inventory.Inventory load() {
-            return dev.rig.inventory.InventoryLoader.load(inventory, regroup);
+        /** What a command with these options and playbooks loads (every command loads through Inputs). */
+        dev.rig.load.Inputs.Request request(List<String> extraVars, List<Path> playbooks) {
+            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks);
         }
     }
 
@@ -61,9 +59,14 @@ final class Options {
 
         /** These options with other tags (a command running part of the playbooks first: rig recover's Docker step). */
         RunOptions withTags(List<String> only) {
+            return withTags(only, skipTags);
+        }
+
+        /** A copy with other tags and skipped tags (a saved plan's own); this object is never changed. */
+        RunOptions withTags(List<String> only, List<String> skipped) {
             RunOptions o = new RunOptions();
             o.tags = new ArrayList<>(only);
-            o.skipTags = skipTags;
+            o.skipTags = new ArrayList<>(skipped);
             o.extraVars = extraVars;
             o.forks = forks;
             o.json = json;
@@ -101,5 +104,20 @@ final class Options {
                     SshTransport.defaultIdentityFiles(), Optional.ofNullable(connectTimeout).map(Duration::ofSeconds),
                     SshSettings.agentSocketFromEnvironment(), Passphrases.fromEnvironmentAndTerminal());
         }
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    /** A duration option's value: 30s, 2m, 1h, 500ms. */
+    static Duration duration(String option, String text) {
+        java.util.regex.Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) throw new dev.rig.core.InvalidInputException(new dev.rig.core.Source(option + " " + text, 0, 0), "expected a duration such as 30s, 2m or 1h");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
     }
 }

@@ -1,24 +1,23 @@
 package dev.rig.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rig.apply.Engine;
 import dev.rig.apply.Event;
 import dev.rig.apply.Status;
 import dev.rig.report.RunRecord;
 import dev.rig.apply.HostRecap;
 import dev.rig.apply.Mode;
-import dev.rig.apply.Remote;
 import dev.rig.apply.RoutingConnector;
 import dev.rig.apply.SshConnector;
-import dev.rig.core.Digests;
 import dev.rig.core.InvalidInputException;
-import dev.rig.core.Shell;
 import dev.rig.core.Source;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
-import dev.rig.ssh.ExecResult;
+import dev.rig.load.Inputs;
+import dev.rig.stack.BackupDirectory;
+import dev.rig.stack.CentralRestore;
+import dev.rig.stack.StackFleet;
+import dev.rig.stack.StackVerify;
 import dev.rig.ssh.SshException;
-import dev.rig.verify.CentralHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,9 +39,10 @@ import java.util.concurrent.Callable;
 /**
  * Rebuilds the central server on another host of the inventory: that host becomes group central (in
  * memory, for this run), gets Docker, the latest backup restored into the stack's volumes and the
- * central stack; every edge is re-rendered and re-converged, which points it at the new central's
- * address; the firewalls follow (the new droplet); then rig verify runs until every signal is ok, and
- * the time from the start to that first verified sample is the recovery time (RTO). The old central is
+ * central stack; every edge is re-rendered and re-converged, which rewrites its hosts file in place so the
+ * running agent and shipper resolve central's name to the new address (no restart: they send what they
+ * buffered); the firewalls follow (the new droplet); then rig verify runs until every edge's samples
+ * scraped after the start arrive, and the time to that is the recovery time (RTO). The old central is
  * never contacted. --plan shows all of it and changes nothing.
  */
 @Command(name = "recover", description = "Rebuild central on another host: Docker, the backup restored, the stack, every edge re-pointed, the firewalls, then rig verify; prints the RTO.")
@@ -86,7 +86,7 @@ final class RecoverCommand implements Callable<Integer> {
     public Integer call() {
         if (!"central".equals(what)) throw new InvalidInputException(new Source("rig recover " + what, 0, 0), "only 'central' can be recovered");
         PrintWriter out = spec.commandLine().getOut();
-        Inventory current = inventory.load();
+        Inventory current = dev.rig.inventory.InventoryLoader.load(inventory.inventory);
         String old = current.select("central").stream().map(Host::name).findFirst().orElse("(none)");
         if (current.host(to).isEmpty()) {
             throw new InvalidInputException(new Source("--to " + to, 0, 0), "is not in the inventory " + inventory.inventory + ": add the new host (hosts.yml or a droplet) first");
@@ -97,11 +97,12 @@ final class RecoverCommand implements Callable<Integer> {
                     ? "give --from-backup DIR (a backup of rig backup central, or the directory holding them), or --no-backup to start central empty"
                     : "--from-backup and --no-backup exclude each other");
         }
-        Backup backup = fromBackup == null ? null : Backup.find(fromBackup);
-        Duration verifyWait = VerifyCommand.duration("--verify-timeout", verifyTimeout);
+        BackupDirectory backup = fromBackup == null ? null : BackupDirectory.find(fromBackup);
+        Duration verifyWait = Options.duration("--verify-timeout", verifyTimeout);
         List<Path> playbooks = List.of(playbookDir.resolve("central.yml"), playbookDir.resolve("edge.yml"), playbookDir.resolve("firewalls.yml"));
-        inventory.regroup = Map.of("central", List.of(to));
-        List<String> central = inventory.load().select("central").stream().map(Host::name).toList();
+        // The new central, in memory for this run: every load below sees it in group central.
+        Inputs.Request request = inventory.request(run.extraVars, playbooks).withRegroup(Map.of("central", List.of(to)));
+        List<String> central = dev.rig.inventory.InventoryLoader.load(inventory.inventory, request.regroup()).select("central").stream().map(Host::name).toList();
         if (!central.equals(List.of(to))) {
             throw new InvalidInputException(new Source(inventory.inventory.toString(), 0, 0), "pattern 'central' would mean " + central
                     + ", not just " + to + ": a host named like the group makes it ambiguous; rename that host");
@@ -111,10 +112,10 @@ final class RecoverCommand implements Callable<Integer> {
         Instant started = Instant.now();
         out.println("RECOVER central: " + old + " → " + to + (backup == null ? ", no backup to restore" : ", restoring backup " + backup.dir()));
         if (plan) {
-            try (Runner r = new Runner(inventory, run, ssh, playbooks, out, spec.commandLine().getErr())) {
+            try (Runner r = new Runner(request, run, ssh, out, spec.commandLine().getErr())) {
                 Engine.Result result = r.execute(Mode.PLAN);
                 out.println();
-                out.println("Then, on " + to + ": " + (backup == null ? "nothing to restore" : "restore " + String.join(", ", BackupCommand.ARCHIVES)
+                out.println("Then, on " + to + ": " + (backup == null ? "nothing to restore" : "restore " + String.join(", ", BackupDirectory.ARCHIVES)
                         + " into the stack's volumes, before the stack starts") + "; then rig verify until every signal is ok.");
                 out.println("Nothing was changed (--plan).");
                 return result.problems() ? Main.ERROR : Main.OK;
@@ -122,7 +123,8 @@ final class RecoverCommand implements Callable<Integer> {
         }
         try (Report report = Report.open(diff || run.json, out)) {
             boolean changedAny = false;
-            try (Runner docker = report.runner(inventory, run.withTags(List.of("docker")), ssh, List.of(playbookDir.resolve("central.yml")), spec.commandLine().getErr())) {
+            Inputs.Request centralOnly = request.withPlaybooks(List.of(playbookDir.resolve("central.yml")));
+            try (Runner docker = report.runner(centralOnly, run.withTags(List.of("docker")), ssh, spec.commandLine().getErr())) {
                 report.step("Docker on " + to);
                 Engine.Result result = docker.execute(Mode.APPLY);
                 changedAny |= report.summary(docker.record(), to, true);
@@ -130,15 +132,15 @@ final class RecoverCommand implements Callable<Integer> {
                 if (backup != null) {
                     report.step("restore " + backup.dir().getFileName() + " on " + to);
                     try {
-                        String restored = restore(backup);
+                        String restored = restore(centralOnly, backup);
                         out.println("  " + restored);
-                        changedAny |= !restored.contains(NOTHING_RESTORED);
+                        changedAny |= !restored.contains(CentralRestore.NOTHING_RESTORED);
                     } catch (SshException e) {
                         return failed(out, "restoring the backup on " + to + " failed: " + e.getMessage());
                     }
                 }
             }
-            try (Runner stack = report.runner(inventory, run, ssh, playbooks, spec.commandLine().getErr())) {
+            try (Runner stack = report.runner(request, run, ssh, spec.commandLine().getErr())) {
                 report.step("the central stack on " + to + ", every edge re-pointed, the firewalls");
                 Engine.Result result = stack.execute(Mode.APPLY);
                 changedAny |= report.summary(stack.record(), to, false);
@@ -151,10 +153,9 @@ final class RecoverCommand implements Callable<Integer> {
             // Errors too are retried: the new central's services may not answer yet. Each attempt's table goes to the report
             // file; the last one is printed. Samples count only when scraped after the start: restored ones prove nothing.
             String[] last = {""};
-            int code = VerifyCommand.untilOk(verifyWait, any -> true, () -> {
+            int code = StackVerify.untilOk(verifyWait, any -> true, () -> {
                 java.io.StringWriter table = new java.io.StringWriter();
-                int c = VerifyCommand.verify(inventory, ssh, run.extraVars, playbooks, within, logTimeout, Optional.of(started), run.json, null, null,
-                        new PrintWriter(table));
+                int c = StackCommands.verify(request, ssh, within, logTimeout, Optional.of(started), run.json, null, null, new PrintWriter(table));
                 last[0] = table.toString();
                 report.attempt(last[0]);
                 return c;
@@ -176,8 +177,6 @@ final class RecoverCommand implements Callable<Integer> {
             return Main.OK;
         }
     }
-
-    static final String NOTHING_RESTORED = "was restored here before: nothing to do";
 
     /**
      * What recover prints: a step header and a summary per host; every task line and full diff go to a file (or, with --diff,
@@ -208,8 +207,8 @@ final class RecoverCommand implements Callable<Integer> {
             }
         }
 
-        Runner runner(Options.InventoryOptions inventory, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbooks, PrintWriter err) {
-            return new Runner(inventory, run, ssh, playbooks, full, err, file != null);
+        Runner runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter err) {
+            return new Runner(request, run, ssh, full, err, file != null);
         }
 
         void step(String what) {
@@ -263,79 +262,11 @@ final class RecoverCommand implements Callable<Integer> {
         }
     }
 
-    /** Uploads the archives to the new central and unpacks them into the stack's volumes, once (a marker makes a second run a no-op). */
-    private String restore(Backup backup) throws SshException {
-        StackFleet fleet = StackFleet.load(inventory, run.extraVars, List.of(playbookDir.resolve("central.yml")));
+    /** The backup into the new central's stack volumes (dev.rig.stack.CentralRestore). */
+    private String restore(Inputs.Request centralOnly, BackupDirectory backup) throws SshException {
+        StackFleet fleet = StackFleet.load(centralOnly);
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            RoutingConnector connector = new RoutingConnector(sshConnector);
-            Remote remote = connector.connect(fleet.centralHost);
-            ExecResult stage = remote.exec("mktemp -d /var/tmp/rig-restore.XXXXXX", null, Duration.ofSeconds(30));
-            if (stage.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "cannot make a staging directory: " + stage.err().strip());
-            String dir = stage.out().strip();
-            try {
-                for (String archive : BackupCommand.ARCHIVES) remote.upload(backup.dir().resolve(archive), dir + "/" + archive);
-                // Each archive is restored once, marked by the backup's digest: a rerun after a failure finishes what is left,
-                // and a rerun after success (or the same backup under another name) restores nothing.
-                String key = Digests.sha256(backup.sumsText()).substring(0, 16);
-                String script = """
-                        set -eu
-                        stage=%s
-                        cd "$stage" && printf '%%s\\n' %s | sha256sum -c --quiet -
-                        %s
-                        key=%s
-                        done_any=
-                        if [ ! -e "$prom/.rig-restored-$key" ]; then
-                          unpack=$(mktemp -d "$prom/.rig-restore.XXXXXX")
-                          tar -C "$unpack" -xzf "$stage/prometheus-snapshot.tar.gz"
-                          for b in "$unpack"/%s/*; do [ -e "$b" ] && { [ -e "$prom/${b##*/}" ] || mv "$b" "$prom"/; }; done
-                          rm -rf -- "$unpack"
-                          # the official image runs Prometheus as nobody; a volume filled by root would not open
-                          [ -n "$prom_dir" ] || chown -R 65534:65534 "$prom"
-                          touch "$prom/.rig-restored-$key"; done_any=1; echo "Prometheus blocks into $prom"
-                        fi
-                        if [ ! -e "$graf/.rig-restored-$key" ]; then tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"; touch "$graf/.rig-restored-$key"; done_any=1; echo "Grafana data into $graf"; fi
-                        if [ ! -e "$caddy/.rig-restored-$key" ]; then tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"; touch "$caddy/.rig-restored-$key"; done_any=1; echo "Caddy data into $caddy"; fi
-                        [ -n "$done_any" ] || echo %s
-                        """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
-                        fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(NOTHING_RESTORED));
-                ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
-                if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
-                return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());
-            } finally {
-                StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(dir), Duration.ofSeconds(60));
-            }
-        }
-    }
-
-    /** A backup written by rig backup central, checked against its SHA256SUMS before anything is contacted. */
-    record Backup(Path dir, String name, String snapshot, String sumsText) {
-        static Backup find(Path given) {
-            Path dir = Files.isRegularFile(given.resolve(BackupCommand.MANIFEST)) ? given : newest(given);
-            try {
-                JsonNode manifest = CentralHttp.JSON.readTree(dir.resolve(BackupCommand.MANIFEST).toFile());
-                String sums = Files.readString(dir.resolve(BackupCommand.SUMS));
-                for (String line : sums.strip().split("\n")) {
-                    String[] f = line.split("\\s+", 2);
-                    if (f.length != 2 || !Digests.sha256(dir.resolve(f[1])).equals(f[0])) {
-                        throw new InvalidInputException(new Source(dir.resolve(BackupCommand.SUMS).toString(), 0, 0), "does not match " + (f.length == 2 ? f[1] : line) + ": the backup is damaged");
-                    }
-                }
-                String snapshot = manifest.path("prometheus_snapshot").asText("");
-                if (!snapshot.matches("[A-Za-z0-9-]+")) throw new InvalidInputException(new Source(dir.resolve(BackupCommand.MANIFEST).toString(), 0, 0), "names no Prometheus snapshot");
-                return new Backup(dir, dir.getFileName().toString(), snapshot, sums);
-            } catch (IOException e) {
-                throw new InvalidInputException(new Source(dir.toString(), 0, 0), "is not a readable backup of rig backup central: " + e.getMessage());
-            }
-        }
-
-        private static Path newest(Path root) {
-            try {
-                List<Path> backups = BackupCommand.complete(root);
-                if (backups.isEmpty()) throw new InvalidInputException(new Source("--from-backup " + root, 0, 0), "holds no backup made by rig backup central");
-                return backups.get(backups.size() - 1);
-            } catch (IOException e) {
-                throw new InvalidInputException(new Source("--from-backup " + root, 0, 0), "cannot be read: " + e.getMessage());
-            }
+            return CentralRestore.restore(fleet, new RoutingConnector(sshConnector), backup);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.rig.cli;
 
+import dev.rig.core.Trees;
+
 import dev.rig.apply.Engine;
 import dev.rig.apply.Event;
 import dev.rig.apply.Mode;

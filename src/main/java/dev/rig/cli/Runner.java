@@ -6,16 +6,13 @@ import dev.rig.apply.EventSink;
 import dev.rig.apply.Mode;
 import dev.rig.apply.RoutingConnector;
 import dev.rig.apply.SshConnector;
-import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
-import dev.rig.core.Source;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
-import dev.rig.inventory.InventoryLoader;
+import dev.rig.load.Inputs;
 import dev.rig.modules.Modules;
 import dev.rig.playbook.Play;
 import dev.rig.playbook.Playbook;
-import dev.rig.playbook.PlaybookLoader;
 import dev.rig.report.HumanReporter;
 import dev.rig.report.JsonReporter;
 import dev.rig.report.RunRecord;
@@ -28,7 +25,6 @@ import java.util.IntSummaryStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +38,11 @@ final class Runner implements AutoCloseable {
 
     final Inventory inventory;
     final List<Playbook> playbooks;
-    final Modules modules = new Modules();
-    final dev.rig.template.Templates templates = new dev.rig.template.Templates();
-    final Secrets secrets = new Secrets();
+    final Modules modules;
+    final dev.rig.template.Templates templates;
+    final Secrets secrets;
     final Map<String, Object> extraVars;
-    private final Options.InventoryOptions inv;
+    final Inputs inputs;
     private final Options.RunOptions run;
     private final SshConnector connector;
     private final EventSink reporter;
@@ -55,46 +51,25 @@ final class Runner implements AutoCloseable {
 
     /** ssh: null for a run that contacts no host (render). */
     Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err) {
-        this(inv, run, ssh, playbookFiles, out, err, false);
+        this(inv.request(run.extraVars, playbookFiles), run, ssh, out, err);
+    }
+
+    /** Validation before contact: inventory, extra vars, playbooks, roles, templates, limit (Inputs.load). */
+    Runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter out, PrintWriter err) {
+        this(request, run, ssh, out, err, false);
     }
 
     /** toFile: out is a file, never coloured (rig recover's full report). */
-    Runner(Options.InventoryOptions inv, Options.RunOptions run, Options.SshOptions ssh, List<Path> playbookFiles, PrintWriter out, PrintWriter err,
-           boolean toFile) {
+    Runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter out, PrintWriter err, boolean toFile) {
         this.err = err;
-        this.inv = inv;
         this.run = run;
-        // Validation before contact: inventory, extra vars, playbooks, roles, templates, limit.
-        List<dev.rig.core.InputError> errors = new ArrayList<>();
-        Inventory loaded = null;
-        try {
-            loaded = inv.load();
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        Map<String, Object> extra = Map.of();
-        try {
-            extra = ExtraVars.parse(run.extraVars);
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        List<Playbook> pbs = List.of();
-        try {
-            pbs = PlaybookLoader.loadAll(playbookFiles, modules, templates);
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        if (loaded != null && inv.limit != null && loaded.select(inv.limit).isEmpty() && !Engine.limitNamesLocalhost(inv.limit)) {
-            errors.add(new dev.rig.core.InputError(new Source("--limit " + inv.limit, 0, 0), "matches no host in " + inv.inventory));
-        }
-        if (!errors.isEmpty()) throw new InvalidInputException(errors);
-        this.inventory = loaded;
-        this.playbooks = pbs;
-        this.extraVars = extra;
-        secrets.collect(extra);
-        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
-        for (Host h : inventory.hosts()) secrets.collect(h.vars());
-        for (Playbook pb : pbs) for (Play p : pb.plays()) secrets.collect(p.vars());
+        this.inputs = Inputs.load(request, true);
+        this.inventory = inputs.inventory;
+        this.playbooks = inputs.playbooks;
+        this.extraVars = inputs.extraVars;
+        this.modules = inputs.modules;
+        this.templates = inputs.templates;
+        this.secrets = inputs.secrets;
         if (ssh != null) {
             SshSettings sshSettings = ssh.settings();
             sshSettings.passphrases().environmentValue().ifPresent(secrets::add);
@@ -117,6 +92,11 @@ final class Runner implements AutoCloseable {
 
     /** extra: also sees every event (render collects its files there). */
     Engine.Result execute(Mode mode, boolean quiet, EventSink extra) {
+        return execute(mode, quiet, extra, inputs.request.limit());
+    }
+
+    /** Runs on the hosts limit selects (a saved plan's apply narrows its own limit to the hosts it accepts). */
+    Engine.Result execute(Mode mode, boolean quiet, EventSink extra, String limit) {
         lastRecord = new RunRecord();
         EventSink recorded = quiet ? lastRecord : RunRecord.tee(reporter, lastRecord);
         EventSink sink = e -> {
@@ -127,7 +107,7 @@ final class Runner implements AutoCloseable {
         int hosts = inventory.hosts().size();
         int forks = run.forks != null ? run.forks : Math.max(1, Math.min(hosts, MAX_DEFAULT_FORKS));
         Engine engine = new Engine(inventory, playbooks, modules, templates, new RoutingConnector(connector), secrets, sink,
-                new Engine.Options(mode, inv.limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
+                new Engine.Options(mode, limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
                         extraVars, forks, Duration.ofSeconds(run.commandTimeout), Duration.ofSeconds(run.lockTimeout)));
         long start = System.nanoTime();
         Engine.Result result;
@@ -171,36 +151,12 @@ final class Runner implements AutoCloseable {
 
     /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */
     Map<String, String> inputDigests() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        List<Path> files = new ArrayList<>();
-        playbooks.forEach(pb -> files.addAll(pb.filesRead()));
-        try {
-            if (Files.isDirectory(inv.inventory)) {
-                try (var walk = Files.walk(inv.inventory)) {
-                    walk.filter(Files::isRegularFile).forEach(files::add);
-                }
-            } else {
-                files.add(inv.inventory);
-            }
-            for (Path f : files) {
-                out.put(f.toAbsolutePath().normalize().toString(), dev.rig.core.Digests.sha256(Files.readAllBytes(f)));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read input files: " + e.getMessage(), e);
-        }
-        return out;
+        return inputs.fileDigests();
     }
 
     /** Every event of the last execute(), per host. */
     RunRecord record() {
         return lastRecord;
-    }
-
-    static List<Path> existing(List<Path> files) {
-        for (Path f : files) {
-            if (!Files.exists(f)) throw new InvalidInputException(new Source(f.toString(), 0, 0), "playbook not found");
-        }
-        return files;
     }
 
     @Override

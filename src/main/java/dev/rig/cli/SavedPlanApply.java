@@ -1,5 +1,8 @@
 package dev.rig.cli;
 
+import dev.rig.load.ExtraVars;
+import dev.rig.load.Inputs;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.apply.Engine;
@@ -39,22 +42,19 @@ final class SavedPlanApply {
             throw new InvalidInputException(new Source(planFile.toString(), 0, 0),
                     "a saved plan carries its own inventory, limit and tags; pass none of -l, -t, --skip-tags with it");
         }
-        Options.InventoryOptions inv = new Options.InventoryOptions();
-        inv.inventory = Path.of(inputs.path("inventory").asText());
-        inv.limit = inputs.path("limit").isTextual() ? inputs.path("limit").asText() : null;
-        Options.RunOptions run = new Options.RunOptions();
-        inputs.path("tags").forEach(t -> run.tags.add(t.asText()));
-        inputs.path("skip_tags").forEach(t -> run.skipTags.add(t.asText()));
-        run.extraVars.add(extraVars(planFile, inputs.path("extra_vars"), ExtraVars.parse(cliRun.extraVars)));
-        run.json = cliRun.json;
-        run.forks = cliRun.forks;
-        run.commandTimeout = cliRun.commandTimeout;
-        run.stats = cliRun.stats;
-        run.lockTimeout = cliRun.lockTimeout;
+        List<String> tags = new ArrayList<>();
+        inputs.path("tags").forEach(t -> tags.add(t.asText()));
+        List<String> skipTags = new ArrayList<>();
+        inputs.path("skip_tags").forEach(t -> skipTags.add(t.asText()));
+        Options.RunOptions run = cliRun.withTags(tags, skipTags);
         List<Path> playbooks = new ArrayList<>();
         inputs.path("playbooks").forEach(p -> playbooks.add(Path.of(p.asText())));
+        // The plan's own inputs: its inventory, limit, playbooks and extra vars (secret ones given again with -e).
+        Inputs.Request request = Inputs.Request.of(Path.of(inputs.path("inventory").asText()),
+                inputs.path("limit").isTextual() ? inputs.path("limit").asText() : null,
+                List.of(extraVars(planFile, inputs.path("extra_vars"), ExtraVars.parse(cliRun.extraVars))), playbooks);
 
-        try (Runner r = new Runner(inv, run, ssh, playbooks, out, err)) {
+        try (Runner r = new Runner(request, run, ssh, out, err)) {
             List<String> changedFiles = PlanFile.changedFiles(plan, r.inputDigests());
             if (!changedFiles.isEmpty()) {
                 err.println("error: the plan is stale: its inputs changed since it was made: " + String.join(", ", changedFiles));
@@ -85,8 +85,7 @@ final class SavedPlanApply {
                 out.println(refused.isEmpty() ? "Nothing to apply: the plan has no changes." : "Nothing applied: every host with changes was refused.");
                 return refused.isEmpty() ? Main.OK : Main.ERROR;
             }
-            inv.limit = String.join(":", allowed);
-            Engine.Result result = r.execute(Mode.APPLY);
+            Engine.Result result = r.execute(Mode.APPLY, false, e -> { }, String.join(":", allowed));
             if (!refused.isEmpty()) err.println(refused.size() + " host(s) refused as stale: " + String.join(", ", refused.keySet()));
             return result.problems() || !refused.isEmpty() ? Main.ERROR : Main.OK;
         }

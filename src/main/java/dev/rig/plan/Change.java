@@ -19,6 +19,17 @@ public record Change(Action action, List<HostCommand> commands, List<LocalEffect
         this(action, commands, List.of(), diffs, summary);
     }
 
+    /**
+     * The digest of each thing this change would run, in order: every command's script and stdin, then
+     * every local effect's description and request data.
+     */
+    public List<String> scriptDigests() {
+        List<String> out = new java.util.ArrayList<>();
+        commands.forEach(c -> out.add(c.digest()));
+        effects.forEach(e -> out.add(HostCommand.of(e.description() + "\n" + new java.util.TreeMap<>(e.data())).digest()));
+        return out;
+    }
+
     public static Change none(String summary) {
         return new Change(Action.NOOP, List.of(), List.of(), List.of(), summary);
     }

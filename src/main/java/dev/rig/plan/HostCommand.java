@@ -25,6 +25,20 @@ public record HostCommand(String script, byte[] stdin, String description) {
         return new HostCommand(script, stdin, description);
     }
 
+    /** sha256 of what runs: the script and its stdin. A saved plan keeps it, so apply can refuse a plan whose scripts changed. */
+    public String digest() {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        if (stdin != null) sha.update(stdin);
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HostCommand c && script.equals(c.script) && Arrays.equals(stdin, c.stdin)

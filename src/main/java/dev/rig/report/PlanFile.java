@@ -27,13 +27,15 @@ import java.util.Objects;
 /**
  * A saved plan ({@code rig plan --out plan.json}), format version {@value #FORMAT_VERSION}:
  * the inputs it was made from, a sha256 of every input file, and per host the planned result of
- * each task (status, action, before/after, commands) with a fingerprint. Secrets are masked in
- * the readable parts and kept only as digests. {@code rig apply plan.json} re-plans from the same
- * inputs and applies a host only when its fingerprint is unchanged.
+ * each task (status, action, before/after, commands, and the sha256 of each script those commands
+ * run) with a fingerprint. Secrets are masked in the readable parts and kept only as digests.
+ * {@code rig apply plan.json} re-plans from the same inputs and applies a host only when the scripts
+ * it would run and its fingerprint are unchanged.
  */
 public final class PlanFile {
     public static final String FORMAT = "rig-plan";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: each task also keeps the sha256 of every script it would run ("scripts"). */
+    public static final int FORMAT_VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What a plan was computed from; extra vars with secret names are kept as digests only. */
@@ -72,6 +74,7 @@ public final class PlanFile {
             ArrayNode tasks = h.putArray("tasks");
             for (Event.TaskDone t : record.tasks(r.host())) {
                 ObjectNode node = JSON.valueToTree(t);
+                node.set("scripts", JSON.valueToTree(t.scripts()));
                 node.put("fingerprint", taskFingerprint(t));
                 tasks.add(RedactedJson.redact(node, secrets));
             }
@@ -118,8 +121,9 @@ public final class PlanFile {
         for (JsonNode t : host.path("tasks")) {
             ObjectNode copy = t.deepCopy();
             copy.remove("fingerprint");
+            copy.remove("scripts");
             try {
-                out.add(JSON.treeToValue(copy, Event.TaskDone.class));
+                out.add(JSON.treeToValue(copy, Event.TaskDone.class).withScripts(scripts(t)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("saved plan has an unreadable task: " + e.getOriginalMessage(), e);
             }
@@ -146,7 +150,6 @@ public final class PlanFile {
      * first task whose planned result differs, with both summaries.
      */
     public static String staleReason(JsonNode savedHost, List<Event.TaskDone> now) {
-        if (savedHost.path("fingerprint").asText().equals(hostFingerprint(now))) return null;
         List<JsonNode> saved = new ArrayList<>();
         savedHost.path("tasks").forEach(saved::add);
         for (int i = 0; i < Math.max(saved.size(), now.size()); i++) {
@@ -154,12 +157,18 @@ public final class PlanFile {
             if (i >= now.size()) return "task '" + saved.get(i).path("task").asText() + "' no longer runs";
             JsonNode s = saved.get(i);
             Event.TaskDone t = now.get(i);
-            if (!s.path("fingerprint").asText().equals(taskFingerprint(t))) {
-                return "task '" + t.task() + "'" + (t.item() != null ? " (item=" + t.item() + ")" : "")
-                        + " was planned as: " + describe(s.path("status").asText(), s.path("message").asText())
-                        + "; now: " + describe(t.status().name(), t.message()) + " (the host's state changed since the plan)";
+            // The scripts are compared on their own, not only through the fingerprint: what runs must be what the plan showed.
+            boolean otherScripts = !scripts(s).equals(t.scripts());
+            if (!otherScripts && s.path("fingerprint").asText().equals(taskFingerprint(t))) continue;
+            String task = "task '" + t.task() + "'" + (t.item() != null ? " (item=" + t.item() + ")" : "");
+            boolean sameDecision = s.path("status").asText().equals(t.status().name()) && s.path("message").asText().equals(String.valueOf(t.message()));
+            if (otherScripts && sameDecision) {
+                return task + " would run other scripts than the plan holds (their sha256 differ): rig or the module changed since the plan";
             }
+            return task + " was planned as: " + describe(s.path("status").asText(), s.path("message").asText())
+                    + "; now: " + describe(t.status().name(), t.message()) + " (the host's state changed since the plan)";
         }
+        if (savedHost.path("fingerprint").asText().equals(hostFingerprint(now))) return null;
         return "the host's state changed since the plan";
     }
 
@@ -185,11 +194,18 @@ public final class PlanFile {
         canonical.put("diffs", t.diffs());
         canonical.put("commands", t.commands());
         canonical.put("handler", t.handler());
+        canonical.put("scripts", t.scripts());
         try {
             return Digests.sha256(new ObjectMapper().writeValueAsString(canonical));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static List<String> scripts(JsonNode savedTask) {
+        List<String> out = new ArrayList<>();
+        savedTask.path("scripts").forEach(d -> out.add(d.asText()));
+        return out;
     }
 
     /** Whether two extra-var values agree, the saved one possibly a digest. */

@@ -163,7 +163,7 @@ public final class SshTransport implements AutoCloseable {
     private SshException configError(SshTarget target, IllegalArgumentException e) {
         String file = settings.config().file().map(path -> " in " + path).orElse("");
         return new SshException(SshException.Kind.CONFIG, "cannot connect to " + target.name() + ": ssh_config" + file + ": "
-                + innermostMessage(e), e);
+                + innermostMessage(e, target.name()), e);
     }
 
     private static SshException connectFailure(ConnectAttempt attempt, long deadline, Exception failure) {
@@ -182,14 +182,14 @@ public final class SshTransport implements AutoCloseable {
         }
         String through = attempt.previous().map(jump -> " through jump host " + jump.config().label()).orElse("");
         return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + hop.role() + through + ": "
-                + innermostMessage(failure), failure);
+                + innermostMessage(failure, hop.config().hostName()), failure);
     }
 
     /** The innermost cause's message: "Connection refused" rather than MINA's wrapping of it. */
-    private static String innermostMessage(Throwable failure) {
+    private static String innermostMessage(Throwable failure, String hostName) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
-        if (cause instanceof UnknownHostException) return "unknown host " + cause.getMessage();
+        if (cause instanceof UnknownHostException || cause instanceof java.nio.channels.UnresolvedAddressException) return "cannot resolve " + hostName;
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 

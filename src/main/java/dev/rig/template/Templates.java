@@ -68,14 +68,22 @@ public final class Templates {
         cfg.setObjectWrapper(new LazyWrapper());
         cfg.setNumberFormat("c");
         cfg.setBooleanFormat("c");
+        // ISO 8601 dates, and a fixed locale and zone: a template renders the same on every operator's machine
+        cfg.setDateTimeFormat("iso");
+        cfg.setDateFormat("iso");
+        cfg.setTimeFormat("iso");
         cfg.setLocale(Locale.ROOT);
         cfg.setTimeZone(TimeZone.getTimeZone("UTC"));
+        cfg.setSQLDateAndTimeTimeZone(TimeZone.getTimeZone("UTC"));
         cfg.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
         cfg.setLogTemplateExceptions(false);
         cfg.setWrapUncheckedExceptions(true);
         cfg.setAPIBuiltinEnabled(false);
         cfg.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
         cfg.setDefaultEncoding("UTF-8");
+        // rig writes files as UTF-8; ?url and ?url_path need a charset, or every DSN template fails
+        cfg.setOutputEncoding("UTF-8");
+        cfg.setURLEscapingCharset("UTF-8");
         cfg.setTabSize(1); // a tab is one column in error positions, as in YAML marks and editors
         Functions.all().forEach(cfg::setSharedVariable);
     }

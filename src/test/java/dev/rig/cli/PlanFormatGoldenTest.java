@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Golden files for the saved plan format (version 1) and for how `rig show` renders it. A change
+ * Golden files for the saved plan format (version 2) and for how `rig show` renders it. A change
  * to either is a change of a documented format: update the golden files on purpose with
  * -Drig.golden.update=true and say so in the commit.
  */
@@ -47,11 +47,12 @@ class PlanFormatGoldenTest {
         after.put("sha256", "bb");
         r.emit(new Event.TaskDone("web1", "web", "Config", null, Status.CHANGED, Action.UPDATE, "update /srv/app/app.conf",
                 List.of(new Diff("/srv/app/app.conf", before, after, "port=1\npassword=" + SECRET + "\n", "port=2\npassword=" + SECRET + "\n")),
-                List.of("write /srv/app/app.conf (26 bytes)"), false, false));
+                List.of("write /srv/app/app.conf (26 bytes)"), false, false, List.of(dev.rig.plan.HostCommand.of("cat > /srv/app/app.conf").digest())));
         r.emit(new Event.TaskDone("web1", "web", "restart app", null, Status.CHANGED, Action.RUN, "run systemctl restart app", List.of(),
                 List.of("run systemctl restart app"), false, true));
         r.emit(new Event.TaskDone("db1", "web", "App dir", null, Status.CHANGED, Action.CREATE, "create /srv/app",
-                List.of(Diff.attributes("/srv/app", Map.of("state", "absent"), Map.of("state", "directory"))), List.of("mkdir /srv/app"), false, false));
+                List.of(Diff.attributes("/srv/app", Map.of("state", "absent"), Map.of("state", "directory"))), List.of("mkdir /srv/app"), false, false,
+                List.of(dev.rig.plan.HostCommand.of("mkdir -p -- /srv/app", "mkdir /srv/app").digest())));
         r.emit(new Event.RunFinished(Mode.PLAN, List.of(
                 new HostRecap("web1", 1, 2, 0, 0, 0, 0, 0, 1, null),
                 new HostRecap("db1", 0, 1, 0, 0, 0, 0, 0, 0, null)), 1234));
@@ -79,14 +80,14 @@ class PlanFormatGoldenTest {
     void savedPlanFormat() throws IOException {
         String json = PlanFile.toJson(plan());
         assertFalse(json.contains(SECRET), "a secret in the plan:\n" + json);
-        assertGolden("plan-v1.json", json);
+        assertGolden("plan-v2.json", json);
     }
 
     @Test
     void showRendersTheSavedPlan() throws IOException {
         StringWriter out = new StringWriter();
         ShowCommand.render(new ObjectMapper().readTree(PlanFile.toJson(plan())), new PrintWriter(out, true));
-        assertGolden("plan-v1.txt", out.toString());
+        assertGolden("plan-v2.txt", out.toString());
     }
 
     @Test
@@ -99,5 +100,17 @@ class PlanFormatGoldenTest {
                 List.of(), List.of(), false, false));
         String why = PlanFile.staleReason(saved.get("hosts").get(1), changed);
         assertTrue(why.startsWith("task 'App dir' was planned as: changed — create /srv/app; now: ok"), why);
+    }
+
+    @Test
+    void aTaskThatWouldRunAnotherScriptUnderTheSameDescriptionIsRefused() throws IOException {
+        JsonNode saved = new ObjectMapper().readTree(PlanFile.toJson(plan()));
+        List<Event.TaskDone> now = new java.util.ArrayList<>(record().tasks("db1"));
+        // Same decision, same description ("mkdir /srv/app"), another script: e.g. a module that changed since the plan.
+        now.set(0, now.get(0).withScripts(List.of(dev.rig.plan.HostCommand.of("mkdir -- /srv/app", "mkdir /srv/app").digest())));
+        String why = PlanFile.staleReason(saved.get("hosts").get(1), now);
+        assertEquals("task 'App dir' would run other scripts than the plan holds (their sha256 differ): rig or the module changed since the plan", why);
+        assertEquals(List.of(dev.rig.plan.HostCommand.of("mkdir -p -- /srv/app").digest()),
+                PlanFile.tasks(saved.get("hosts").get(1)).get(0).scripts(), "a saved plan reads back with its script digests");
     }
 }

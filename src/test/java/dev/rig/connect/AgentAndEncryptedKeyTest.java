@@ -1,5 +1,6 @@
 package dev.rig.connect;
 
+import dev.rig.testkit.Rig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -191,13 +192,13 @@ class AgentAndEncryptedKeyTest {
                 """);
         String encryptedKeyFingerprint = TestKeys.fingerprint(TestKeys.publicKey(encryptedKey));
 
-        CliRun run = CliRun.subprocess(Map.of("SSH_AUTH_SOCK", agentSocket.toString(), Passphrases.ENVIRONMENT_VARIABLE, PASSPHRASE),
+        Rig run = Rig.subprocess(Map.of("SSH_AUTH_SOCK", agentSocket.toString(), Passphrases.ENVIRONMENT_VARIABLE, PASSPHRASE),
                 List.of("plan", "-F", sshConfig.toString(), "--known-hosts", fleet.knownHosts().toString(),
                         "-i", inventory.toString(), playbook.toString()));
 
         assertEquals(0, run.exit(), run.toString());
-        assertTrue(run.recap("agent1", "ok=1"), run.toString());
-        assertTrue(run.recap("enc1", "ok=1"), run.toString());
+        assertTrue(run.recapMatches("agent1", "ok=1"), run.toString());
+        assertTrue(run.recapMatches("enc1", "ok=1"), run.toString());
         assertTrue(loggedLogin("agent1", "RSA " + agentKeyFingerprint));
         assertTrue(loggedLogin("enc1", "ED25519 " + encryptedKeyFingerprint));
         assertFalse(run.all().contains(PASSPHRASE), run.toString());
@@ -220,7 +221,7 @@ class AgentAndEncryptedKeyTest {
         Path playbook = Files.writeString(dir.resolve("tty_site.yml"), "- hosts: all\n  tasks:\n    - command: id -u\n      changed_when: false\n");
         String prompt = "Enter passphrase for key '" + encryptedKey + "': ";
 
-        CliRun run = CliRun.onTerminal(List.of("apply", "--yes", "-F", sshConfig.toString(), "--known-hosts", fleet.knownHosts().toString(),
+        Rig run = Rig.onTerminal(List.of("apply", "--yes", "-F", sshConfig.toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "-i", inventory.toString(), playbook.toString()), prompt, PASSPHRASE);
 
         assertEquals(0, run.exit(), run.toString());

@@ -1,5 +1,6 @@
 package dev.rig.connect;
 
+import dev.rig.testkit.Rig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +52,7 @@ class HostKeyCheckingFromSshConfigTest {
                     UserKnownHostsFile %s
                 """.formatted(knownHosts));
 
-        CliRun first = plan(sshConfig, "hk-new");
+        Rig first = plan(sshConfig, "hk-new");
 
         assertEquals(0, first.exit(), first.toString());
         String hostKey = Files.readString(TestKeys.publicKey(fleet.host("hk-new").hostKey())).split(" ")[1];
@@ -59,7 +60,7 @@ class HostKeyCheckingFromSshConfigTest {
 
         fleet.rotateHostKey("hk-new");
         String recorded = Files.readString(knownHosts);
-        CliRun afterRotation = plan(sshConfig, "hk-new");
+        Rig afterRotation = plan(sshConfig, "hk-new");
 
         assertEquals(1, afterRotation.exit(), afterRotation.toString());
         assertTrue(afterRotation.out().contains("unreachable [hk-new] host key for hk-new (127.0.0.97:22) has CHANGED"), afterRotation.toString());
@@ -75,7 +76,7 @@ class HostKeyCheckingFromSshConfigTest {
                     UserKnownHostsFile %s
                 """.formatted(knownHosts));
 
-        CliRun run = plan(sshConfig, "hk-strict");
+        Rig run = plan(sshConfig, "hk-strict");
 
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.out().contains("host key for hk-strict (127.0.0.98:22) is not in " + knownHosts + ": offered ssh-ed25519 SHA256:"),
@@ -84,7 +85,7 @@ class HostKeyCheckingFromSshConfigTest {
         assertEquals("", Files.readString(knownHosts));
     }
 
-    private static CliRun plan(Path sshConfig, String host) {
-        return CliRun.inProcess(List.of("plan", "-F", sshConfig.toString(), "-i", inventory.toString(), "-l", host, playbook.toString()));
+    private static Rig plan(Path sshConfig, String host) {
+        return Rig.run(List.of("plan", "-F", sshConfig.toString(), "-i", inventory.toString(), "-l", host, playbook.toString()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.rig.connect;
 
+import dev.rig.testkit.Rig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -137,7 +138,7 @@ class ProxyJumpTest {
                 """.formatted(proof));
         long targetLogins = count(network.log("target"), "Accepted publickey for root");
 
-        CliRun run = CliRun.inProcess(List.of("apply", "--yes", "-F", sshConfig.toString(), "-i", inventory.toString(), playbook.toString()));
+        Rig run = Rig.run(List.of("apply", "--yes", "-F", sshConfig.toString(), "-i", inventory.toString(), playbook.toString()));
 
         assertEquals(0, run.exit(), run.toString());
         assertEquals("reached through entry and inner\n", Files.readString(proof));

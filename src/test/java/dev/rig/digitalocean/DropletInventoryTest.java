@@ -1,5 +1,6 @@
 package dev.rig.digitalocean;
 
+import dev.rig.testkit.Rig;
 import dev.rig.core.InvalidInputException;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;

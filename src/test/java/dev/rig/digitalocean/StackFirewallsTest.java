@@ -1,5 +1,6 @@
 package dev.rig.digitalocean;
 
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.lab.LabFleet;

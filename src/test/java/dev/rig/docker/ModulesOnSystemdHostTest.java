@@ -1,5 +1,7 @@
 package dev.rig.docker;
 
+import dev.rig.testkit.Rig;
+
 import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,13 @@
 package dev.rig.docker;
 
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.digitalocean.DigitalOceanStandIn;
 import dev.rig.lab.LabFleet;
-import dev.rig.verify.GrafanaStandIn;
-import dev.rig.verify.LokiPusher;
-import dev.rig.verify.LokiStandIn;
+import dev.rig.stack.GrafanaStandIn;
+import dev.rig.stack.LokiPusher;
+import dev.rig.stack.LokiStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

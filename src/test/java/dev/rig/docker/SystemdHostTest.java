@@ -1,5 +1,6 @@
 package dev.rig.docker;
 
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.core.Shell;

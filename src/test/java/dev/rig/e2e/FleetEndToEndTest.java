@@ -1,15 +1,17 @@
 package dev.rig.e2e;
 
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * rig against three real OpenSSH hosts (web1, web2, db1 on 127.0.0.31-33), each in its own
+ * rig against three real OpenSSH hosts (web1, web2, db1, on free addresses: testkit.LabHosts), each in its own
  * mount namespace: plan, apply, idempotence, drift by hand edit, host-key refusal, unreachable
  * hosts, secrets, and the promise that bad input touches no host.
  */
@@ -41,15 +43,14 @@ class FleetEndToEndTest {
     static Path inventory;
     static Path knownHosts;
 
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS).group("prod").group("db", "db1");
+
     @BeforeAll
     static void startFleet() throws IOException {
-        dir = Files.createTempDirectory("rig-e2e");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, 31);
-        inventory = dir.resolve("inventory");
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        groups.put("prod", List.of());
-        groups.put("db", List.of("db1"));
-        fleet.writeInventory(inventory.resolve("hosts.yml"), groups);
+        dir = lab.dir();
+        fleet = lab.fleet();
+        inventory = lab.inventory();
         // web is a child of prod: parent/child precedence is tested through it.
         Files.writeString(inventory.resolve("hosts.yml"), Files.readString(inventory.resolve("hosts.yml"))
                 .replace("    prod:\n      hosts:\n", "    prod:\n      children:\n        web:\n          hosts:\n            web1:\n            web2:\n"));
@@ -57,19 +58,13 @@ class FleetEndToEndTest {
         write(inventory.resolve("group_vars/prod.yml"), "port: 15\nlevel: from-prod\n");
         write(inventory.resolve("group_vars/web.yml"), "port: 20\n");
         write(inventory.resolve("host_vars/web2.yml"), "port: 30\n");
-        knownHosts = dir.resolve("known_hosts");
-        Files.copy(fleet.knownHosts(), knownHosts);
+        knownHosts = lab.knownHosts();
     }
 
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) fleet.close();
-    }
-
-    static RigRun rig(String command, String... more) {
+    static Rig rig(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", knownHosts.toString()));
         args.addAll(Arrays.asList(more));
-        return RigRun.of(args);
+        return Rig.run(args);
     }
 
     static String onHost(String host, String cmd) {
@@ -82,10 +77,10 @@ class FleetEndToEndTest {
         return (int) Files.readAllLines(log).stream().filter(l -> l.contains("Connection from")).count();
     }
 
-    static RigRun inv(String... args) {
+    static Rig inv(String... args) {
         List<String> all = new ArrayList<>(List.of("inventory", "-i", inventory.toString()));
         all.addAll(Arrays.asList(args));
-        return RigRun.of(all);
+        return Rig.run(all);
     }
 
     @Test
@@ -96,7 +91,7 @@ class FleetEndToEndTest {
         assertEquals(30, json.readTree(inv("--host", "web2").out()).get("port").asInt(), "host_vars beat groups");
         assertEquals(10, json.readTree(inv("--host", "db1").out()).get("port").asInt(), "group_vars/all");
         assertEquals("from-prod", json.readTree(inv("--host", "web1").out()).get("level").asText(), "parent beats all");
-        String graph = RigRun.of("inventory", "-i", inventory.toString(), "--graph").out();
+        String graph = Rig.run("inventory", "-i", inventory.toString(), "--graph").out();
         assertTrue(graph.contains("@prod") && graph.contains("@web") && graph.contains("web1"), graph);
         String list = inv("--list").out();
         assertTrue(list.contains("db_password") && !list.contains(SECRET), "secrets are masked in inventory output:\n" + list);
@@ -106,7 +101,7 @@ class FleetEndToEndTest {
     @Test
     @Order(2)
     void planShowsChangesAndTouchesNothing() {
-        RigRun plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
+        Rig plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
         assertEquals(2, plan.exit(), plan.toString());
         for (String h : HOSTS) {
             assertTrue(plan.out().contains("change [" + h + "] web : Config"), plan.toString());
@@ -120,7 +115,7 @@ class FleetEndToEndTest {
     @Test
     @Order(3)
     void applyConvergesEveryHostWithItsOwnVariables() {
-        RigRun apply = rig("apply", "--yes", PLAYBOOK.toString());
+        Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(0, apply.exit(), apply.toString());
         assertEquals("host=web1\nport=20\nlevel=from-prod\nplay=from-play\nsecret=" + SECRET + "\n", onHost("web1", "cat /srv/app/app.conf"));
         assertTrue(onHost("web2", "cat /srv/app/app.conf").contains("port=30\nlevel=from-prod\n"));
@@ -138,13 +133,13 @@ class FleetEndToEndTest {
     @Test
     @Order(4)
     void secondApplyChangesNothing() {
-        RigRun again = rig("apply", "--yes", PLAYBOOK.toString());
+        Rig again = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(0, again.exit(), again.toString());
         for (String h : HOSTS) {
             assertEquals(0, again.recap(h, "changed"), again.toString());
             assertEquals("restarted\n", onHost(h, "cat /srv/app/restarts.log"), "no handler without a change");
         }
-        RigRun plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
+        Rig plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
         assertEquals(0, plan.exit(), plan.toString());
     }
 
@@ -152,7 +147,7 @@ class FleetEndToEndTest {
     @Order(5)
     void handEditShowsAsChangeOnThatHostOnly() {
         onHost("web2", "echo 'edited by hand' >> /srv/app/app.conf");
-        RigRun plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
+        Rig plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
         assertEquals(2, plan.exit(), plan.toString());
         assertTrue(plan.out().contains("change [web2] web : Config"), plan.toString());
         assertTrue(plan.out().contains("-edited by hand"), "unified diff of the drift:\n" + plan.out());
@@ -162,7 +157,7 @@ class FleetEndToEndTest {
         assertEquals(0, plan.recap("db1", "to_change"), plan.toString());
         assertFalse(plan.all().contains(SECRET), "secret printed in a diff:\n" + plan);
 
-        RigRun apply = rig("apply", "--yes", PLAYBOOK.toString());
+        Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(0, apply.exit(), apply.toString());
         assertFalse(onHost("web2", "cat /srv/app/app.conf").contains("edited by hand"));
         assertEquals("restarted\nrestarted\n", onHost("web2", "cat /srv/app/restarts.log"));
@@ -173,7 +168,7 @@ class FleetEndToEndTest {
     @Order(6)
     void jsonModePrintsOneEventPerLineWithoutSecrets() throws IOException {
         onHost("db1", "echo drift >> /srv/app/app.conf");
-        RigRun plan = rig("plan", "--json", PLAYBOOK.toString());
+        Rig plan = rig("plan", "--json", PLAYBOOK.toString());
         assertEquals(0, plan.exit(), plan.toString());
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> events = new ArrayList<>();
@@ -192,7 +187,7 @@ class FleetEndToEndTest {
     @Test
     @Order(7)
     void extraVarsBeatEverythingAndLimitNarrowsHosts() {
-        RigRun apply = rig("apply", "--yes", "-l", "web1", "-e", "level=from-cli", PLAYBOOK.toString());
+        Rig apply = rig("apply", "--yes", "-l", "web1", "-e", "level=from-cli", PLAYBOOK.toString());
         assertEquals(0, apply.exit(), apply.toString());
         assertTrue(onHost("web1", "cat /srv/app/app.conf").contains("level=from-cli"));
         assertTrue(onHost("web2", "cat /srv/app/app.conf").contains("level=from-prod"), "limit keeps web2 untouched");
@@ -215,7 +210,7 @@ class FleetEndToEndTest {
                         dest: /srv/after-failure
                         content: ok
                 """);
-        RigRun apply = rig("apply", "--yes", pb.toString());
+        Rig apply = rig("apply", "--yes", pb.toString());
         assertEquals(1, apply.exit(), apply.toString());
         assertEquals(1, apply.recap("db1", "failed"));
         assertTrue(apply.out().contains("db1: Breaks on db1"), "the recap names the failure:\n" + apply.out());
@@ -235,7 +230,7 @@ class FleetEndToEndTest {
                         dest: /srv/typo
                         content: "value=${no_such_var}"
                 """);
-        RigRun apply = rig("apply", "--yes", pb.toString());
+        Rig apply = rig("apply", "--yes", pb.toString());
         assertEquals(1, apply.exit(), apply.toString());
         assertTrue(apply.out().contains("undefined variable 'no_such_var'"), apply.toString());
         assertTrue(apply.out().contains(pb + ":6:"), "file:line of the use:\n" + apply.out());
@@ -265,7 +260,7 @@ class FleetEndToEndTest {
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
             Path pb = dir.resolve("bad" + (n++) + ".yml");
             write(pb, c.getValue()[0].equals("") ? c.getKey() : c.getKey());
-            RigRun run = rig("plan", pb.toString());
+            Rig run = rig("plan", pb.toString());
             assertEquals(1, run.exit(), "case " + pb + ":\n" + c.getKey() + "\n" + run);
             assertTrue(run.err().contains(c.getValue()[0]) && run.err().contains(c.getValue()[1]),
                     "case " + pb + " expected " + Arrays.toString(c.getValue()) + ":\n" + c.getKey() + "\n" + run);
@@ -274,13 +269,13 @@ class FleetEndToEndTest {
         // Several errors in one file are all listed.
         Path many = dir.resolve("many.yml");
         write(many, "- hosts: all\n  tasks:\n    - nope1: {}\n    - nope2: {}\n    - copy: {content: x}\n");
-        RigRun run = rig("apply", "--yes", many.toString());
+        Rig run = rig("apply", "--yes", many.toString());
         assertEquals(1, run.exit());
         assertTrue(run.err().contains(":3:7:") && run.err().contains(":4:7:") && run.err().contains(":5:7:"), run.toString());
         // A bad inventory is reported the same way.
         Path badInv = dir.resolve("bad-inventory.yml");
         write(badInv, "all:\n  hosts:\n    a:\n  chlidren: {}\n");
-        RigRun inv = RigRun.of("plan", "-i", badInv.toString(), PLAYBOOK.toString());
+        Rig inv = Rig.run("plan", "-i", badInv.toString(), PLAYBOOK.toString());
         assertEquals(1, inv.exit(), inv.toString());
         assertTrue(inv.err().contains(badInv + ":4:3:"), inv.toString());
         for (String h : HOSTS) assertEquals(before.get(h), connections(h), "bad input must not connect to " + h);
@@ -291,7 +286,7 @@ class FleetEndToEndTest {
     void changedHostKeyRefusesThatHostWhileOthersConverge() throws IOException {
         fleet.rotateHostKey("db1");
         onHost("web1", "echo drift >> /srv/app/extra.conf");
-        RigRun apply = rig("apply", "--yes", PLAYBOOK.toString());
+        Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(1, apply.exit(), apply.toString());
         assertTrue(apply.out().matches("(?s).*unreachable \\[db1\\].*SHA256:.*"), "names the host and the offered fingerprint:\n" + apply);
         assertEquals(1, apply.recap("db1", "unreachable"));
@@ -304,7 +299,7 @@ class FleetEndToEndTest {
         List<String> kept = Files.readAllLines(knownHosts).stream().filter(l -> !l.startsWith(fleet.host("db1").address() + " ")).toList();
         Files.write(knownHosts, kept);
         assertEquals(1, rig("plan", PLAYBOOK.toString()).exit(), "unknown key refused by default");
-        RigRun accepted = rig("apply", "--yes", "--accept-new-host-keys", PLAYBOOK.toString());
+        Rig accepted = rig("apply", "--yes", "--accept-new-host-keys", PLAYBOOK.toString());
         assertEquals(0, accepted.exit(), accepted.toString());
         assertTrue(Files.readString(knownHosts).contains(fleet.host("db1").address()), "new key appended");
         assertEquals(0, rig("plan", "--detailed-exitcode", PLAYBOOK.toString()).exit());
@@ -316,7 +311,7 @@ class FleetEndToEndTest {
         fleet.stop("web2");
         try {
             onHost("web1", "rm /srv/app/marker");
-            RigRun apply = rig("apply", "--yes", PLAYBOOK.toString());
+            Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
             assertEquals(1, apply.exit(), apply.toString());
             assertEquals(1, apply.recap("web2", "unreachable"), apply.toString());
             assertEquals(1, apply.recap("web1", "changed"), apply.toString());

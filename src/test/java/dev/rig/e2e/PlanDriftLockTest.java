@@ -1,13 +1,16 @@
 package dev.rig.e2e;
 
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -30,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Saved plans (stale hosts and stale playbooks refused), drift for schedulers (exit codes, JUnit,
  * Prometheus metrics checked by the real promtool) and the per-host apply lock, against three
- * real sshd hosts on 127.0.0.35-37.
+ * real sshd hosts on free addresses (testkit.LabHosts).
  */
 @Tag("integration")
 class PlanDriftLockTest {
@@ -41,18 +44,15 @@ class PlanDriftLockTest {
     static Path inventory;
     static Path playbook;
 
-    @BeforeAll
-    static void startFleet() throws IOException {
-        dir = Files.createTempDirectory("rig-plan");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, 35);
-        inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
-        Files.createDirectories(dir.resolve("inventory/group_vars"));
-        Files.writeString(dir.resolve("inventory/group_vars/all.yml"), "api_token: " + SECRET + "\n");
-    }
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS);
 
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) fleet.close();
+    @BeforeAll
+    static void startFleet() {
+        dir = lab.dir();
+        fleet = lab.fleet();
+        inventory = lab.inventory().resolve("hosts.yml");
+        lab.writeInventoryFile("group_vars/all.yml", "api_token: " + SECRET + "\n");
     }
 
     @BeforeEach
@@ -71,28 +71,28 @@ class PlanDriftLockTest {
                 """);
     }
 
-    static RigRun rig(String command, String... more) {
+    static Rig rig(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, "-i", inventory.getParent().toString(),
                 "--known-hosts", fleet.knownHosts().toString()));
         args.addAll(Arrays.asList(more));
-        return RigRun.of(args);
+        return Rig.run(args);
     }
 
     @Test
     void savedPlanRefusesAHostEditedSinceAndAppliesTheOthers() throws IOException {
         Path plan = dir.resolve("plan.json");
-        RigRun planned = rig("plan", "--out", plan.toString(), playbook.toString());
+        Rig planned = rig("plan", "--out", plan.toString(), playbook.toString());
         assertEquals(0, planned.exit(), planned.toString());
         JsonNode json = new ObjectMapper().readTree(plan.toFile());
         assertEquals("rig-plan", json.get("format").asText());
-        assertEquals(1, json.get("format_version").asInt());
+        assertEquals(2, json.get("format_version").asInt());
         assertEquals(3, json.get("hosts").size());
         assertEquals("CREATE", json.get("hosts").get(0).get("tasks").get(1).get("action").asText());
         assertFalse(Files.readString(plan).contains(SECRET), "secrets never in a saved plan");
         assertTrue(Files.readString(plan).contains("token=********"), "masked, so the plan still reads");
 
         fleet.exec("p2", "mkdir -p /srv/app && echo 'by hand' > /srv/app/app.conf");
-        RigRun applied = rig("apply", plan.toString());
+        Rig applied = rig("apply", plan.toString());
         assertEquals(1, applied.exit(), applied.toString());
         assertTrue(applied.err().contains("refused [p2]: task 'App dir' was planned as: changed — create /srv/app; now: ok"),
                 "says which host and what changed:\n" + applied);
@@ -101,10 +101,32 @@ class PlanDriftLockTest {
         assertEquals("by hand\n", fleet.exec("p2", "cat /srv/app/app.conf"), "a refused host is left alone");
         assertFalse(applied.all().contains(SECRET));
 
-        RigRun shown = RigRun.of("show", plan.toString());
+        Rig shown = Rig.run("show", plan.toString());
         assertEquals(0, shown.exit(), shown.toString());
         assertTrue(shown.out().contains("change [p2] Config — create /srv/app/app.conf"), shown.toString());
         assertTrue(shown.out().contains("+token=********"), shown.toString());
+    }
+
+    @Test
+    void aSavedPlanWhoseScriptsDifferFromWhatWouldRunIsRefused() throws IOException {
+        Path plan = dir.resolve("scripts.json");
+        assertEquals(0, rig("plan", "--out", plan.toString(), playbook.toString()).exit());
+        // The plan holds the sha256 of every script; one that no longer matches (rig or a module changed
+        // since the plan, or the file was edited) refuses that host and applies nothing there.
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(plan.toFile());
+        ObjectNode p1 = (ObjectNode) json.get("hosts").get(0);
+        assertEquals("p1", p1.get("host").asText());
+        com.fasterxml.jackson.databind.node.ArrayNode scripts = (com.fasterxml.jackson.databind.node.ArrayNode) p1.get("tasks").get(0).get("scripts");
+        assertEquals(1, scripts.size(), p1.toString());
+        assertEquals(64, scripts.get(0).asText().length());
+        scripts.set(0, new com.fasterxml.jackson.databind.node.TextNode("0".repeat(64)));
+        Files.writeString(plan, new ObjectMapper().writeValueAsString(json));
+
+        Rig applied = rig("apply", plan.toString());
+        assertEquals(1, applied.exit(), applied.toString());
+        assertTrue(applied.err().contains("refused [p1]: task 'App dir' would run other scripts than the plan holds"), applied.toString());
+        assertEquals("absent\n", fleet.exec("p1", "test -e /srv/app && echo present || echo absent"), "nothing ran on the refused host");
+        assertEquals("host=p2\ntoken=" + SECRET + "\n", fleet.exec("p2", "cat /srv/app/app.conf"), "the other hosts are applied");
     }
 
     @Test
@@ -112,7 +134,7 @@ class PlanDriftLockTest {
         Path plan = dir.resolve("stale.json");
         assertEquals(0, rig("plan", "--out", plan.toString(), playbook.toString()).exit());
         Files.writeString(playbook, Files.readString(playbook).replace("host=", "name="));
-        RigRun applied = rig("apply", plan.toString());
+        Rig applied = rig("apply", plan.toString());
         assertEquals(1, applied.exit(), applied.toString());
         assertTrue(applied.err().contains("the plan is stale") && applied.err().contains(playbook.toString()), applied.toString());
         for (String h : HOSTS) assertEquals("", fleet.exec(h, "ls -A /srv"), "nothing applied on " + h);
@@ -123,11 +145,11 @@ class PlanDriftLockTest {
         assertEquals(0, rig("apply", "--yes", playbook.toString()).exit());
         Path junit = dir.resolve("drift.xml");
         Path metrics = dir.resolve("metrics/rig.prom");
-        RigRun clean = rig("drift", "--junit", junit.toString(), "--metrics-file", metrics.toString(), playbook.toString());
+        Rig clean = rig("drift", "--junit", junit.toString(), "--metrics-file", metrics.toString(), playbook.toString());
         assertEquals(0, clean.exit(), clean.toString());
 
         fleet.exec("p3", "echo tampered >> /srv/app/app.conf");
-        RigRun drifted = rig("drift", "--junit", junit.toString(), "--metrics-file", metrics.toString(), playbook.toString());
+        Rig drifted = rig("drift", "--junit", junit.toString(), "--metrics-file", metrics.toString(), playbook.toString());
         assertEquals(2, drifted.exit(), drifted.toString());
         assertTrue(drifted.out().contains("p3 · Config · /srv/app/app.conf content"), "names host, task and field:\n" + drifted);
         assertTrue(drifted.out().contains("-tampered"), "with the diff:\n" + drifted);
@@ -155,7 +177,7 @@ class PlanDriftLockTest {
 
         fleet.stop("p1");
         try {
-            RigRun unreachable = rig("drift", "--junit", junit.toString(), playbook.toString());
+            Rig unreachable = rig("drift", "--junit", junit.toString(), playbook.toString());
             assertEquals(1, unreachable.exit(), unreachable.toString());
             Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
             assertEquals(1, d.getElementsByTagName("error").getLength(), "unreachable is an error");
@@ -173,17 +195,17 @@ class PlanDriftLockTest {
                     - name: Slow, in two steps
                       shell: echo "start ${run}" >> /srv/log; sleep 2; echo "end ${run}" >> /srv/log
                 """);
-        CompletableFuture<RigRun> a = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=A", slow.toString()));
+        CompletableFuture<Rig> a = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=A", slow.toString()));
         Thread.sleep(500);
-        CompletableFuture<RigRun> b = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=B", slow.toString()));
+        CompletableFuture<Rig> b = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=B", slow.toString()));
         assertEquals(0, a.get(60, TimeUnit.SECONDS).exit());
         assertEquals(0, b.get(60, TimeUnit.SECONDS).exit());
         assertEquals("start A\nend A\nstart B\nend B\n", fleet.exec("p1", "cat /srv/log"), "the second run waited for the first");
 
         // A run that cannot get the lock in time fails that host only, naming who holds it.
-        CompletableFuture<RigRun> holder = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=C", slow.toString()));
+        CompletableFuture<Rig> holder = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", "-e", "run=C", slow.toString()));
         Thread.sleep(700);
-        RigRun impatient = rig("apply", "--yes", "--lock-timeout", "0", "-e", "run=D", slow.toString());
+        Rig impatient = rig("apply", "--yes", "--lock-timeout", "0", "-e", "run=D", slow.toString());
         assertEquals(1, impatient.exit(), impatient.toString());
         assertTrue(impatient.out().contains("locked by another rig run") && impatient.out().contains(" pid "), impatient.toString());
         assertEquals(0, holder.get(60, TimeUnit.SECONDS).exit());
@@ -214,7 +236,7 @@ class PlanDriftLockTest {
         }
         Path quick = dir.resolve("quick.yml");
         Files.writeString(quick, "- hosts: p2\n  tasks:\n    - copy: {dest: /srv/after-crash, content: ok}\n");
-        RigRun next = rig("apply", "--yes", "--lock-timeout", "20", quick.toString());
+        Rig next = rig("apply", "--yes", "--lock-timeout", "20", quick.toString());
         assertEquals(0, next.exit(), next.toString());
         assertEquals("ok", fleet.exec("p2", "cat /srv/after-crash"));
     }

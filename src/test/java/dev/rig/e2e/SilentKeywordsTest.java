@@ -1,5 +1,6 @@
 package dev.rig.e2e;
 
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class SilentKeywordsTest {
     @TempDir
     Path dir;
 
-    private RigRun apply(Path playbook, String... more) throws IOException {
+    private Rig apply(Path playbook, String... more) throws IOException {
         Path inventory = dir.resolve("inventory");
         if (!Files.isDirectory(inventory)) {
             Files.createDirectories(inventory);
@@ -38,7 +39,7 @@ class SilentKeywordsTest {
         args.addAll(Arrays.asList(more));
         args.add(playbook.toString());
         Files.createDirectories(dir.resolve("out"));
-        return RigRun.of(args);
+        return Rig.run(args);
     }
 
     private Path write(String relative, String content) throws IOException {
@@ -68,24 +69,24 @@ class SilentKeywordsTest {
                       file: {path: "${dir}/other", state: touch}
                       tags: [other]
                 """);
-        RigRun plain = apply(pb);
+        Rig plain = apply(pb);
         assertEquals(0, plain.exit(), plain::toString);
         assertFalse(made("wiped"), "a task tagged never must not run on a plain apply");
         assertTrue(made("plain") && made("always") && made("other"));
 
         wipeOut();
-        RigRun other = apply(pb, "-t", "other");
+        Rig other = apply(pb, "-t", "other");
         assertEquals(0, other.exit(), other::toString);
         assertFalse(made("wiped") || made("plain"));
         assertTrue(made("always") && made("other"), "always runs whatever --tags asks for");
 
         wipeOut();
-        RigRun wipe = apply(pb, "-t", "wipe");
+        Rig wipe = apply(pb, "-t", "wipe");
         assertEquals(0, wipe.exit(), wipe::toString);
         assertTrue(made("wiped"), "never runs when one of its other tags is asked for");
 
         wipeOut();
-        RigRun skipAlways = apply(pb, "--skip-tags", "always");
+        Rig skipAlways = apply(pb, "--skip-tags", "always");
         assertEquals(0, skipAlways.exit(), skipAlways::toString);
         assertFalse(made("always") || made("wiped"));
         assertTrue(made("plain"));
@@ -99,13 +100,13 @@ class SilentKeywordsTest {
         write("roles/web/meta/main.yml", "dependencies:\n  - role: common\n");
         write("roles/web/tasks/main.yml", "- shell: echo web >> ${dir}/log\n");
         Path pb = write("roles.yml", "- hosts: localhost\n  roles: [app, web]\n");
-        RigRun once = apply(pb);
+        Rig once = apply(pb);
         assertEquals(0, once.exit(), once::toString);
         assertEquals("common\napp\nweb\n", Files.readString(dir.resolve("out/log")));
 
         Files.delete(dir.resolve("out/log"));
         write("roles/common/meta/main.yml", "allow_duplicates: true\n");
-        RigRun twice = apply(pb);
+        Rig twice = apply(pb);
         assertEquals(0, twice.exit(), twice::toString);
         assertEquals("common\napp\ncommon\nweb\n", Files.readString(dir.resolve("out/log")));
     }
@@ -123,7 +124,7 @@ class SilentKeywordsTest {
                     - shell: echo "$(pwd)" > here removes=${dir}/marker chdir=${dir}
                     - file: path=${dir}/tree/sub state=directory mode=0750
                 """);
-        RigRun run = apply(pb);
+        Rig run = apply(pb);
         assertEquals(0, run.exit(), run::toString);
         assertTrue(made("made"));
         assertFalse(made("creates=" + dir.resolve("out/made")), "creates= is never a file name");
@@ -132,7 +133,7 @@ class SilentKeywordsTest {
         assertEquals(dir.resolve("out") + "\n", Files.readString(dir.resolve("out/here")));
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("out/tree/sub"))));
 
-        RigRun again = apply(pb);
+        Rig again = apply(pb);
         assertEquals(0, again.recap("localhost", "changed") - 2, again::toString); // the two commands without a guard run again
     }
 
@@ -145,7 +146,7 @@ class SilentKeywordsTest {
                   tasks:
                     - copy: {dest: "${dir}/from-${inventory_hostname}", content: "${ansible_port}"}
                 """);
-        RigRun run = apply(pb);
+        Rig run = apply(pb);
         assertEquals(0, run.exit(), run::toString);
         assertEquals("1", Files.readString(dir.resolve("out/from-far")));
     }
@@ -158,7 +159,7 @@ class SilentKeywordsTest {
                   tasks:
                     - file: {path: "${dir}/touched", state: touch}
                 """);
-        RigRun run = apply(pb);
+        Rig run = apply(pb);
         assertEquals(1, run.exit(), run::toString);
         assertTrue(run.err().contains("docker.yml:2:15") && run.err().contains("connection 'docker'"), run::toString);
         assertFalse(made("touched"));
@@ -175,7 +176,7 @@ class SilentKeywordsTest {
                   tasks:
                     - copy: {dest: "${dir}/again", content: "${ansible_hostname}"}
                 """);
-        RigRun run = apply(pb);
+        Rig run = apply(pb);
         assertEquals(0, run.exit(), run::toString);
         String node = new String(new ProcessBuilder("uname", "-n").start().getInputStream().readAllBytes()).strip().split("\\.")[0];
         String family = Files.readString(Path.of("/etc/os-release")).contains("ID=debian") ? "Debian" : null;
@@ -191,7 +192,7 @@ class SilentKeywordsTest {
                   tasks:
                     - copy: {dest: "${dir}/off", content: "${ansible_hostname}"}
                 """);
-        RigRun refused = apply(off);
+        Rig refused = apply(off);
         assertEquals(1, refused.exit(), refused::toString);
         assertTrue(refused.all().contains("ansible_hostname"), refused::toString);
         assertFalse(made("off"));

@@ -1,8 +1,9 @@
 package dev.rig.stack;
 
+import dev.rig.testkit.Rig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +15,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -199,29 +198,16 @@ class BackupTest {
         List<String> args = List.of("recover", "central", "--to", "monitor-2", "--from-backup", backups.toString(), "--skip-tags", "docker,firewall",
                 "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "-e", "monitoring_domain=monitoring.example.com", "-e", "grafana_admin_password=restore-grafana-secret");
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
-        return new Rig(code, o.toString(), e.toString());
+        return Rig.run(args);
     }
 
     // ---- helpers ----
-
-    record Rig(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
 
     static Rig backup(String... more) {
         List<String> args = new ArrayList<>(List.of("backup", "central", "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "--to", backups.toString()));
         args.addAll(List.of(more));
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
-        return new Rig(code, o.toString(), e.toString());
+        return Rig.run(args);
     }
 
     static List<Path> backupDirs() throws IOException {

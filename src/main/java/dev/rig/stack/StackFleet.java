@@ -1,4 +1,4 @@
-package dev.rig.cli;
+package dev.rig.stack;
 
 import dev.rig.apply.Engine;
 import dev.rig.apply.Remote;
@@ -10,17 +10,11 @@ import dev.rig.core.Shell;
 import dev.rig.core.Source;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
-import dev.rig.inventory.InventoryLoader;
-import dev.rig.modules.Modules;
-import dev.rig.playbook.Playbook;
-import dev.rig.playbook.PlaybookLoader;
+import dev.rig.load.Inputs;
 import dev.rig.ssh.SshException;
 import dev.rig.template.Templates;
-import dev.rig.verify.CentralHttp;
-import dev.rig.verify.Verifier;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,71 +23,52 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The monitoring fleet as the stack commands (verify, backup) see it: the inventory, its central host and
+ * The monitoring fleet as the stack commands (verify, backup, recover) see it: the inventory, its central host and
  * edges, and each host's variables with the playbooks' role defaults; read and checked before anything is contacted.
  */
-final class StackFleet {
-    final Inventory inventory;
-    final Host centralHost;
-    final List<Host> edgeHosts;
-    final Secrets secrets = new Secrets();
+public final class StackFleet {
+    public final Inventory inventory;
+    public final Host centralHost;
+    public final List<Host> edgeHosts;
+    public final Secrets secrets;
     private final Templates templates = new Templates();
     private final Map<String, Map<String, Object>> vars = new HashMap<>();
 
-    private StackFleet(Inventory inventory, Host centralHost, List<Host> edgeHosts, List<Playbook> playbooks, Map<String, Object> extra) {
-        this.inventory = inventory;
+    private StackFleet(Inputs inputs, Host centralHost, List<Host> edgeHosts) {
+        this.inventory = inputs.inventory;
         this.centralHost = centralHost;
         this.edgeHosts = edgeHosts;
-        secrets.collect(extra);
-        secrets.addAll(dev.rig.digitalocean.ApiAccess.environmentTokens(System.getenv()));
+        this.secrets = inputs.secrets;
         List<Host> all = new ArrayList<>(edgeHosts);
         all.add(0, centralHost);
         for (Host h : all) {
-            Map<String, Object> v = Engine.hostVars(inventory, playbooks, h, extra);
+            Map<String, Object> v = Engine.hostVars(inventory, inputs.playbooks, h, inputs.extraVars);
             vars.put(h.name(), v);
             secrets.collect(v);
         }
-        for (Host h : inventory.hosts()) secrets.collect(h.vars());
     }
 
-    static StackFleet load(Options.InventoryOptions inv, List<String> extraVars, List<Path> playbookFiles) {
-        List<InputError> errors = new ArrayList<>();
-        Inventory inventory = null;
-        try {
-            inventory = inv.load();
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        Map<String, Object> extra = Map.of();
-        try {
-            extra = ExtraVars.parse(extraVars);
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        List<Playbook> pbs = List.of();
-        try {
-            pbs = PlaybookLoader.loadAll(Runner.existing(playbookFiles), new Modules(), new Templates());
-        } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        }
-        if (!errors.isEmpty()) throw new InvalidInputException(errors);
+    /** The fleet the request names; its limit narrows the edges. */
+    public static StackFleet load(Inputs.Request request) {
+        Inputs inputs = Inputs.load(request, false);
+        Inventory inventory = inputs.inventory;
         List<Host> centrals = inventory.select("central");
-        if (centrals.isEmpty()) throw new InvalidInputException(new Source(inv.inventory.toString(), 0, 0), "no host in group 'central': rig verify checks the edges against it");
+        if (centrals.isEmpty()) throw new InvalidInputException(new Source(request.inventory().toString(), 0, 0), "no host in group 'central': rig verify checks the edges against it");
         List<Host> edges = inventory.select("edge");
-        if (inv.limit != null) {
-            var allowed = new LinkedHashSet<>(inventory.select(inv.limit).stream().map(Host::name).toList());
+        if (request.limit() != null) {
+            var allowed = new LinkedHashSet<>(inventory.select(request.limit()).stream().map(Host::name).toList());
             edges = edges.stream().filter(h -> allowed.contains(h.name())).toList();
         }
-        return new StackFleet(inventory, centrals.get(0), edges, pbs, extra);
+        return new StackFleet(inputs, centrals.get(0), edges);
     }
 
-    String string(String host, String name) {
+    public String string(String host, String name) {
         Map<String, Object> v = vars.get(host);
         if (!v.containsKey(name)) throw new InvalidInputException(new Source(host, 0, 0), "variable '" + name + "' is not set for " + host);
         return String.valueOf(templates.renderValue("${" + name + "}", new Source("variable " + name + " of " + host, 0, 0), v));
     }
 
-    Optional<String> optional(String host, String name) {
+    public Optional<String> optional(String host, String name) {
         if (!vars.get(host).containsKey(name)) return Optional.empty();
         String s = string(host, name);
         return s.isBlank() ? Optional.empty() : Optional.of(s);
@@ -121,7 +96,7 @@ final class StackFleet {
      * Runs a shell script on a host as the engine runs tasks: through sh, and through sudo when the
      * inventory says become (ansible_become, ansible_become_user, ansible_become_password).
      */
-    static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout) throws SshException {
+    public static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout) throws SshException {
         dev.rig.apply.RemoteCommands.Become become = !host.become() ? null : dev.rig.apply.RemoteCommands.Become.asUser(host.becomeUser(),
                 connector.loginUser(host), host, Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
         dev.rig.ssh.ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(script, null, become), timeout);
@@ -135,6 +110,77 @@ final class StackFleet {
     List<Verifier.Edge> edges() {
         return edgeHosts.stream().map(h -> new Verifier.Edge(h.name(), string(h.name(), "monitoring_host_label"),
                 inventory.select("edge_postgres").stream().anyMatch(p -> p.name().equals(h.name())))).toList();
+    }
+
+    /**
+     * Every setting rig verify reads, checked before anything is contacted: each missing or empty one
+     * named with its host, as the roles' own assertions do (an empty monitoring_domain would otherwise
+     * surface as a URL error from deep inside an HTTP call).
+     */
+    List<InputError> verifySettingsErrors() {
+        List<InputError> errors = new ArrayList<>();
+        String c = centralHost.name();
+        String via = need(errors, c, "monitoring_verify_via", "how rig verify reaches central: ssh or https");
+        if (via != null && !via.equals("ssh") && !via.equals("https")) {
+            errors.add(new InputError(new Source(c, 0, 0), "monitoring_verify_via must be ssh or https, not '" + via + "'"));
+        }
+        if ("ssh".equals(via)) {
+            need(errors, c, "monitoring_central_address", "central's private address, forwarded to over SSH (set private_ip, or monitoring_verify_via: https)");
+            needPort(errors, c, "monitoring_prometheus_port");
+            needPort(errors, c, "monitoring_loki_port");
+        } else if ("https".equals(via)) {
+            need(errors, c, "monitoring_domain", "central's domain, where Caddy serves Prometheus and Loki");
+            need(errors, c, "monitoring_push_user", "the basic-auth user for Prometheus and Loki through Caddy");
+            need(errors, c, "monitoring_push_password", "the basic-auth password for Prometheus and Loki through Caddy");
+        }
+        String grafana = need(errors, c, "monitoring_verify_grafana_url", "where rig verify asks Grafana (default https://${monitoring_domain})");
+        if (grafana != null) {
+            String host = null;
+            try {
+                host = java.net.URI.create(grafana).getHost();
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (host == null || host.isBlank()) {
+                boolean noDomain = optionalSafe(c, "monitoring_domain").isEmpty();
+                errors.add(new InputError(new Source(c, 0, 0), "monitoring_verify_grafana_url is '" + grafana + "', which names no host"
+                        + (noDomain ? ": set monitoring_domain (central's domain), or monitoring_verify_grafana_url" : "")));
+            }
+        }
+        need(errors, c, "grafana_admin_password", "Grafana's admin password (in the secrets file: -e @secrets.yml)");
+        for (Host h : edgeHosts) {
+            need(errors, h.name(), "monitoring_host_label", "the host label its metrics and logs carry");
+            need(errors, h.name(), "monitoring_log_canary_command", "how rig verify writes a log line on the edge");
+        }
+        return errors;
+    }
+
+    /** The setting's value, or null after adding an error naming it when it is unset or empty. */
+    private String need(List<InputError> errors, String host, String name, String what) {
+        try {
+            Optional<String> v = optional(host, name);
+            if (v.isPresent()) return v.get();
+            errors.add(new InputError(new Source(host, 0, 0), (vars.get(host).containsKey(name) ? name + " is empty" : name + " is not set")
+                    + "; rig verify needs it: " + what));
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        } catch (RuntimeException e) {
+            errors.add(new InputError(new Source(host, 0, 0), name + " of " + host + " cannot be rendered: " + e.getMessage()));
+        }
+        return null;
+    }
+
+    private void needPort(List<InputError> errors, String host, String name) {
+        String v = need(errors, host, name, "a TCP port");
+        if (v != null && !v.matches("\\d{1,5}")) errors.add(new InputError(new Source(host, 0, 0), name + " of " + host + " is '" + v + "', not a port number"));
+    }
+
+    private Optional<String> optionalSafe(String host, String name) {
+        try {
+            return optional(host, name);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** Central's services, reached as monitoring_verify_via says: an SSH forward through central, or HTTPS through Caddy. */

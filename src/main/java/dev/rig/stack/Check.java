@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 /** One cell of the host × signal table: what was found and why. */
 public record Check(String host, String signal, Health health, String detail) {

@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.core.Secrets;

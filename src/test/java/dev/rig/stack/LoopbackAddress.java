@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

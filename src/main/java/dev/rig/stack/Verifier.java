@@ -1,7 +1,7 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rig.verify.CentralHttp.CentralException;
+import dev.rig.stack.CentralHttp.CentralException;
 
 import java.time.Duration;
 import java.time.Instant;

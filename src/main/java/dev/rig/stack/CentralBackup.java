@@ -1,26 +1,18 @@
-package dev.rig.cli;
+package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.apply.Remote;
 import dev.rig.apply.RoutingConnector;
-import dev.rig.apply.SshConnector;
 import dev.rig.core.Digests;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Shell;
 import dev.rig.core.Source;
+import dev.rig.core.Trees;
 import dev.rig.ssh.ExecResult;
 import dev.rig.ssh.SshException;
-import dev.rig.verify.CentralHttp;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -29,83 +21,46 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Backs up the central server to the operator's machine: a Prometheus TSDB snapshot (admin API, through
  * an SSH forward to its VPC address), Grafana's data and Caddy's certificates, archived on central,
- * pulled over SFTP, checked against the sums central computed, and kept as DIR/&lt;UTC time&gt;/ with a
- * SHA256SUMS file and a manifest. A backup appears only when complete (written under a temporary name,
- * then renamed); the newest --keep backups are kept. Safe to schedule: each run is a new backup and
+ * pulled over SFTP, checked against the sums central computed, and kept as DIR/&lt;UTC time&gt;/ in the
+ * format of {@link BackupDirectory}. A backup appears only when complete (written under a temporary name,
+ * then renamed); the newest keep backups are kept. Safe to schedule: each run is a new backup and
  * leaves nothing behind on central.
  */
-@Command(name = "backup", description = "Back up central (Prometheus snapshot, Grafana data, Caddy certificates) to DIR, with checksums; keeps the newest N.")
-final class BackupCommand implements Callable<Integer> {
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    static final Pattern BACKUP_NAME = Pattern.compile("\\d{8}T\\d{6}Z");
-    static final String SUMS = "SHA256SUMS";
-    static final String MANIFEST = "manifest.json";
-    static final List<String> ARCHIVES = List.of("prometheus-snapshot.tar.gz", "grafana-data.tar.gz", "caddy-data.tar.gz");
+public final class CentralBackup {
+    /** What a backup run made: the backup, a line describing its archives, the older backups it removed. */
+    public record Made(Path dir, String description, List<Path> removed) {}
 
-    @Spec CommandSpec spec;
-    @Mixin Options.InventoryOptions inventory;
-    @Mixin Options.SshOptions ssh;
+    private final Path to;
+    private final int keep;
 
-    @Parameters(index = "0", paramLabel = "central", description = "What to back up: central")
-    String what;
-
-    @Parameters(index = "1..*", paramLabel = "PLAYBOOK", description = "The playbooks whose role defaults apply (default: playbooks/site.yml)")
-    List<Path> playbooks = new ArrayList<>();
-
-    @Option(names = {"-e", "--extra-vars"}, paramLabel = "KEY=VALUE", description = "Extra variables, as for apply")
-    List<String> extraVars = new ArrayList<>();
-
-    @Option(names = "--to", paramLabel = "DIR", defaultValue = "backups", description = "Where backups are kept. Default: ${DEFAULT-VALUE}")
-    Path to;
-
-    @Option(names = "--keep", paramLabel = "N", defaultValue = "7", description = "How many backups to keep in DIR (the newest). Default: ${DEFAULT-VALUE}")
-    int keep;
-
-    @Override
-    public Integer call() {
-        if (!"central".equals(what)) throw new InvalidInputException(new Source("rig backup " + what, 0, 0), "only 'central' can be backed up");
+    public CentralBackup(Path to, int keep) {
         if (keep < 1) throw new InvalidInputException(new Source("--keep " + keep, 0, 0), "keep at least 1 backup");
-        PrintWriter out = spec.commandLine().getOut();
-        StackFleet fleet = StackFleet.load(inventory, extraVars, playbooks.isEmpty() ? List.of(Path.of("playbooks/site.yml")) : playbooks);
+        this.to = to;
+        this.keep = keep;
+    }
+
+    public Made run(StackFleet fleet, RoutingConnector connector) throws SshException, CentralHttp.CentralException {
         String central = fleet.centralHost.name();
-        long start = System.nanoTime();
-        try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            RoutingConnector connector = new RoutingConnector(sshConnector);
-            Remote remote = connector.connect(fleet.centralHost);
-            String snapshot = snapshot(fleet, remote);
-            Staged staged = stage(fleet, connector, remote, snapshot);
-            Path done;
-            try {
-                done = pull(remote, staged, central, snapshot);
-            } finally {
-                StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(staged.dir()), Duration.ofSeconds(60));
-            }
-            List<Path> removed = prune();
-            out.printf("Backup of central (%s) in %s: %s; %.1f s%n", central, done, describe(done), (System.nanoTime() - start) / 1e9);
-            if (!removed.isEmpty()) out.println("Removed " + removed.size() + " older backup" + (removed.size() == 1 ? "" : "s") + " (keeping " + keep + "): "
-                    + String.join(", ", removed.stream().map(p -> p.getFileName().toString()).toList()));
-            out.flush();
-            return Main.OK;
-        } catch (SshException | CentralHttp.CentralException e) {
-            spec.commandLine().getErr().println(fleet.secrets.redact("error: backup of central (" + central + ") failed: " + e.getMessage()));
-            return Main.ERROR;
+        Remote remote = connector.connect(fleet.centralHost);
+        String snapshot = snapshot(fleet, remote);
+        Staged staged = stage(fleet, connector, remote, snapshot);
+        Path done;
+        try {
+            done = pull(remote, staged, central, snapshot);
+        } finally {
+            StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(staged.dir()), Duration.ofSeconds(60));
         }
+        return new Made(done, describe(done), prune());
     }
 
     /** Asks Prometheus for a TSDB snapshot (head included) through an SSH forward to its VPC address; returns its name. */
@@ -173,14 +128,14 @@ final class BackupCommand implements Callable<Integer> {
             }
         }
         if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "archiving on central failed (" + r.exitCode() + "): " + r.err().strip());
-        if (stage == null || !sums.keySet().containsAll(ARCHIVES)) throw new SshException(SshException.Kind.CHANNEL, "archiving on central said: " + r.out().strip());
+        if (stage == null || !sums.keySet().containsAll(BackupDirectory.ARCHIVES)) throw new SshException(SshException.Kind.CHANNEL, "archiving on central said: " + r.out().strip());
         return new Staged(stage, sums);
     }
 
     /** Downloads into DIR/.partial-STAMP, checks every sum, writes SHA256SUMS and the manifest, renames to DIR/STAMP. */
     private Path pull(Remote remote, Staged staged, String central, String snapshot) throws SshException {
         Instant now = Instant.now();
-        String name = STAMP.format(now);
+        String name = BackupDirectory.STAMP.format(now);
         Path partial = to.resolve(".partial-" + name);
         try {
             // Backups hold Caddy's TLS and ACME private keys and Grafana's database: readable by the operator only.
@@ -192,7 +147,7 @@ final class BackupCommand implements Callable<Integer> {
             manifest.put("time", now.toString());
             manifest.put("prometheus_snapshot", snapshot);
             ArrayNode files = manifest.putArray("files");
-            for (String archive : ARCHIVES) {
+            for (String archive : BackupDirectory.ARCHIVES) {
                 Path local = partial.resolve(archive);
                 long size = remote.download(staged.dir() + "/" + archive, local);
                 String sum = Digests.sha256(local);
@@ -202,9 +157,9 @@ final class BackupCommand implements Callable<Integer> {
                 sums.append(sum).append("  ").append(archive).append('\n');
                 files.addObject().put("name", archive).put("bytes", size).put("sha256", sum);
             }
-            for (String archive : ARCHIVES) Files.setPosixFilePermissions(partial.resolve(archive), PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(partial.resolve(SUMS), sums);
-            Files.writeString(partial.resolve(MANIFEST), CentralHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
+            for (String archive : BackupDirectory.ARCHIVES) Files.setPosixFilePermissions(partial.resolve(archive), PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(partial.resolve(BackupDirectory.SUMS), sums);
+            Files.writeString(partial.resolve(BackupDirectory.MANIFEST), CentralHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
             Path done = to.resolve(name);
             Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
             return done;
@@ -215,20 +170,12 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    /** The complete backups in root (named by time, with a manifest), oldest first. */
-    static List<Path> complete(Path root) throws IOException {
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(p -> BACKUP_NAME.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p.resolve(MANIFEST)))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
-        }
-    }
-
     /** Keeps the newest complete backups; returns those removed. */
     private List<Path> prune() {
         try {
-            List<Path> backups = complete(to);
+            List<Path> backups = BackupDirectory.complete(to);
             List<Path> removed = backups.subList(0, Math.max(0, backups.size() - keep));
-            removed.forEach(BackupCommand::deleteTree);
+            removed.forEach(CentralBackup::deleteTree);
             return removed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + to + ": " + e.getMessage(), e);
@@ -237,7 +184,7 @@ final class BackupCommand implements Callable<Integer> {
 
     private static String describe(Path backup) {
         List<String> parts = new ArrayList<>();
-        for (String archive : ARCHIVES) {
+        for (String archive : BackupDirectory.ARCHIVES) {
             try {
                 parts.add(archive + " " + String.format(Locale.ROOT, "%.1f MiB", Files.size(backup.resolve(archive)) / 1048576.0));
             } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 /**
  * How one signal of one host stands. STALE and MISSING mean data does not flow (exit 2); ERROR that rig could not tell (exit 1);

@@ -1,4 +1,4 @@
-package dev.rig.cli;
+package dev.rig.load;
 
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Parses -e values as Ansible does: KEY=VALUE (a string), @FILE (YAML), or an inline YAML/JSON map. */
-final class ExtraVars {
+public final class ExtraVars {
     private ExtraVars() {}
 
-    static Map<String, Object> parse(List<String> values) {
+    public static Map<String, Object> parse(List<String> values) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String v : values) {
             String s = v.strip();

@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import dev.rig.core.Secrets;
 import org.junit.jupiter.api.Test;

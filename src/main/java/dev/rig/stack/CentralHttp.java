@@ -1,4 +1,4 @@
-package dev.rig.verify;
+package dev.rig.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -81,7 +81,7 @@ public final class CentralHttp {
             }
             return new Answer(r.statusCode(), r.body());
         } catch (IOException e) {
-            throw new CentralException("cannot reach " + name + " at " + baseUrl + ": " + describe(e));
+            throw new CentralException("cannot reach " + name + " at " + baseUrl + ": " + describe(e, req.build().uri().getHost()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CentralException("interrupted while asking " + name);
@@ -104,8 +104,12 @@ public final class CentralHttp {
         return one.length() > 200 ? one.substring(0, 200) + "…" : one;
     }
 
-    private static String describe(IOException e) {
+    private static String describe(IOException e, String host) {
         String m = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // the JDK's client reports an unknown name as a ConnectException caused by UnresolvedAddressException
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) return "cannot resolve " + host;
+        }
         if (e instanceof java.net.ConnectException) return "connection refused";
         if (e instanceof java.net.http.HttpConnectTimeoutException) return "connect timed out";
         if (e instanceof javax.net.ssl.SSLHandshakeException) return "TLS handshake failed (" + m + "); set monitoring_ca_cert for a private CA";

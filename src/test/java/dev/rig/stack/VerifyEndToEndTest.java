@@ -1,10 +1,10 @@
-package dev.rig.verify;
+package dev.rig.stack;
+
+import dev.rig.testkit.Rig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
-import dev.rig.stack.Daemons;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,8 +17,6 @@ import org.w3c.dom.Document;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -327,24 +325,6 @@ class VerifyEndToEndTest {
 
     // ---- helpers ----
 
-    record Rig(int exit, String out, String err) {
-        static Rig run(List<String> args) {
-            StringWriter o = new StringWriter();
-            StringWriter e = new StringWriter();
-            int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), args.toArray(String[]::new));
-            return new Rig(code, o.toString(), e.toString());
-        }
-
-        String all() {
-            return out + err;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err + "--- daemons\n" + daemons.logs();
-        }
-    }
-
     static Rig rig(String command, String... more) {
         return rig(SITE, command, more);
     }
@@ -353,7 +333,7 @@ class VerifyEndToEndTest {
         List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "@" + secrets));
         args.addAll(List.of(more));
         args.add(playbook.toString());
-        Rig r = Rig.run(args);
+        Rig r = Rig.run(args).explainedBy(() -> "daemons:\n" + daemons.logs());
         for (String secret : List.of("verify-grafana-secret", "verify-push-secret")) assertFalse(r.all().contains(secret), () -> "a secret was printed:\n" + r);
         return r;
     }

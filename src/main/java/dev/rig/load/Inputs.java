@@ -1,0 +1,144 @@
+package dev.rig.load;
+
+import dev.rig.apply.Engine;
+import dev.rig.core.InputError;
+import dev.rig.core.InvalidInputException;
+import dev.rig.core.Secrets;
+import dev.rig.core.Source;
+import dev.rig.digitalocean.ApiAccess;
+import dev.rig.inventory.Host;
+import dev.rig.inventory.Inventory;
+import dev.rig.inventory.InventoryLoader;
+import dev.rig.modules.Modules;
+import dev.rig.playbook.Play;
+import dev.rig.playbook.Playbook;
+import dev.rig.playbook.PlaybookLoader;
+import dev.rig.template.Templates;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a command reads before it contacts any host, loaded and checked in one place: the
+ * inventory, the extra vars, the playbooks, and the secrets among them. Every command goes through
+ * {@link #load}, so none can forget to mask what it prints. All input errors are collected first and
+ * reported together; nothing is run when there is one.
+ */
+public final class Inputs {
+    /** What the command line names. regroup: groups whose hosts a command replaces in memory (rig recover's new central). */
+    public record Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks) {
+        public Request {
+            regroup = Map.copyOf(regroup);
+            extraVars = List.copyOf(extraVars);
+            playbooks = List.copyOf(playbooks);
+        }
+
+        public static Request of(Path inventory, String limit, List<String> extraVars, List<Path> playbooks) {
+            return new Request(inventory, limit, Map.of(), extraVars, playbooks);
+        }
+
+        public Request withPlaybooks(List<Path> others) {
+            return new Request(inventory, limit, regroup, extraVars, others);
+        }
+
+        public Request withRegroup(Map<String, List<String>> groups) {
+            return new Request(inventory, limit, groups, extraVars, playbooks);
+        }
+    }
+
+    public final Request request;
+    public final Inventory inventory;
+    public final List<Playbook> playbooks;
+    public final Map<String, Object> extraVars;
+    public final Secrets secrets;
+    public final Modules modules;
+    public final Templates templates;
+
+    private Inputs(Request request, Inventory inventory, List<Playbook> playbooks, Map<String, Object> extraVars, Modules modules, Templates templates) {
+        this.request = request;
+        this.inventory = inventory;
+        this.playbooks = playbooks;
+        this.extraVars = extraVars;
+        this.modules = modules;
+        this.templates = templates;
+        this.secrets = collectSecrets(inventory, playbooks, extraVars);
+    }
+
+    /** Loads and checks everything; limitMustMatch: a --limit that selects no host is an error (plan, apply, render). */
+    public static Inputs load(Request request, boolean limitMustMatch) {
+        Modules modules = new Modules();
+        Templates templates = new Templates();
+        List<InputError> errors = new ArrayList<>();
+        Inventory inventory = null;
+        try {
+            inventory = InventoryLoader.load(request.inventory(), request.regroup());
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        Map<String, Object> extra = Map.of();
+        try {
+            extra = ExtraVars.parse(request.extraVars());
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        List<Playbook> playbooks = List.of();
+        try {
+            playbooks = PlaybookLoader.loadAll(request.playbooks(), modules, templates);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        String limit = request.limit();
+        if (limitMustMatch && inventory != null && limit != null && inventory.select(limit).isEmpty() && !Engine.limitNamesLocalhost(limit)) {
+            errors.add(new InputError(new Source("--limit " + limit, 0, 0), "matches no host in " + request.inventory()));
+        }
+        if (!errors.isEmpty()) throw new InvalidInputException(errors);
+        return new Inputs(request, inventory, playbooks, extra, modules, templates);
+    }
+
+    /** The inventory alone (rig inventory), with its secrets. */
+    public static Inputs inventoryOnly(Path inventory) {
+        return load(Request.of(inventory, null, List.of(), List.of()), false);
+    }
+
+    /**
+     * The one place where values that must never be printed are gathered: extra vars, host and play
+     * variables named like secrets, and API tokens from the environment. Decrypted vault values join here.
+     */
+    private static Secrets collectSecrets(Inventory inventory, List<Playbook> playbooks, Map<String, Object> extra) {
+        Secrets secrets = new Secrets();
+        secrets.collect(extra);
+        secrets.addAll(ApiAccess.environmentTokens(System.getenv()));
+        for (Host h : inventory.hosts()) secrets.collect(h.vars());
+        for (Playbook pb : playbooks) for (Play p : pb.plays()) secrets.collect(p.vars());
+        return secrets;
+    }
+
+    /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */
+    public Map<String, String> fileDigests() {
+        Map<String, String> out = new TreeMap<>();
+        List<Path> files = new ArrayList<>();
+        playbooks.forEach(pb -> files.addAll(pb.filesRead()));
+        Path inv = request.inventory();
+        try {
+            if (Files.isDirectory(inv)) {
+                try (var walk = Files.walk(inv)) {
+                    walk.filter(Files::isRegularFile).forEach(files::add);
+                }
+            } else {
+                files.add(inv);
+            }
+            for (Path f : files) {
+                out.put(f.toAbsolutePath().normalize().toString(), dev.rig.core.Digests.sha256(Files.readAllBytes(f)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read input files: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rig.stack;
+
+import dev.rig.apply.Remote;
+import dev.rig.apply.RoutingConnector;
+import dev.rig.apply.SshConnector;
+import dev.rig.core.Shell;
+import dev.rig.inventory.Host;
+import dev.rig.load.Inputs;
+import dev.rig.ssh.ExecResult;
+import dev.rig.ssh.SshException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * rig verify's check: for every edge, are its metrics and logs reaching central? Central's services are
+ * reached as the fleet says (an SSH forward or HTTPS through Caddy); each edge writes a log canary.
+ */
+public final class StackVerify {
+    private StackVerify() {}
+
+    /** The whole check; also what apply --verify and recover run after a converge. */
+    public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait) {
+        return check(request, sshConnector, within, logWait, Optional.empty());
+    }
+
+    /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
+    public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter) {
+        StackFleet fleet = StackFleet.load(request);
+        List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
+        if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
+        long start = System.nanoTime();
+        RoutingConnector connector = new RoutingConnector(sshConnector);
+        List<Check> checks;
+        try {
+            Verifier.Central central = fleet.central(connector);
+            checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter).run(fleet.edges());
+        } catch (SshException e) {
+            checks = Verifier.centralUnreachable(fleet.centralHost.name(), fleet.edges(), "cannot reach central over SSH: " + e.getMessage());
+        }
+        return new VerifyReport(checks, fleet.secrets, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void writeCanary(RoutingConnector connector, StackFleet fleet, String host, String canary) throws Exception {
+        Host h = fleet.inventory.host(host).orElseThrow();
+        String command = fleet.string(host, "monitoring_log_canary_command");
+        Remote remote = connector.connect(h);
+        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30));
+        if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
+    }
+
+    /**
+     * Runs check until it answers OK, retrying every 5 s while retry accepts its code and wait has not
+     * passed (fresh containers take a moment before their first samples arrive); returns the last code.
+     */
+    public static int untilOk(Duration wait, java.util.function.IntPredicate retry, java.util.function.IntSupplier check) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            int code = check.getAsInt();
+            if (code == 0 || !retry.test(code) || System.nanoTime() > deadline) return code;
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return code;
+            }
+        }
+    }
+}
