@@ -76,7 +76,8 @@ services:
       - ./loki/loki.yaml:/etc/loki/loki.yaml:ro
       - loki-data:/loki
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://${here}:${host?then(monitoring_loki_port, 3100)}/ready"]
+      # The image is distroless (no shell, no wget): Loki's own "-health" probe (monitoring_image_facts).
+      test: ["CMD", "/usr/bin/loki", "-health", "-health.url=http://${here}:${host?then(monitoring_loki_port, 3100)}/ready"]
       interval: 30s
       timeout: 5s
       retries: 5
@@ -101,7 +102,8 @@ services:
       - ./grafana/provisioning:/etc/grafana/provisioning:ro
       - ./grafana/dashboards:/var/lib/grafana/dashboards:ro
     healthcheck:
-      test: ["CMD", "wget", "-q", "--spider", "http://${here}:3000/api/health"]
+      # curl is in both the Alpine and the Ubuntu variant of the image (monitoring_image_facts).
+      test: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://${here}:3000/api/health"]
       interval: 30s
       timeout: 5s
       retries: 3

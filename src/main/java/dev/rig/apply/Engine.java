@@ -73,6 +73,10 @@ public final class Engine {
         private final String nonce;
         private final Map<String, HostState> states = new ConcurrentHashMap<>();
         private final Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
+        /** Inventory names found to be one machine (this run already held its lock under another name): name → the holder's name. */
+        private final Map<String, String> sameMachine = new ConcurrentHashMap<>();
+        /** One per machine: the tasks of its inventory names never run at the same time. */
+        private final Map<String, java.util.concurrent.locks.ReentrantLock> machineLocks = new ConcurrentHashMap<>();
 
         Context(Mode mode, Modules modules, Templates templates, Connector connector, Secrets secrets, EventSink sink,
                 Map<String, Object> extraVars, Set<String> tags, Set<String> skipTags, Duration commandTimeout,
@@ -239,7 +243,13 @@ public final class Engine {
         }
         // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
         if (options.mode() == Mode.APPLY && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
-        new HostRun(ctx, play, host, state, remote).run();
+        var machine = ctx.machineLocks.computeIfAbsent(ctx.sameMachine.getOrDefault(host.name(), host.name()), k -> new java.util.concurrent.locks.ReentrantLock());
+        machine.lock();
+        try {
+            new HostRun(ctx, play, host, state, remote).run();
+        } finally {
+            machine.unlock();
+        }
     }
 
     /** A play's connection: local runs on this machine, unless the host's own ansible_connection says otherwise (variables win over keywords, as in Ansible). */
@@ -273,10 +283,20 @@ public final class Engine {
     private boolean lock(Play play, Host host, HostState state, Remote remote) {
         String marker = "rig-locked-" + ctx.nonce();
         try {
-            ctx.locks.put(host.name(), remote.hold(HostLock.script(HostLock.owner(startedAt), options.lockTimeout(), marker), marker,
+            ctx.locks.put(host.name(), remote.hold(HostLock.script(HostLock.owner(startedAt), ctx.nonce(), host.name(), options.lockTimeout(), marker), marker,
                     options.lockTimeout().plus(options.commandTimeout())));
             return true;
         } catch (SshException e) {
+            String said = String.valueOf(e.getMessage()).strip();
+            if (said.startsWith(HostLock.SAME_RUN)) {
+                // Another inventory name of this run holds this machine's lock: share it, and take turns with that name.
+                String holder = said.substring(HostLock.SAME_RUN.length()).strip();
+                ctx.sameMachine.put(host.name(), ctx.sameMachine.getOrDefault(holder, holder));
+                ctx.locks.put(host.name(), () -> { });
+                ctx.sink.emit(new Event.Warning(host.name() + " is the same machine as " + holder
+                        + ": this run holds its lock once, for both names, and runs their tasks one name at a time"));
+                return true;
+            }
             String message = "cannot take the host lock: " + e.getMessage();
             state.count(Status.FAILED, false);
             state.fail(message);

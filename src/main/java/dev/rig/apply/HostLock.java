@@ -15,17 +15,31 @@ final class HostLock {
 
     private HostLock() {}
 
-    /** The held command: prints the marker once the lock is ours, then waits for end of input. */
-    static String script(String owner, Duration timeout, String marker) {
+    /** What the held command prints on stderr when this very run already holds the lock under another name. */
+    static final String SAME_RUN = "rig-same-run-as:";
+    static final int SAME_RUN_STATUS = 76;
+
+    /**
+     * The held command: prints the marker once the lock is ours, then waits for end of input. The owner
+     * line ends with "[run RUN as NAME]", so that a run whose other inventory name for this machine
+     * already holds the lock finds out (and answers {@link #SAME_RUN} NAME) instead of waiting for itself.
+     */
+    static String script(String owner, String runId, String hostName, Duration timeout, String marker) {
+        String mine = "[run " + runId + " as ";
         return "l=" + LOCK_FILE + "; [ -d /run/lock ] || l=" + FALLBACK_LOCK_FILE + "\n"
                 // Created world-readable and opened read-only: flock needs no write access, so users share one lock.
                 + "[ -e \"$l\" ] || (umask 0; : >> \"$l\") 2>/dev/null\n"
                 + "exec 9<\"$l\" || { echo \"cannot open the lock file $l\" >&2; exit 70; }\n"
-                + "if ! flock -n 9; then\n"
-                + "  flock -w " + Math.max(0, timeout.toSeconds()) + " 9 || { echo \"host is locked by another rig run: "
-                + "$(cat \"$l.owner\" 2>/dev/null || echo unknown) (waited " + timeout.toSeconds() + " s; see --lock-timeout)\" >&2; exit 75; }\n"
-                + "fi\n"
-                + "printf '%s\\n' " + Shell.quote(owner) + " > \"$l.owner\" 2>/dev/null\n"
+                // Polled rather than flock -w: the holder may be this run, and its owner line may not be written yet.
+                + "n=0\n"
+                + "while ! flock -n 9; do\n"
+                + "  o=$(cat \"$l.owner\" 2>/dev/null || true)\n"
+                + "  case \"$o\" in *" + Shell.quote(mine) + "*) h=${o##*" + Shell.quote(mine) + "}; echo \"" + SAME_RUN + "${h%]}\" >&2; exit " + SAME_RUN_STATUS + ";; esac\n"
+                + "  n=$((n+1)); if [ $n -gt " + Math.max(0, timeout.toSeconds()) * 5 + " ]; then echo \"host is locked by another rig run: "
+                + "${o:-unknown} (waited " + timeout.toSeconds() + " s; see --lock-timeout)\" >&2; exit 75; fi\n"
+                + "  sleep 0.2\n"
+                + "done\n"
+                + "printf '%s\\n' " + Shell.quote(owner + " " + mine + hostName + "]") + " > \"$l.owner\" 2>/dev/null\n"
                 + "echo " + marker + "\n"
                 + "exec cat >/dev/null\n";
     }

@@ -15,7 +15,9 @@ import dev.rig.plan.Change;
 import dev.rig.plan.HostCommand;
 import dev.rig.plan.LocalEffect;
 import dev.rig.plan.RenderedFile;
+import dev.rig.playbook.Block;
 import dev.rig.playbook.Play;
+import dev.rig.playbook.Step;
 import dev.rig.playbook.Task;
 import dev.rig.ssh.ExecResult;
 import dev.rig.ssh.SshException;
@@ -57,9 +59,11 @@ final class HostRun {
 
     void run() {
         List<Task> tasks = play.tasks().stream().filter(run::selectedByTags).toList();
+        for (int i = 0; i < tasks.size(); i++) position.put(tasks.get(i), i);
+        flat = tasks;
         collectSecrets();
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
-        if (!runList(tasks, false)) return;
+        if (!runSteps(play.steps())) return;
         List<Task> handlers = play.handlers().stream()
                 .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
                 .toList();
@@ -93,6 +97,55 @@ final class HostRun {
             unreachable(e.getMessage());
             return false;
         }
+    }
+
+    /** The play's selected tasks in order, and where each is: the probes of the ones after a task are read with it. */
+    private final Map<Task, Integer> position = new java.util.IdentityHashMap<>();
+    private List<Task> flat = List.of();
+    private Task failedTask;
+    private Map<String, Object> failedResult = Map.of();
+
+    /** Walks a tree of steps; false when the host failed and must stop. */
+    private boolean runSteps(List<Step> steps) {
+        for (Step step : steps) {
+            if (state.dead) return false;
+            if (step instanceof Task task) {
+                Integer at = position.get(task);
+                if (at == null) continue; // not selected by tags
+                if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
+            } else if (step instanceof Block block && !runBlock(block)) {
+                return false;
+            }
+        }
+        return !state.dead;
+    }
+
+    /**
+     * Ansible's block: when a task fails the host, rescue runs with ansible_failed_task and
+     * ansible_failed_result, and a rescue that succeeds leaves the host not failed; always runs
+     * either way. An unreachable host is not rescued (nor is it in Ansible).
+     */
+    private boolean runBlock(Block block) {
+        int unreachableBefore = state.recap().unreachable();
+        boolean ok = runSteps(block.block());
+        boolean reachable = state.recap().unreachable() == unreachableBefore;
+        if (!ok && reachable && !block.rescue().isEmpty()) {
+            state.resume();
+            state.rescued();
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("name", failedTask == null ? "" : failedTask.displayName());
+            failed.put("action", failedTask == null ? "" : failedTask.module());
+            state.facts.put("ansible_failed_task", failed);
+            state.facts.put("ansible_failed_result", failedResult);
+            ok = runSteps(block.rescue());
+        }
+        if (reachable && !block.always().isEmpty()) {
+            String failure = state.resume();
+            boolean alwaysOk = runSteps(block.always());
+            if (!ok && alwaysOk && failure != null) state.fail(failure);
+            ok = ok && alwaysOk;
+        }
+        return ok && !state.dead;
     }
 
     /** Runs tasks in order; false when the host failed and must stop. */
@@ -176,7 +229,7 @@ final class HostRun {
         Map<String, Object> vars = vars(task, looped ? new Item(task.loopVar(), item) : null);
         String label = looped ? label(task, item, vars) : null;
         try {
-            if (task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
                 report(task, label, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", handler, false, List.of());
                 return new ItemResult(Status.SKIPPED, Map.of("changed", false, "skipped", true, "failed", false), false);
             }
@@ -335,12 +388,24 @@ final class HostRun {
         return failed(task, label, message, handler, Map.of());
     }
 
+    /** The whens of the blocks around a task, outermost first: all must hold, as in Ansible. */
+    private boolean blockConditionsHold(Task task, Map<String, Object> vars) {
+        for (Task.Condition c : task.blockConditions()) {
+            if (!run.templates.test(c.expression(), c.source(), vars)) return false;
+        }
+        return true;
+    }
+
     private ItemResult failed(Task task, String label, String message, boolean handler, Map<String, Object> result) {
         report(task, label, Status.FAILED, Change.none(message), message, handler, task.ignoreErrors(), List.of());
         Map<String, Object> reg = new LinkedHashMap<>(result);
         reg.put("failed", true);
         reg.put("msg", message);
         reg.putIfAbsent("changed", false);
+        if (!task.ignoreErrors()) {
+            failedTask = task;
+            failedResult = reg;
+        }
         if (!task.ignoreErrors()) state.fail(task.displayName() + ": " + (task.noLog() ? "(output hidden by no_log)" : message));
         return new ItemResult(Status.FAILED, reg, !task.ignoreErrors());
     }
@@ -411,7 +476,7 @@ final class HostRun {
                 Module module = run.modules.get(t.module());
                 for (Object item : items) {
                     Map<String, Object> v = t.loop() == null ? vars : vars(t, new Item(t.loopVar(), item));
-                    if (t.when() != null && !run.templates.test(t.when(), t.whenSource(), v)) continue;
+                    if (!blockConditionsHold(t, v) || t.when() != null && !run.templates.test(t.when(), t.whenSource(), v)) continue;
                     ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
                             t.source(), t.noLog(), new HashMap<>());
                     Probe p = module.probe(new Args(renderArgs(t, v)), ctx);

@@ -42,6 +42,19 @@ final class HostState {
         dead = true;
     }
 
+    /** A block's rescue or always part runs on a failed host: the failure is lifted and handed back. */
+    synchronized String resume() {
+        String f = failure;
+        failure = null;
+        dead = false;
+        return f;
+    }
+
+    /** A failure a rescue handled does not count as one, as in Ansible's recap (which counts it as rescued). */
+    synchronized void rescued() {
+        if (failed > 0) failed--;
+    }
+
     synchronized HostRecap recap() {
         return new HostRecap(host, ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, alwaysRun, failure);
     }

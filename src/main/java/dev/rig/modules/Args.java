@@ -32,6 +32,8 @@ public final class Args {
         Object v = values.get(name);
         if (v == null) return Optional.empty();
         if (v instanceof Map<?, ?> || v instanceof List<?>) throw new ArgumentException("argument '" + name + "' must be a string");
+        // A YAML boolean where a string is expected reads as Python writes it, as in Ansible (content: yes gives "True").
+        if (v instanceof Boolean b) return Optional.of(b ? "True" : "False");
         return Optional.of(String.valueOf(v));
     }
 

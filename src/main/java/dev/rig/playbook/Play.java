@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A play: which hosts, which variables, which tasks. Role defaults and role vars are gathered
+ * A play: which hosts, which variables, which tasks (a tree of {@link Step}s). Role defaults and role vars are gathered
  * here from the play's roles, each at its own precedence level. {@code gatherFacts}: gather_facts
  * (Ansible's default, true) and some task, variable or template of the play uses a fact. {@code connectionLocal}: the play's
  * {@code connection: local}, its tasks run on the operator's machine with each host's variables.
@@ -23,11 +23,16 @@ public record Play(
         String becomeUser,
         Object serial,
         Integer maxFailPercentage,
-        List<Task> tasks,
+        List<Step> steps,
         List<Task> handlers,
         Path file,
         boolean gatherFacts,
         boolean connectionLocal) {
+
+    /** Every task of the tree in play order (rescue and always parts included): what lookahead and settings read. */
+    public List<Task> tasks() {
+        return Step.tasks(steps);
+    }
 
     public String displayName() {
         return name != null && !name.isBlank() ? name : hosts;

@@ -169,7 +169,7 @@ public final class PlaybookLoader {
 
         Map<String, Object> roleDefaults = new LinkedHashMap<>();
         Map<String, Object> roleVars = new LinkedHashMap<>();
-        List<Task> tasks = new ArrayList<>();
+        List<Step> tasks = new ArrayList<>();
         List<Task> handlers = new ArrayList<>();
         Path dir = file.getParent();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags);
@@ -183,13 +183,13 @@ public final class PlaybookLoader {
         }
         tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
         tasks.addAll(taskList(file, keys.get("post_tasks"), playScope, List.of()));
-        handlers.addAll(taskList(file, keys.get("handlers"), playScope, List.of()));
-        checkNotify(tasks, handlers);
-        for (Task t : tasks) {
+        handlers.addAll(handlerList(taskList(file, keys.get("handlers"), playScope, List.of())));
+        checkNotify(Step.tasks(tasks), handlers);
+        for (Task t : Step.tasks(tasks)) {
             if (!t.listen().isEmpty()) errors.add(t.source(), "'listen' is a handler keyword: on a task it would mean nothing");
         }
         boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
-                + tasks.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + Step.tasks(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
                 + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
@@ -204,7 +204,17 @@ public final class PlaybookLoader {
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
-    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {}
+    /** What enclosing blocks pass down to their tasks (Ansible's inherited keywords). */
+    private record Inherited(Boolean become, String becomeUser, Map<String, Object> vars, Boolean ignoreErrors,
+                             List<Task.Condition> conditions) {
+        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of());
+    }
+
+    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited) {
+        TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {
+            this(role, fileDirs, templateDirs, tags, Inherited.NONE);
+        }
+    }
 
     /**
      * A role entry: its dependencies (meta/main.yml) first, then its own tasks. As in Ansible, a role
@@ -212,7 +222,7 @@ public final class PlaybookLoader {
      * {@code rolesRun} holds the roles already in the play, {@code chain} the roles depending on this one.
      */
     private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
-                      Map<String, Object> vars, List<Task> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
+                      Map<String, Object> vars, List<Step> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -258,7 +268,7 @@ public final class PlaybookLoader {
         Path t = yamlIn(roleDir.resolve("tasks"));
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
-        if (h != null) handlers.addAll(taskFile(h, scope, src, List.of()));
+        if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -308,7 +318,7 @@ public final class PlaybookLoader {
     }
 
     /** Reads a task file; {@code chain} holds the task files importing it, outermost first. */
-    private List<Task> taskFile(Path p, TaskScope scope, Source usedAt, List<Path> chain) {
+    private List<Step> taskFile(Path p, TaskScope scope, Source usedAt, List<Path> chain) {
         if (!Files.isRegularFile(p)) {
             errors.add(usedAt, "task file not found: " + p);
             return List.of();
@@ -323,7 +333,7 @@ public final class PlaybookLoader {
         return taskList(p, fake, scope, inner);
     }
 
-    private List<Task> taskList(Path file, NodeTuple tuple, TaskScope scope, List<Path> chain) {
+    private List<Step> taskList(Path file, NodeTuple tuple, TaskScope scope, List<Path> chain) {
         if (tuple == null) return List.of();
         Node n = tuple.getValueNode();
         if (n instanceof ScalarNode s && YamlFiles.value(s) == null) return List.of();
@@ -331,19 +341,55 @@ public final class PlaybookLoader {
             errors.add(YamlFiles.source(file, n), "expected a list of tasks, found " + YamlFiles.kind(n));
             return List.of();
         }
-        List<Task> out = new ArrayList<>();
+        List<Step> out = new ArrayList<>();
         for (Node item : seq.getValue()) {
             out.addAll(task(file, item, scope, chain));
         }
         return out;
     }
 
-    private List<Task> task(Path file, Node node, TaskScope scope, List<Path> chain) {
+    /** Handlers are a flat list: a block among them is refused rather than run another way. */
+    private List<Task> handlerList(List<Step> steps) {
+        List<Task> out = new ArrayList<>();
+        for (Step s : steps) {
+            if (s instanceof Task t) out.add(t);
+            else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
+        }
+        return out;
+    }
+
+    static final Set<String> BLOCK_KEYS = Set.of("block", "rescue", "always", "name", "when", "become", "become_user", "tags",
+            "vars", "ignore_errors");
+
+    /** A block: its keywords are passed down to its tasks; rescue and always are steps of their own. */
+    private List<Step> block(Path file, MappingNode map, TaskScope scope, List<Path> chain) {
+        Source src = YamlFiles.source(file, map);
+        Map<String, NodeTuple> keys = keyed(file, map, BLOCK_KEYS, "block", AnsibleKeywords.BLOCK);
+        Inherited up = scope.inherited();
+        List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+        String when = condition(file, keys.get("when"));
+        if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
+        Boolean become = bool(file, keys.get("become"));
+        String becomeUser = string(file, keys.get("become_user"));
+        Boolean ignore = bool(file, keys.get("ignore_errors"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(map(file, keys.get("vars")));
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keys.get("tags")));
+        Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
+                vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions));
+        TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, inherited);
+        return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
+                taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
+    }
+
+    private List<Step> task(Path file, Node node, TaskScope scope, List<Path> chain) {
         Source src = YamlFiles.source(file, node);
         if (!(node instanceof MappingNode map)) {
             errors.add(src, "expected a task (a map with one module), found " + YamlFiles.kind(node));
             return List.of();
         }
+        if (map.getValue().stream().anyMatch(t -> YamlFiles.keyName(t).equals("block"))) return block(file, map, scope, chain);
         Map<String, NodeTuple> keywords = new LinkedHashMap<>();
         List<NodeTuple> moduleKeys = new ArrayList<>();
         NodeTuple importTasks = null;
@@ -386,7 +432,7 @@ public final class PlaybookLoader {
             }
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(tags(file, keywords.get("tags")));
-            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags);
+            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
             return taskFile(target, inner, usedAt, chain);
         }
         if (moduleKeys.isEmpty()) {
@@ -462,9 +508,16 @@ public final class PlaybookLoader {
         if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
 
+        Inherited up = scope.inherited();
+        Map<String, Object> allVars = vars;
+        if (!up.vars().isEmpty()) {
+            allVars = new LinkedHashMap<>(up.vars());
+            allVars.putAll(vars);
+        }
         return List.of(new Task(name, src, moduleName, args, argSources, when, whenSrc, loop, label, loopVar, register,
-                notify, tags, become, becomeUser, changedWhen, failedWhen, Boolean.TRUE.equals(ignore),
-                Boolean.TRUE.equals(noLog), vars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen));
+                notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
+                changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
+                Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions()));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {

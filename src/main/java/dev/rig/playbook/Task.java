@@ -35,7 +35,11 @@ public record Task(
         String role,
         List<Path> fileDirs,
         List<Path> templateDirs,
-        List<String> listen) {
+        List<String> listen,
+        List<Condition> blockConditions) implements Step {
+
+    /** A when of an enclosing block, checked before the task's own. */
+    public record Condition(String expression, Source source) {}
 
     /** The name people see: the task's name, else "module: first argument". */
     public String displayName() {

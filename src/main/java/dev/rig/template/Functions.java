@@ -32,7 +32,10 @@ final class Functions {
     private Functions() {}
 
     static Map<String, TemplateModel> all() {
-        return Map.of("bcrypt", (TemplateMethodModelEx) Functions::bcrypt, "base64", (TemplateMethodModelEx) Functions::base64);
+        Map<String, TemplateModel> all = new java.util.LinkedHashMap<>(AnsibleFilters.all());
+        all.put("bcrypt", (TemplateMethodModelEx) Functions::bcrypt);
+        all.put("base64", (TemplateMethodModelEx) Functions::base64);
+        return all;
     }
 
     private static Object bcrypt(List<?> args) throws TemplateModelException {

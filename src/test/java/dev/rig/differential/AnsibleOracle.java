@@ -36,7 +36,9 @@ final class AnsibleOracle {
         env.put("ANSIBLE_HOME", dir.resolve("home/.ansible").toString());
         env.put("ANSIBLE_LOCAL_TEMP", dir.resolve("home/tmp").toString());
         env.put("ANSIBLE_SSH_CONTROL_PATH_DIR", dir.resolve("home/cp").toString());
-        env.put("ANSIBLE_SSH_ARGS", "-o ControlMaster=no -o UserKnownHostsFile=" + fleet.knownHosts()
+        // Transport only (one master connection per host, pipelining): what Ansible does to a host stays the same.
+        env.put("ANSIBLE_PIPELINING", "1");
+        env.put("ANSIBLE_SSH_ARGS", "-o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=" + fleet.knownHosts()
                 + " -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -F /dev/null");
         env.put("ANSIBLE_PYTHON_INTERPRETER", "/usr/bin/python3");
         env.put("ANSIBLE_NOCOLOR", "1");

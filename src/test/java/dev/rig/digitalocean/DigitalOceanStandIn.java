@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
 
 /**
  * A DigitalOcean API v2 stand-in on 127.0.0.1, written from the OpenAPI description in
- * ../shared/contracts/digitalocean (not from rig's code): the firewall endpoints (list, get,
+ * src/test/resources/contracts/digitalocean (not from rig's code): the firewall endpoints (list, get,
  * create, update, delete) and the droplet list, with the contract's status codes (200, 202, 204,
  * 401, 404, 422, 429, 5xx), {@code {"firewall": ...}} envelopes, {@code links.pages} and
  * {@code meta.total} on lists, {@code {"id","message"}} errors and the ratelimit-* headers.

@@ -32,7 +32,7 @@ import java.util.TreeSet;
 
 /**
  * Checks exchanges with the API against DigitalOcean's OpenAPI description as published in
- * ../shared/contracts/digitalocean/specification. Bodies and parameter values are held to their
+ * src/test/resources/contracts/digitalocean/specification (see its SOURCE.txt and LICENSE.txt). Bodies and parameter values are held to their
  * schemas by networknt's json-schema-validator in its OpenAPI 3.0 dialect (nullable, readOnly for
  * requests, formats asserted), which follows the $refs across the contract's files itself. What a
  * JSON Schema cannot say is checked here, on the YAML read with SnakeYAML: which operation a method
@@ -62,20 +62,17 @@ final class OpenApiContract {
     }
 
     /**
-     * The contract in shared/ beside the project, where CI puts it too; a git worktree one level
-     * further down (WORK/wt/NAME beside WORK/shared) finds it beside its parent.
+     * The contract kept in the repository (src/test/resources/contracts/digitalocean, copied from the
+     * shared contracts by scripts/refresh-contracts, with its source and licence): a clone alone passes.
      */
-    static OpenApiContract beside(Path projectDir) {
-        Path first = projectDir.resolve("../shared/contracts/digitalocean/specification").normalize();
-        for (Path dir = projectDir.normalize().getParent(); dir != null; dir = dir.getParent()) {
-            Path spec = dir.resolve("shared/contracts/digitalocean/specification");
-            if (Files.isDirectory(spec)) return new OpenApiContract(spec);
-        }
-        throw new IllegalStateException("the DigitalOcean contract is not at " + first);
+    static OpenApiContract in(Path projectDir) {
+        Path spec = projectDir.resolve("src/test/resources/contracts/digitalocean/specification");
+        if (!Files.isDirectory(spec)) throw new IllegalStateException("the DigitalOcean contract is not at " + spec);
+        return new OpenApiContract(spec);
     }
 
     static OpenApiContract load() {
-        return beside(Path.of(System.getProperty("rig.project.dir", ".")).toAbsolutePath());
+        return in(Path.of(System.getProperty("rig.project.dir", ".")).toAbsolutePath());
     }
 
     /**

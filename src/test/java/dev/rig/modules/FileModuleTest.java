@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The file module's cases that need code; the plain ones are case files in src/test/resources/modules/file/ (ModuleCasesTest). */
 class FileModuleTest {
     private final FileModule module = new FileModule();
 
@@ -34,68 +35,10 @@ class FileModuleTest {
     }
 
     @Test
-    void absentRemovesAFile() {
-        Outcome o = plan("absent-removes-file", "path", "/etc/app.conf", "state", "absent");
-        assertEquals(Action.DELETE, o.change().action());
-        assertEquals("rm -rf -- /etc/app.conf", ModuleTests.onlyScript(o));
-        assertEquals(Map.of("state", "file"), onlyDiff(o).before());
-        assertEquals(Map.of("state", "absent"), onlyDiff(o).after());
-    }
-
-    @Test
-    void absentRemovesADirectory() {
-        Outcome o = plan("absent-removes-directory", "path", "/srv/old", "state", "absent");
-        assertEquals(List.of("remove /srv/old"), descriptions(o));
-        assertEquals("directory", onlyDiff(o).before().get("state"));
-    }
-
-    @Test
-    void absentWhenAlreadyAbsentIsOk() {
-        Outcome o = plan("absent-already", "path", "/etc/app.conf", "state", "absent");
-        assertFalse(o.change().changes());
-        assertEquals(Action.NOOP, o.change().action());
-        assertFalse(o.failed());
-    }
-
-    @Test
-    void directoryIsCreatedWithItsAttributes() {
-        Outcome o = plan("directory-create", "path", "/srv/app", "state", "directory", "mode", "0750", "owner", "app", "group", "app");
-        assertEquals(Action.CREATE, o.change().action());
-        assertEquals(List.of("mkdir /srv/app", "chmod 0750 /srv/app", "chown app:app /srv/app"), descriptions(o));
-        assertEquals("chown -h app:app -- /srv/app", o.change().commands().get(2).script());
-        assertEquals(Map.of("state", "absent"), onlyDiff(o).before());
-        assertEquals(Map.of("state", "directory", "mode", "0750", "owner", "app", "group", "app"), onlyDiff(o).after());
-    }
-
-    @Test
-    void directoryWithTheWrongModeIsFixed() {
-        Outcome o = plan("directory-fixes-mode", "path", "/srv/app", "state", "directory", "mode", "0755");
-        assertEquals(Action.UPDATE, o.change().action());
-        assertEquals(List.of("chmod 0755 /srv/app"), descriptions(o));
-        assertEquals(Map.of("mode", "0700"), onlyDiff(o).before());
-        assertEquals(Map.of("mode", "0755"), onlyDiff(o).after());
-    }
-
-    @Test
     void directoryAsWantedIsOk() {
         // mode written as YAML's octal number 0755 (= 493)
         Outcome o = plan("directory-is-already-as-wanted", "path", "/srv/app", "state", "directory", "mode", 493, "owner", "root");
         assertFalse(o.change().changes(), () -> descriptions(o).toString());
-    }
-
-    @Test
-    void directoryOverAFileFails() {
-        Outcome o = plan("directory-over-file", "path", "/srv/app", "state", "directory");
-        assertTrue(o.failed());
-        assertTrue(o.message().contains("not a directory"), o.message());
-    }
-
-    @Test
-    void fileFixesOwnerAndGroup() {
-        Outcome o = plan("file-fixes-owner", "path", "/etc/app.conf", "owner", "app", "group", "root");
-        assertEquals(List.of("chown app /etc/app.conf"), descriptions(o), "group already matches, so only the owner changes");
-        assertEquals(Map.of("owner", "root"), onlyDiff(o).before());
-        assertEquals(Map.of("owner", "app"), onlyDiff(o).after());
     }
 
     @Test

@@ -1,0 +1,172 @@
+package dev.rig.differential;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The differential suite's pairs: the same meaning written for Ansible (Jinja2) and for rig
+ * (FreeMarker). Every pair works under /srv/t on each host; the suite compares what is left there.
+ */
+final class Pairs {
+    /** {@code files}: more files beside both playbooks (roles, task files), by relative path; {@code args}: for both commands. */
+    record Pair(String name, String ansible, String rig, Map<String, String> ansibleFiles, Map<String, String> rigFiles, List<String> args) {
+        Pair withPlayVars(String vars) {
+            return new Pair(name, ansible.replace(HEAD, HEAD + "  vars: {" + vars + "}\n"), rig.replace(HEAD, HEAD + "  vars: {" + vars + "}\n"),
+                    ansibleFiles, rigFiles, args);
+        }
+
+        Pair withHandlers(String handlers) {
+            String h = "  handlers:\n" + indent(handlers);
+            return new Pair(name, ansible + h, rig + h, ansibleFiles, rigFiles, args);
+        }
+
+        Pair gathering() {
+            return new Pair(name, ansible.replace("gather_facts: false", "gather_facts: true"), rig.replace("gather_facts: false", "gather_facts: true"),
+                    ansibleFiles, rigFiles, args);
+        }
+    }
+
+    private Pairs() {}
+
+    private static final String HEAD = "- hosts: all\n  gather_facts: false\n";
+
+    /** A play whose tasks read the same for both (no expressions). */
+    private static Pair same(String name, String tasks, String... args) {
+        String pb = HEAD + "  tasks:\n" + indent(tasks);
+        return new Pair(name, pb, pb, Map.of(), Map.of(), List.of(args));
+    }
+
+    private static Pair pair(String name, String ansibleTasks, String rigTasks, String... args) {
+        return new Pair(name, HEAD + "  tasks:\n" + indent(ansibleTasks), HEAD + "  tasks:\n" + indent(rigTasks), Map.of(), Map.of(), List.of(args));
+    }
+
+    private static Pair plays(String name, String ansible, String rig, Map<String, String> ansibleFiles, Map<String, String> rigFiles, String... args) {
+        return new Pair(name, ansible, rig, ansibleFiles, rigFiles, List.of(args));
+    }
+
+    private static String indent(String tasks) {
+        StringBuilder b = new StringBuilder();
+        for (String l : tasks.split("\n")) b.append("    ").append(l).append('\n');
+        return b.toString();
+    }
+
+    static List<Pair> all() {
+        List<Pair> p = new ArrayList<>();
+        p.add(same("file directory with mode", "- file: {path: /srv/t/d, state: directory, mode: '0750'}"));
+        p.add(same("file touch with mode", "- file: {path: /srv/t/f, state: touch, mode: '0600'}"));
+        p.add(same("file absent", "- copy: {dest: /srv/t/gone, content: x}\n- file: {path: /srv/t/gone, state: absent}\n- copy: {dest: /srv/t/kept, content: y}"));
+        p.add(same("file link", "- copy: {dest: /srv/t/target, content: t}\n- file: {path: /srv/t/link, src: /srv/t/target, state: link}"));
+        p.add(same("copy content and mode", "- copy: {dest: /srv/t/c, content: \"line one\\nline two\\n\", mode: '0640'}"));
+        p.add(pair("copy with the host's name",
+                "- copy: {dest: /srv/t/name, content: \"{{ inventory_hostname }}\\n\"}",
+                "- copy: {dest: /srv/t/name, content: \"${inventory_hostname}\\n\"}"));
+        p.add(same("lineinfile adds a line", "- copy: {dest: /srv/t/conf, content: \"a=1\\n\"}\n- lineinfile: {path: /srv/t/conf, line: b=2}"));
+        p.add(same("lineinfile regexp replaces", "- copy: {dest: /srv/t/conf, content: \"a=1\\nport=80\\n\"}\n- lineinfile: {path: /srv/t/conf, regexp: '^port=', line: port=8080}"));
+        p.add(same("lineinfile absent", "- copy: {dest: /srv/t/conf, content: \"a=1\\nb=2\\n\"}\n- lineinfile: {path: /srv/t/conf, regexp: '^b=', state: absent}"));
+        p.add(same("lineinfile create", "- lineinfile: {path: /srv/t/new, line: hello, create: true, mode: '0644'}"));
+        p.add(same("command creates= in the free form", "- command: touch /srv/t/x creates=/srv/t/x\n- command: touch /srv/t/y creates=/srv/t/x"));
+        p.add(same("command chdir= in the free form", "- file: {path: /srv/t/w, state: directory}\n- command: touch here chdir=/srv/t/w"));
+        p.add(same("shell removes= in the free form", "- shell: echo ran > /srv/t/r removes=/srv/t/none\n- shell: echo ran2 > /srv/t/r2 removes=/srv/t"));
+        p.add(same("file key=value free form", "- file: path=/srv/t/kv state=directory mode=0711"));
+        p.add(same("copy key=value free form", "- copy: dest=/srv/t/kvc content=hello mode=0604"));
+        p.add(pair("loop over a list",
+                "- file: {path: \"/srv/t/{{ item }}\", state: touch}\n  loop: [a, b, c]",
+                "- file: {path: \"/srv/t/${item}\", state: touch}\n  loop: [a, b, c]"));
+        p.add(pair("loop_var",
+                "- copy: {dest: \"/srv/t/{{ f }}\", content: \"{{ f }}\"}\n  loop: [one, two]\n  loop_control: {loop_var: f}",
+                "- copy: {dest: \"/srv/t/${f}\", content: \"${f}\"}\n  loop: [one, two]\n  loop_control: {loop_var: f}"));
+        p.add(pair("with_items",
+                "- file: {path: \"/srv/t/w-{{ item }}\", state: directory}\n  with_items: [x, y]",
+                "- file: {path: \"/srv/t/w-${item}\", state: directory}\n  with_items: [x, y]"));
+        p.add(pair("when by host",
+                "- copy: {dest: /srv/t/only-d1, content: yes}\n  when: inventory_hostname == 'd1'",
+                "- copy: {dest: /srv/t/only-d1, content: yes}\n  when: inventory_hostname == \"d1\""));
+        p.add(pair("register stdout",
+                "- command: echo captured\n  register: out\n- copy: {dest: /srv/t/out, content: \"{{ out.stdout }} rc={{ out.rc }}\"}",
+                "- command: echo captured\n  register: out\n- copy: {dest: /srv/t/out, content: \"${out.stdout} rc=${out.rc}\"}"));
+        p.add(pair("set_fact",
+                "- set_fact: {greeting: \"hi {{ inventory_hostname }}\"}\n- copy: {dest: /srv/t/g, content: \"{{ greeting }}\"}",
+                "- set_fact: {greeting: \"hi ${inventory_hostname}\"}\n- copy: {dest: /srv/t/g, content: \"${greeting}\"}"));
+        String tagged = "- file: {path: /srv/t/wiped, state: touch}\n  tags: [never, wipe]\n- file: {path: /srv/t/plain, state: touch}\n"
+                + "- file: {path: /srv/t/always, state: touch}\n  tags: [always]\n- file: {path: /srv/t/other, state: touch}\n  tags: [other]";
+        p.add(same("tags: never on a plain run", tagged));
+        p.add(same("tags: never asked for by its other tag", tagged, "--tags", "wipe"));
+        p.add(same("tags: always with other tags asked", tagged, "--tags", "other"));
+        p.add(same("skip-tags always", tagged, "--skip-tags", "always"));
+        p.add(pair("task vars over play vars",
+                "- copy: {dest: /srv/t/v, content: \"{{ color }}\"}\n  vars: {color: blue}\n- copy: {dest: /srv/t/v2, content: \"{{ color }}\"}",
+                "- copy: {dest: /srv/t/v, content: \"${color}\"}\n  vars: {color: blue}\n- copy: {dest: /srv/t/v2, content: \"${color}\"}")
+                .withPlayVars("color: red"));
+        p.add(same("ignore_errors goes on", "- command: /bin/false\n  ignore_errors: true\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(same("failed_when false", "- command: /bin/false\n  failed_when: false\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(pair("handler runs on change",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart").withHandlers("- name: restart\n  file: {path: /srv/t/restarted, state: touch}"));
+        p.add(same("changed_when false notifies nothing",
+                "- command: echo hi\n  changed_when: false\n  notify: restart").withHandlers("- name: restart\n  file: {path: /srv/t/restarted, state: touch}"));
+        p.add(pair("block when",
+                "- block:\n    - file: {path: /srv/t/in-block, state: touch}\n  when: inventory_hostname == 'd2'",
+                "- block:\n    - file: {path: /srv/t/in-block, state: touch}\n  when: inventory_hostname == \"d2\""));
+        p.add(same("block rescue", "- block:\n    - command: /bin/false\n    - file: {path: /srv/t/not-reached, state: touch}\n"
+                + "  rescue:\n    - file: {path: /srv/t/rescued, state: touch}\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(same("block always", "- block:\n    - file: {path: /srv/t/in, state: touch}\n  always:\n    - file: {path: /srv/t/always, state: touch}"));
+        p.add(same("block rescue and always after a failure", "- block:\n    - command: /bin/false\n  rescue:\n"
+                + "    - file: {path: /srv/t/rescued, state: touch}\n  always:\n    - file: {path: /srv/t/always, state: touch}\n"
+                + "- file: {path: /srv/t/after, state: touch}"));
+        p.add(pair("ansible_failed_task in rescue",
+                "- block:\n    - name: Boom\n      command: /bin/false\n  rescue:\n    - copy: {dest: /srv/t/failed, content: \"{{ ansible_failed_task.name }} {{ ansible_failed_result.rc }}\"}",
+                "- block:\n    - name: Boom\n      command: /bin/false\n  rescue:\n    - copy: {dest: /srv/t/failed, content: \"${ansible_failed_task.name} ${ansible_failed_result.rc}\"}"));
+        p.add(same("nested blocks", "- block:\n    - block:\n        - command: /bin/false\n      always:\n        - file: {path: /srv/t/inner-always, state: touch}\n"
+                + "  rescue:\n    - file: {path: /srv/t/outer-rescue, state: touch}"));
+        p.add(pair("block vars inherited",
+                "- block:\n    - copy: {dest: /srv/t/bv, content: \"{{ shade }}\"}\n  vars: {shade: green}",
+                "- block:\n    - copy: {dest: /srv/t/bv, content: \"${shade}\"}\n  vars: {shade: green}"));
+        p.add(same("block tags inherited", "- block:\n    - file: {path: /srv/t/tagged, state: touch}\n  tags: [web]\n"
+                + "- file: {path: /srv/t/untagged, state: touch}", "--tags", "web"));
+        p.add(same("block ignore_errors inherited", "- block:\n    - command: /bin/false\n    - file: {path: /srv/t/next, state: touch}\n  ignore_errors: true"));
+        p.add(pair("facts: hostname and os family",
+                "- copy: {dest: /srv/t/facts, content: \"{{ ansible_hostname }} {{ ansible_facts.os_family }} {{ ansible_distribution_major_version }}\"}",
+                "- copy: {dest: /srv/t/facts, content: \"${ansible_hostname} ${ansible_facts.os_family} ${ansible_distribution_major_version}\"}")
+                .gathering());
+        p.add(pair("facts: architecture and user",
+                "- copy: {dest: /srv/t/arch, content: \"{{ ansible_architecture }} {{ ansible_user_id }} {{ ansible_pkg_mgr }}\"}",
+                "- copy: {dest: /srv/t/arch, content: \"${ansible_architecture} ${ansible_user_id} ${ansible_pkg_mgr}\"}")
+                .gathering());
+        String common = "- shell: echo common >> /srv/t/log\n";
+        p.add(plays("role dependencies once per play", HEAD + "  roles: [app, web]\n", HEAD + "  roles: [app, web]\n",
+                roles(common, false), roles(common, false)));
+        p.add(plays("role dependencies with allow_duplicates", HEAD + "  roles: [app, web]\n", HEAD + "  roles: [app, web]\n",
+                roles(common, true), roles(common, true)));
+        p.add(plays("role defaults and role vars",
+                HEAD + "  roles:\n    - role: cfg\n      vars: {port: 9090}\n", HEAD + "  roles:\n    - role: cfg\n      vars: {port: 9090}\n",
+                Map.of("roles/cfg/defaults/main.yml", "port: 80\nname: svc\n",
+                        "roles/cfg/tasks/main.yml", "- copy: {dest: /srv/t/cfg, content: \"{{ name }}:{{ port }}\"}\n"),
+                Map.of("roles/cfg/defaults/main.yml", "port: 80\nname: svc\n",
+                        "roles/cfg/tasks/main.yml", "- copy: {dest: /srv/t/cfg, content: \"${name}:${port}\"}\n")));
+        p.add(plays("import_tasks", HEAD + "  tasks:\n    - import_tasks: more.yml\n", HEAD + "  tasks:\n    - import_tasks: more.yml\n",
+                Map.of("more.yml", "- file: {path: /srv/t/imported, state: touch}\n"), Map.of("more.yml", "- file: {path: /srv/t/imported, state: touch}\n")));
+        p.add(plays("play tags", HEAD + "  tags: [p]\n  tasks:\n    - file: {path: /srv/t/p, state: touch}\n"
+                        + "- hosts: all\n  gather_facts: false\n  tasks:\n    - file: {path: /srv/t/q, state: touch}\n",
+                HEAD + "  tags: [p]\n  tasks:\n    - file: {path: /srv/t/p, state: touch}\n"
+                        + "- hosts: all\n  gather_facts: false\n  tasks:\n    - file: {path: /srv/t/q, state: touch}\n",
+                Map.of(), Map.of(), "--tags", "p"));
+        p.add(plays("template", HEAD + "  tasks:\n    - template: {src: t.j2, dest: /srv/t/tpl, mode: '0644'}\n",
+                HEAD + "  tasks:\n    - template: {src: t.ftl, dest: /srv/t/tpl, mode: '0644'}\n",
+                Map.of("t.j2", "host={{ inventory_hostname }}\n{% for x in [1, 2] %}n{{ x }}\n{% endfor %}"),
+                Map.of("t.ftl", "host=${inventory_hostname}\n<#list [1, 2] as x>n${x}\n</#list>")));
+        p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
+        return p;
+    }
+
+    private static Map<String, String> roles(String commonTasks, boolean duplicates) {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("roles/common/tasks/main.yml", commonTasks);
+        if (duplicates) f.put("roles/common/meta/main.yml", "allow_duplicates: true\n");
+        f.put("roles/app/meta/main.yml", "dependencies: [common]\n");
+        f.put("roles/app/tasks/main.yml", "- shell: echo app >> /srv/t/log\n");
+        f.put("roles/web/meta/main.yml", "dependencies:\n  - role: common\n");
+        f.put("roles/web/tasks/main.yml", "- shell: echo web >> /srv/t/log\n");
+        return f;
+    }
+}
