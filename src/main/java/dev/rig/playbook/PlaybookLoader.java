@@ -532,8 +532,12 @@ public final class PlaybookLoader {
         for (String prefix : List.of("ansible.builtin.", "ansible.legacy.")) {
             if (key.startsWith(prefix)) return key.substring(prefix.length());
         }
-        return key;
+        return COLLECTION_MODULES.getOrDefault(key, key);
     }
+
+    /** The modules rig implements that Ansible ships in collections rather than in ansible.builtin. */
+    private static final Map<String, String> COLLECTION_MODULES = Map.of("ansible.posix.sysctl", "sysctl",
+            "ansible.posix.authorized_key", "authorized_key", "community.general.timezone", "timezone");
 
     private void moduleArgs(Path file, ModuleSpec spec, Node node, Map<String, Object> args, Map<String, Source> sources) {
         Source src = YamlFiles.source(file, node);
