@@ -250,6 +250,7 @@ final class HostRun {
             }
             Outcome outcome = module.plan(args, probeText, ctx);
             outcome.facts().forEach(state.facts::put);
+            showDebug(task, module, outcome);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
             Change change = outcome.change();
             if (!change.changes()) {
@@ -291,6 +292,7 @@ final class HostRun {
         if (module.offline()) {
             Outcome outcome = module.plan(args, null, ctx);
             outcome.facts().forEach(state.facts::put);
+            showDebug(task, module, outcome);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
             if (!outcome.change().changes()) {
                 report(task, label, Status.OK, outcome.change(), outcome.message(), handler, false, List.of());
@@ -582,6 +584,13 @@ final class HostRun {
     }
 
     // ---- reporting ----
+
+    /** A debug task's message is shown (as Ansible shows it), unless the task is no_log. */
+    private void showDebug(Task task, Module module, Outcome outcome) {
+        if (module instanceof dev.rig.modules.DebugModule && !task.noLog() && outcome.message() != null && !outcome.failed()) {
+            run.sink.emit(new Event.Message(host.name(), task.displayName(), outcome.message()));
+        }
+    }
 
     private void report(Task task, String label, Status status, Change change, String message, boolean handler,
                         boolean ignored, List<String> commands) {
