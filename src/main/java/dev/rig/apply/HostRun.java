@@ -445,8 +445,10 @@ final class HostRun {
         reg.put("skipped", false);
         reg.put("msg", outcome.message() == null ? "" : outcome.message());
         if (last != null) {
-            String out = strip(last.out());
-            String err = strip(last.err());
+            // command and shell say whether trailing newlines go (Ansible's strip_empty_ends, default true: all of them).
+            Object ends = outcome.result().get("strip_empty_ends");
+            String out = ends == null ? strip(last.out()) : Boolean.TRUE.equals(ends) ? last.out().replaceAll("[\r\n]+$", "") : last.out();
+            String err = ends == null ? strip(last.err()) : Boolean.TRUE.equals(ends) ? last.err().replaceAll("[\r\n]+$", "") : last.err();
             reg.put("rc", last.exitCode());
             reg.put("stdout", out);
             reg.put("stderr", err);
