@@ -117,7 +117,8 @@ class BackupTest {
                 "archives hold TLS private keys: the operator's only");
         JsonNode manifest = JSON.readTree(b.resolve("manifest.json").toFile());
         assertEquals("monitor-1", manifest.get("central").asText());
-        assertEquals(3, manifest.get("files").size());
+        assertEquals(4, manifest.get("files").size());
+        assertTrue(run(b, "tar", "-tzf", "alertmanager-data.tar.gz").out().contains("./silences"));
         assertFalse(Instant.parse(manifest.get("time").asText()).isBefore(before.minusSeconds(1)));
         assertTrue(run(b, "tar", "-tzf", "grafana-data.tar.gz").out().contains("./grafana.db"));
         assertTrue(run(b, "tar", "-tzf", "caddy-data.tar.gz").out().contains("./certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
