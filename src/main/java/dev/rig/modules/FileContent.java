@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Digests;
+import dev.rig.core.Payload;
 import dev.rig.core.Shell;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
@@ -30,7 +31,11 @@ final class FileContent {
     private FileContent() {}
 
     static Probe probe(String dest, byte[] desired) {
-        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(Digests.sha256(desired), DIFF_LIMIT));
+        return probe(dest, Payload.of(desired));
+    }
+
+    static Probe probe(String dest, Payload desired) {
+        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(desired.sha256(), DIFF_LIMIT));
     }
 
     /**
@@ -67,7 +72,12 @@ final class FileContent {
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
-        String sha = Digests.sha256(desired);
+        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard);
+    }
+
+    /** desired may be a local file larger than memory: it is streamed to the host, and diffed as text only when small. */
+    static Outcome converge(String dest, Payload desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
+        String sha = desired.sha256();
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
         Map<String, String> before = new LinkedHashMap<>();
@@ -87,8 +97,8 @@ final class FileContent {
             } else {
                 attrs.describeNew(after);
             }
-            if (!noLog) {
-                afterText = text(desired);
+            if (!noLog && (desired instanceof Payload.Bytes || desired.size() <= DIFF_LIMIT)) {
+                afterText = text(desired.bytes());
                 beforeText = cur.exists() ? (cur.content() != null ? text(cur.content()) : null) : "";
                 if (afterText == null || (cur.exists() && beforeText == null)) {
                     beforeText = null;
@@ -111,11 +121,18 @@ final class FileContent {
     }
 
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        return upload(dest, Payload.of(content), sha, attrs, exists, guard);
+    }
+
+    static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
+        // Temp files of an earlier upload cut off with its connection (a dropped connection runs no trap).
+        // The host lock keeps any other apply out, so every one left here is stale.
+        s.append(STALE_TEMP_FILES);
         s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\n");
         s.append("trap 'rm -f \"$t\"' EXIT\n");
         s.append("cat > \"$t\"\n");
@@ -142,8 +159,11 @@ final class FileContent {
             s.append("b=\"$f.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; cp -p -- \"$f\" \"$b\"; echo \"backup_file=$b\"\n");
         }
         s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
-        return HostCommand.withInput(s.toString(), content, "write " + dest + " (" + content.length + " bytes)");
+        return HostCommand.upload(s.toString(), content, "write " + dest + " (" + content.size() + " bytes)", dest);
     }
+
+    /** Removes rig's own temp files (mktemp's .rig-XXXXXXXX.tmp, regular files) left in "$d". */
+    static final String STALE_TEMP_FILES = "find \"$d\" -maxdepth 1 -type f -name '.rig-????????.tmp' -exec rm -f -- {} + 2>/dev/null || true\n";
 
     static String parent(String path) {
         int slash = path.lastIndexOf('/');
