@@ -1,13 +1,13 @@
 #!/bin/sh
 # Builds the root filesystem of the test's systemd host: a minimal Debian 12 with systemd as init and
-# OpenSSH, as a tarball ready for `docker import`. Slow (downloads ~60 MB from Debian's mirror), so the
+# OpenSSH (and cron, for the cron module), as a tarball ready for `docker import`. Slow (downloads ~60 MB from Debian's mirror), so the
 # tests cache its output and run this only when the cache is missing or this script changed.
 # Usage: build-systemd-rootfs.sh OUTPUT.tar
 set -eu
 out=$1
 work=$(mktemp -d "${out%/*}/.build-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-debootstrap --variant=minbase --include=systemd,systemd-sysv,openssh-server,dbus,ca-certificates \
+debootstrap --variant=minbase --include=systemd,systemd-sysv,openssh-server,dbus,ca-certificates,cron \
     bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
     || { tail -30 "$work/debootstrap.log" >&2; exit 1; }
 root=$work/rootfs

@@ -18,16 +18,29 @@ final class Options {
     private Options() {}
 
     static final class InventoryOptions {
-        @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY", defaultValue = "inventory",
-                description = "Inventory file or directory (hosts.yml, group_vars/, host_vars/). Default: ${DEFAULT-VALUE}")
-        Path inventory;
+        /** The first -i, for messages and saved plans; {@link #sources} holds them all. */
+        Path inventory = Path.of("inventory");
+        List<Path> sources = List.of(inventory);
 
-        @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only hosts matching this pattern (web:&prod, all:!db, web*)")
+        @Option(names = {"-i", "--inventory"}, paramLabel = "INVENTORY",
+                description = "Inventory file (YAML or INI), directory or host list (a,b,); repeat to merge several, as Ansible. Default: inventory")
+        void sources(List<Path> values) {
+            if (values.isEmpty()) return; // picocli's initial call, before any -i
+            sources = List.copyOf(values);
+            inventory = values.get(0);
+        }
+
         String limit;
+
+        @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN",
+                description = "Only hosts matching this pattern (web:&prod, all:!db, web*, web[0:2]); @FILE: the host names or patterns in FILE, one a line")
+        void limit(String pattern) {
+            limit = dev.rig.inventory.Inventory.expandLimitFiles(pattern);
+        }
 
         /** What a command with these options and playbooks loads (every command loads through Inputs). */
         dev.rig.load.Inputs.Request request(List<String> extraVars, List<Path> playbooks) {
-            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks);
+            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks).withInventories(sources);
         }
     }
 

@@ -588,9 +588,9 @@ public final class JinjaParser {
                     }
                 case OP:
                     if (t.is("(")) {
-                        if (peek().is(")")) throw new JinjaSyntaxError(peek().pos, "tuples are not supported");
+                        if (peek().is(")")) throw new JinjaSyntaxError(peek().pos, "a tuple (a Python expression) has no rig equivalent");
                         Expr x = expression(true);
-                        if (peek().is(",")) throw new JinjaSyntaxError(peek().pos, "tuples are not supported");
+                        if (peek().is(",")) throw new JinjaSyntaxError(peek().pos, "a tuple (a Python expression) has no rig equivalent");
                         expect(")");
                         return x;
                     }

@@ -64,6 +64,25 @@ public final class Secrets {
         return out;
     }
 
+    /**
+     * A copy of a variable value (maps and lists walked) with every secret replaced by {@link #MASK}: a
+     * secret-named entry's whole value, a registered secret that is the whole of a number or string, and
+     * registered secrets inside strings. Printed as JSON or YAML, the result stays well-formed, unlike
+     * redacting the printed text (a masked number would become a bare ********).
+     */
+    public Object redactValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(k, isSecretName(String.valueOf(k)) && (v instanceof String || v instanceof Number)
+                    ? MASK : redactValue(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) return list.stream().map(this::redactValue).toList();
+        if (value instanceof Number number) return values.containsKey(String.valueOf(number)) ? MASK : number;
+        if (value instanceof String text) return values.containsKey(text) ? MASK : redact(text);
+        return value;
+    }
+
     public boolean isEmpty() {
         return values.isEmpty();
     }

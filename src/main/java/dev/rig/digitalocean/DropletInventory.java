@@ -53,7 +53,7 @@ public final class DropletInventory {
         }
     }
 
-    static boolean isSource(Path file) {
+    public static boolean isSource(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith("digitalocean.yml") || name.endsWith("digitalocean.yaml");
     }

@@ -44,14 +44,13 @@ final class HostPattern {
         List<String> unmatched = new ArrayList<>();
         for (String part : split(pattern)) {
             String expression = isIntersection(part) || isExclusion(part) ? part.substring(1) : part;
-            Predicate<String> matcher = nameMatcher(expression);
-            boolean matched = inventory.groups().keySet().stream().anyMatch(matcher)
-                    || inventory.hosts().stream().map(Host::name).anyMatch(matcher);
+            boolean matched = !matches(expression).isEmpty() || inventory.groups().keySet().stream().anyMatch(nameMatcher(expression));
             if (!matched) unmatched.add(part);
         }
         return unmatched;
     }
 
+    /** Ansible's split_host_pattern: commas, else colons outside [..] (an IPv6 address or a subscript keeps its colons). */
     static List<String> split(String pattern) {
         List<String> parts = new ArrayList<>();
         for (String piece : pattern.split(",")) {
@@ -66,16 +65,85 @@ final class HostPattern {
         return parts;
     }
 
-    /** Names of the hosts an expression (a part without its & or !) stands for. */
+    /** Ansible's PATTERN_WITH_SUBSCRIPT: {@code name[3]}, {@code name[-1]}, {@code name[1:3]} (inclusive), {@code name[2:]}. */
+    private static final Pattern SUBSCRIPTED = Pattern.compile("^(.+)\\[(?:(-?[0-9]+)|([0-9]+):([0-9]*))\\]$");
+
+    /**
+     * Names of the hosts an expression (a part without its & or !) stands for, in Ansible's order: a
+     * group's hosts (its own, then its children's, level by level), then matching hosts. A subscript
+     * picks from that list as Ansible's _apply_subscript does.
+     */
     private Set<String> matches(String expression) {
-        if (inventory.host(expression).isPresent()) return Set.of(expression); // a host name wins over a group of the same name
+        Matcher subscript = expression.startsWith("~") ? null : SUBSCRIPTED.matcher(expression);
+        if (subscript != null && subscript.matches()) {
+            List<String> all = new ArrayList<>(enumerate(subscript.group(1)));
+            if (subscript.group(2) != null) {
+                int index = Integer.parseInt(subscript.group(2));
+                int at = index < 0 ? all.size() + index : index;
+                if (at < 0 || at >= all.size()) return Set.of(); // Ansible fails with an IndexError; nothing matches here
+                return Set.of(all.get(at));
+            }
+            int start = Integer.parseInt(subscript.group(3));
+            int end = subscript.group(4).isEmpty() ? all.size() - 1 : Integer.parseInt(subscript.group(4));
+            if (end == 0) return start < all.size() ? Set.of(all.get(start)) : Set.of(); // Python: "if end:" is false for 0
+            return new LinkedHashSet<>(all.subList(Math.min(start, all.size()), Math.max(Math.min(end + 1, all.size()), Math.min(start, all.size()))));
+        }
+        return enumerate(expression);
+    }
+
+    private Set<String> enumerate(String expression) {
+        if (inventory.host(expression).isPresent()) return Set.of(expression); // a host name wins over a group of the same name, as in Ansible
         Predicate<String> matcher = nameMatcher(expression);
         Set<String> names = new LinkedHashSet<>();
-        for (Host host : inventory.hosts()) {
-            // host.groups() holds every group containing the host, through children too
-            if (matcher.test(host.name()) || host.groups().stream().anyMatch(matcher)) names.add(host.name());
+        boolean anyGroup = false;
+        for (Group group : inventory.groups().values()) {
+            if (!matcher.test(group.name())) continue;
+            anyGroup = true;
+            names.addAll(groupHosts(group));
+        }
+        boolean glob = expression.startsWith("~") || expression.contains("*") || expression.contains("?");
+        if (!anyGroup || glob) {
+            for (Host host : inventory.hosts()) if (matcher.test(host.name())) names.add(host.name());
         }
         return names;
+    }
+
+    /** Group.get_hosts: the group's own hosts, then its children's, then theirs, each once. */
+    private List<String> groupHosts(Group group) {
+        if (group.name().equals(Inventory.ALL)) return inventory.hosts().stream().map(Host::name).toList();
+        List<Group> ordered = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        ordered.add(group);
+        seen.add(group.name());
+        for (int i = 0; i < ordered.size(); i++) {
+            for (String child : ordered.get(i).children()) {
+                if (seen.add(child)) ordered.add(inventory.groups().get(child));
+            }
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        ordered.forEach(g -> hosts.addAll(g.hosts()));
+        return new ArrayList<>(hosts);
+    }
+
+    /**
+     * A --limit value with each {@code @FILE} part replaced by the lines of FILE (host names or
+     * patterns), as Ansible's inventory.subset does.
+     */
+    static String expandLimitFiles(String limit) {
+        List<String> parts = new ArrayList<>();
+        for (String part : split(limit)) {
+            if (!part.startsWith("@")) {
+                parts.add(part);
+                continue;
+            }
+            java.nio.file.Path file = java.nio.file.Path.of(part.substring(1));
+            try {
+                for (String line : java.nio.file.Files.readAllLines(file)) if (!line.isBlank()) parts.add(line.strip());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read limit file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return String.join(",", parts);
     }
 
     private static Predicate<String> nameMatcher(String expression) {

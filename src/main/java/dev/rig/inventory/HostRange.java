@@ -58,11 +58,15 @@ final class HostRange {
         return values;
     }
 
+    /** Python's string.ascii_letters order, which Ansible indexes: [x:B] is x, y, z, A, B. */
+    private static final String ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
     private static List<String> letters(String name, char first, char last, int step) {
-        if (Character.isLowerCase(first) != Character.isLowerCase(last)) throw invalid(name, "both letters must have the same case");
-        if (first > last) throw invalid(name, "the start must not be greater than the end");
+        int from = ASCII_LETTERS.indexOf(first);
+        int to = ASCII_LETTERS.indexOf(last);
+        if (from > to) throw invalid(name, "the start must not be greater than the end");
         List<String> values = new ArrayList<>();
-        for (int c = first; c <= last; c += step) values.add(String.valueOf((char) c));
+        for (int i = from; i <= to; i += step) values.add(String.valueOf(ASCII_LETTERS.charAt(i)));
         return values;
     }
 

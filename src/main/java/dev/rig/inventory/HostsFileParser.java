@@ -16,16 +16,26 @@ final class HostsFileParser {
     private static final Pattern NAME_WITH_PORT = Pattern.compile("((?:[^:\\[\\]]|\\[[^\\]]*\\])+):(\\d+)");
 
     private final YamlReader yaml;
-    private final InventoryDraft draft = new InventoryDraft();
+    private final InventoryDraft draft;
 
-    private HostsFileParser(YamlReader yaml) {
+    private HostsFileParser(YamlReader yaml, InventoryDraft draft) {
         this.yaml = yaml;
+        this.draft = draft;
     }
 
     static InventoryDraft parse(YamlReader yaml) {
-        HostsFileParser parser = new HostsFileParser(yaml);
-        yaml.root().ifPresent(parser::topLevel);
-        return parser.draft;
+        InventoryDraft draft = new InventoryDraft();
+        parse(yaml, draft);
+        return draft;
+    }
+
+    /** Adds what the file says to draft (several inventory sources share one draft). */
+    static void parse(YamlReader yaml, InventoryDraft draft) {
+        yaml.root().ifPresent(new HostsFileParser(yaml, draft)::topLevel);
+    }
+
+    static void parse(YamlReader yaml, Node root, InventoryDraft draft) {
+        new HostsFileParser(yaml, draft).topLevel(root);
     }
 
     private void topLevel(Node root) {
@@ -43,11 +53,25 @@ final class HostsFileParser {
             if (section.isEmpty()) continue;
             switch (section.get()) {
                 case "hosts" -> hosts(group, value);
-                case "vars" -> group.vars.putAll(yaml.vars(value, "vars of group '" + name + "'"));
+                case "vars" -> groupVars(group, value);
                 case "children" -> children(group, value);
                 default -> yaml.error(key, "unknown key '" + section.get() + "' in group '" + name + "'; expected hosts, vars or children");
             }
         }
+    }
+
+    /** As Ansible's Group.set_variable: ansible_group_priority sets the group's priority and is no variable. */
+    private void groupVars(GroupDraft group, Node value) {
+        Map<String, Object> vars = yaml.vars(value, "vars of group '" + group.name + "'");
+        if (vars.containsKey(InventoryDraft.GROUP_PRIORITY)) {
+            Object priority = vars.remove(InventoryDraft.GROUP_PRIORITY);
+            try {
+                group.priority = Integer.parseInt(String.valueOf(priority).strip());
+            } catch (NumberFormatException e) {
+                yaml.error(value, InventoryDraft.GROUP_PRIORITY + " of group '" + group.name + "' must be an integer, found '" + priority + "'");
+            }
+        }
+        group.vars.putAll(vars);
     }
 
     private void hosts(GroupDraft group, Node hosts) {

@@ -18,7 +18,16 @@ public final class Inventory {
     private final Map<String, Host> hostsByName = new LinkedHashMap<>();
     private final Map<String, Group> groups;
 
+    private final Map<String, Map<String, Object>> ownHostVars;
+    private final java.util.Set<String> secretValues;
+
     Inventory(List<Host> hosts, Map<String, Group> groups) {
+        this(hosts, groups, Map.of(), java.util.Set.of());
+    }
+
+    Inventory(List<Host> hosts, Map<String, Group> groups, Map<String, Map<String, Object>> ownHostVars, java.util.Set<String> secretValues) {
+        this.ownHostVars = ownHostVars;
+        this.secretValues = java.util.Set.copyOf(secretValues);
         this.hosts = List.copyOf(hosts);
         hosts.forEach(host -> hostsByName.put(host.name(), host));
         this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
@@ -58,6 +67,42 @@ public final class Inventory {
      */
     public List<String> unmatchedPatternParts(String pattern) {
         return new HostPattern(this).unmatchedParts(pattern);
+    }
+
+    /** A --limit value with each {@code @FILE} part replaced by FILE's lines, as Ansible reads -l @FILE. */
+    public static String expandLimitFiles(String limit) {
+        return HostPattern.expandLimitFiles(limit);
+    }
+
+    /** A host's own variables: its inline ones, then its host_vars files (what {@code ansible-inventory --export} shows). */
+    Map<String, Object> ownHostVars(String host) {
+        return ownHostVars.getOrDefault(host, Map.of());
+    }
+
+    /** Every value decrypted from Ansible Vault while loading: secrets whatever their variable's name. */
+    public java.util.Set<String> secretValues() {
+        return secretValues;
+    }
+
+    /**
+     * An ansible-inventory view, masked with mask (applied to every variable map before it is written,
+     * so the output stays valid JSON or YAML).
+     *
+     * @param view     "list" or "host"
+     * @param host     for "host", the host's name
+     * @param limit    a host pattern, or null for every host
+     * @param yaml     YAML instead of JSON
+     * @param export   each host's and group's own variables rather than the merged ones
+     */
+    public String view(String view, String host, String limit, boolean yaml, boolean export, java.util.function.UnaryOperator<Object> mask) {
+        java.util.Set<String> names = (limit == null ? hosts : select(limit)).stream().map(Host::name)
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        InventoryViews.Options options = new InventoryViews.Options(names, mask, export);
+        if (view.equals("host")) {
+            Host h = host(host).orElseThrow(() -> new IllegalArgumentException("no host named '" + host + "' in the inventory"));
+            return yaml ? InventoryViews.hostYaml(this, h, options) : InventoryViews.hostJson(this, h, options);
+        }
+        return yaml ? InventoryViews.listYaml(this, options) : InventoryViews.listJson(this, options);
     }
 
     /** Like {@code ansible-inventory --list}, with each group's own vars as with {@code --export}. */

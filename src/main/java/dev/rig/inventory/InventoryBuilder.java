@@ -15,28 +15,45 @@ import java.util.Set;
 
 /** Turns a checked draft (no cycles) into an {@link Inventory}: group depths, memberships, merged variables. */
 final class InventoryBuilder {
+    /**
+     * The group_vars/ and host_vars/ files of one directory: name → merged variables.
+     */
+    record VarsDir(Map<String, Map<String, Object>> groups, Map<String, Map<String, Object>> hosts) {}
+
     private final InventoryDraft draft;
-    private final Map<String, Map<String, Object>> groupFileVars;
-    private final Map<String, Map<String, Object>> hostFileVars;
+    /** Beside each inventory source, in -i order. */
+    private final List<VarsDir> inventoryDirs;
+    /** Beside the playbooks, loaded above the inventory's. */
+    private final List<VarsDir> playbookDirs;
     private final Map<String, List<String>> parents = new HashMap<>();
     private final Map<String, Integer> depths = new HashMap<>();
 
-    private InventoryBuilder(InventoryDraft draft, Map<String, Map<String, Object>> groupFileVars,
-                             Map<String, Map<String, Object>> hostFileVars) {
+    private InventoryBuilder(InventoryDraft draft, List<VarsDir> inventoryDirs, List<VarsDir> playbookDirs) {
         this.draft = draft;
-        this.groupFileVars = groupFileVars;
-        this.hostFileVars = hostFileVars;
+        this.inventoryDirs = inventoryDirs;
+        this.playbookDirs = playbookDirs;
     }
 
     static Inventory build(InventoryDraft draft, Map<String, Map<String, Object>> groupFileVars,
                            Map<String, Map<String, Object>> hostFileVars) {
-        return new InventoryBuilder(draft, groupFileVars, hostFileVars).build();
+        return build(draft, List.of(new VarsDir(groupFileVars, hostFileVars)), List.of());
+    }
+
+    static Inventory build(InventoryDraft draft, List<VarsDir> inventoryDirs, List<VarsDir> playbookDirs) {
+        return new InventoryBuilder(draft, inventoryDirs, playbookDirs).build();
     }
 
     private Inventory build() {
         linkParents();
         Map<String, Group> groups = buildGroups();
-        return new Inventory(buildHosts(groups), groups);
+        Map<String, Map<String, Object>> own = new LinkedHashMap<>();
+        for (String host : draft.hostVars.keySet()) {
+            Map<String, Object> vars = new LinkedHashMap<>(draft.hostVars.get(host));
+            inventoryDirs.forEach(dir -> vars.putAll(dir.hosts().getOrDefault(host, Map.of())));
+            playbookDirs.forEach(dir -> vars.putAll(dir.hosts().getOrDefault(host, Map.of())));
+            own.put(host, vars);
+        }
+        return new Inventory(buildHosts(groups), groups, own, draft.secretValues);
     }
 
     private void linkParents() {
@@ -54,7 +71,7 @@ final class InventoryBuilder {
         Map<String, Group> groups = new LinkedHashMap<>();
         for (GroupDraft group : draft.groups.values()) {
             List<String> hosts = group.name.equals(Inventory.UNGROUPED) ? ungrouped : List.copyOf(group.hosts);
-            groups.put(group.name, new Group(group.name, hosts, children(group), ownVars(group), depth(group.name)));
+            groups.put(group.name, new Group(group.name, hosts, children(group), ownVars(group), depth(group.name), group.priority));
         }
         return groups;
     }
@@ -92,9 +109,11 @@ final class InventoryBuilder {
         return depth;
     }
 
+    /** The group's inline vars, then its group_vars files: what it says of itself, for the --list view. */
     private Map<String, Object> ownVars(GroupDraft group) {
         Map<String, Object> vars = new LinkedHashMap<>(group.vars);
-        vars.putAll(groupFileVars.getOrDefault(group.name, Map.of()));
+        for (VarsDir dir : inventoryDirs) vars.putAll(dir.groups().getOrDefault(group.name, Map.of()));
+        for (VarsDir dir : playbookDirs) vars.putAll(dir.groups().getOrDefault(group.name, Map.of()));
         return vars;
     }
 
@@ -108,16 +127,27 @@ final class InventoryBuilder {
             if (found.add(group)) pending.addAll(parents.getOrDefault(group, List.of()));
         }
         return found.stream()
-                .sorted(Comparator.comparingInt((String group) -> groups.get(group).depth()).thenComparing(Comparator.naturalOrder()))
+                .sorted(Comparator.comparingInt((String group) -> groups.get(group).depth())
+                        .thenComparingInt(group -> groups.get(group).priority())
+                        .thenComparing(Comparator.naturalOrder()))
                 .toList();
     }
 
     /** The precedence chain written down in {@link InventoryLoader}. */
     private Map<String, Object> hostVars(String host, List<String> memberships, Map<String, Group> groups) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        memberships.forEach(group -> vars.putAll(groups.get(group).vars()));
+        // Ansible's VariableManager.get_vars with the default VARIABLE_PRECEDENCE: all_inventory,
+        // groups_inventory, all_plugins_inventory, all_plugins_play, groups_plugins_inventory,
+        // groups_plugins_play; then the host's inline vars, its inventory host_vars, its playbook host_vars.
+        List<String> others = memberships.stream().filter(group -> !group.equals(Inventory.ALL)).toList();
+        Map<String, Object> vars = new LinkedHashMap<>(draft.groups.get(Inventory.ALL).vars);
+        others.forEach(group -> vars.putAll(draft.groups.get(group).vars));
+        inventoryDirs.forEach(dir -> vars.putAll(dir.groups().getOrDefault(Inventory.ALL, Map.of())));
+        playbookDirs.forEach(dir -> vars.putAll(dir.groups().getOrDefault(Inventory.ALL, Map.of())));
+        inventoryDirs.forEach(dir -> others.forEach(group -> vars.putAll(dir.groups().getOrDefault(group, Map.of()))));
+        playbookDirs.forEach(dir -> others.forEach(group -> vars.putAll(dir.groups().getOrDefault(group, Map.of()))));
         vars.putAll(draft.hostVars.get(host));
-        vars.putAll(hostFileVars.getOrDefault(host, Map.of()));
+        inventoryDirs.forEach(dir -> vars.putAll(dir.hosts().getOrDefault(host, Map.of())));
+        playbookDirs.forEach(dir -> vars.putAll(dir.hosts().getOrDefault(host, Map.of())));
         // Magic variables come last so that no inventory variable can override them.
         vars.remove(Inventory.INVENTORY_HOSTNAME);
         vars.remove(Inventory.GROUP_NAMES);

@@ -19,16 +19,24 @@ final class InventoryDraft {
         /** Child group name → where it was first named as a child, for cycle errors. */
         final Map<String, Source> children = new LinkedHashMap<>();
         final Map<String, Object> vars = new LinkedHashMap<>();
+        /** ansible_group_priority: among groups of equal depth, a higher priority's variables win. */
+        int priority = 1;
 
         GroupDraft(String name) {
             this.name = name;
         }
     }
 
+    /** Sets a group's priority rather than a variable, as Ansible's Group.set_variable does. */
+    static final String GROUP_PRIORITY = "ansible_group_priority";
+
     /** Groups in first-definition order, "all" and "ungrouped" first as Ansible creates them. */
     final Map<String, GroupDraft> groups = new LinkedHashMap<>();
     /** Host name → its inline variables; a host listed in several places gets them all, later ones winning. */
     final Map<String, Map<String, Object>> hostVars = new LinkedHashMap<>();
+
+    /** Values decrypted from Ansible Vault, in any file: secrets whatever their names. */
+    final Set<String> secretValues = new LinkedHashSet<>();
 
     InventoryDraft() {
         group(Inventory.ALL);

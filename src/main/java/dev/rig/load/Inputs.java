@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -32,11 +33,33 @@ import java.util.TreeMap;
  */
 public final class Inputs {
     /** What the command line names. regroup: groups whose hosts a command replaces in memory (rig recover's new central). */
-    public record Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks) {
+    /**
+     * What the command line names. regroup: groups whose hosts a command replaces in memory (rig
+     * recover's new central). inventories: every -i, merged as Ansible merges them (inventory is the
+     * first, for messages and saved plans).
+     */
+    public record Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks,
+                          List<Path> inventories) {
         public Request {
             regroup = Map.copyOf(regroup);
             extraVars = List.copyOf(extraVars);
             playbooks = List.copyOf(playbooks);
+            inventories = inventories.isEmpty() ? List.of(inventory) : List.copyOf(inventories);
+        }
+
+        public Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks) {
+            this(inventory, limit, regroup, extraVars, playbooks, List.of(inventory));
+        }
+
+        /** Several -i; the first becomes inventory. */
+        public Request withInventories(List<Path> sources) {
+            return new Request(sources.get(0), limit, regroup, extraVars, playbooks, sources);
+        }
+
+        /** group_vars/ and host_vars/ are read beside each playbook's directory too, as Ansible does. */
+        List<Path> playbookDirs() {
+            return playbooks.stream().map(p -> Optional.ofNullable(p.toAbsolutePath().normalize().getParent()).orElse(Path.of("")))
+                    .distinct().toList();
         }
 
         public static Request of(Path inventory, String limit, List<String> extraVars, List<Path> playbooks) {
@@ -44,11 +67,11 @@ public final class Inputs {
         }
 
         public Request withPlaybooks(List<Path> others) {
-            return new Request(inventory, limit, regroup, extraVars, others);
+            return new Request(inventory, limit, regroup, extraVars, others, inventories);
         }
 
         public Request withRegroup(Map<String, List<String>> groups) {
-            return new Request(inventory, limit, groups, extraVars, playbooks);
+            return new Request(inventory, limit, groups, extraVars, playbooks, inventories);
         }
     }
 
@@ -77,7 +100,7 @@ public final class Inputs {
         List<InputError> errors = new ArrayList<>();
         Inventory inventory = null;
         try {
-            inventory = InventoryLoader.load(request.inventory(), request.regroup());
+            inventory = InventoryLoader.load(request.inventories(), request.playbookDirs(), request.regroup());
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
@@ -106,6 +129,13 @@ public final class Inputs {
         return load(Request.of(inventory, null, List.of(), List.of()), false);
     }
 
+    /** The inventory alone from several -i, with group_vars/host_vars beside playbookDir too when given (rig inventory --playbook-dir). */
+    public static Inputs inventoryOnly(List<Path> inventories, Path playbookDir) {
+        Inventory inventory = InventoryLoader.load(inventories, playbookDir == null ? List.of() : List.of(playbookDir), Map.of());
+        Request request = Request.of(inventories.get(0), null, List.of(), List.of()).withInventories(inventories);
+        return new Inputs(request, inventory, List.of(), Map.of(), new Modules(), new Templates());
+    }
+
     /**
      * The one place where values that must never be printed are gathered: extra vars, host and play
      * variables named like secrets, and API tokens from the environment. Decrypted vault values join here.
@@ -115,6 +145,7 @@ public final class Inputs {
         secrets.collect(extra);
         secrets.addAll(ApiAccess.environmentTokens(System.getenv()));
         for (Host h : inventory.hosts()) secrets.collect(h.vars());
+        secrets.addAll(inventory.secretValues()); // every value decrypted from Ansible Vault, whatever its name
         for (Playbook pb : playbooks) for (Play p : pb.plays()) secrets.collect(p.vars());
         return secrets;
     }
@@ -124,14 +155,15 @@ public final class Inputs {
         Map<String, String> out = new TreeMap<>();
         List<Path> files = new ArrayList<>();
         playbooks.forEach(pb -> files.addAll(pb.filesRead()));
-        Path inv = request.inventory();
         try {
-            if (Files.isDirectory(inv)) {
-                try (var walk = Files.walk(inv)) {
-                    walk.filter(Files::isRegularFile).forEach(files::add);
+            for (Path inv : request.inventories()) {
+                if (Files.isDirectory(inv)) {
+                    try (var walk = Files.walk(inv)) {
+                        walk.filter(Files::isRegularFile).forEach(files::add);
+                    }
+                } else if (Files.isRegularFile(inv)) { // not a host list (a,b,)
+                    files.add(inv);
                 }
-            } else {
-                files.add(inv);
             }
             for (Path f : files) {
                 out.put(f.toAbsolutePath().normalize().toString(), dev.rig.core.Digests.sha256(Files.readAllBytes(f)));

@@ -2,6 +2,7 @@ package dev.rig.modules;
 
 import dev.rig.core.Shell;
 import dev.rig.facts.Probe;
+import dev.rig.facts.UserAccount;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.Diff;
@@ -44,17 +45,14 @@ public final class UserModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        String user = Shell.quote(checkedName(args.string("name")));
-        return new Probe("if e=$(getent passwd " + user + "); then\n"
-                + "  printf 'passwd=%s\\n' \"$e\"; printf 'groups=%s\\n' \"$(id -nG " + user + ")\"; printf 'primary=%s\\n' \"$(id -ng " + user + ")\"\n"
-                + "else echo passwd=; fi\n");
+        return UserAccount.of(checkedName(args.string("name"))).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         String user = checkedName(args.string("name"));
-        Map<String, String> cur = keyValues(probeOutput);
-        boolean exists = !cur.getOrDefault("passwd", "").isEmpty();
+        UserAccount account = UserAccount.of(user).parse(probeOutput);
+        boolean exists = account.exists();
         List<String> groups = args.list("groups");
         groups.forEach(UserModule::checkedName);
         Map<String, String> before = new LinkedHashMap<>();
@@ -82,17 +80,14 @@ public final class UserModule implements Module {
             action = Action.CREATE;
         } else {
             action = Action.UPDATE;
-            String[] passwd = cur.get("passwd").split(":", -1);
-            String shell = passwd.length > 6 ? passwd[6] : "";
+            String shell = account.shell();
             args.optString("shell").filter(s -> !s.equals(shell)).ifPresent(s -> {
                 cmds.add(HostCommand.of(Shell.join("usermod", "--shell", s, user), "set the shell of " + user + " to " + s));
                 before.put("shell", shell);
                 after.put("shell", s);
             });
             if (args.has("groups")) {
-                Set<String> current = new TreeSet<>(List.of(cur.getOrDefault("groups", "").split("\\s+")));
-                current.remove(cur.getOrDefault("primary", ""));
-                current.remove("");
+                Set<String> current = account.groups();
                 boolean append = args.bool("append", false);
                 Set<String> missing = new LinkedHashSet<>(groups);
                 missing.removeAll(current);
@@ -120,14 +115,5 @@ public final class UserModule implements Module {
     private static String checkedName(String name) {
         if (!NAME.matcher(name).matches()) throw new Args.ArgumentException("'" + name + "' is not a valid user or group name");
         return name;
-    }
-
-    private static Map<String, String> keyValues(String output) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : (output == null ? "" : output).split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) out.putIfAbsent(line.substring(0, eq), line.substring(eq + 1).strip());
-        }
-        return out;
     }
 }

@@ -4,13 +4,10 @@ import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -30,27 +27,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as drift and apply restores it; API refusals, limits and the token's absence from every output.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DigitalOceanEndToEndTest {
     static final Path PLAYBOOKS = Path.of("src/test/resources/digitalocean").toAbsolutePath();
     static DigitalOceanStandIn api;
-    @TempDir
     static Path inventory;
 
-    @BeforeAll
-    static void start() throws IOException {
+    /** Each test has a stand-in of its own, with three droplets and no firewall: no test depends on another's leftovers. */
+    @BeforeEach
+    void start(@TempDir Path dir) throws IOException {
         api = DigitalOceanStandIn.start();
         api.addDroplet(101, "edge1", List.of("edge"), "192.0.2.11", "10.110.0.11");
         api.addDroplet(102, "edge2", List.of("edge"), "192.0.2.12", "10.110.0.12");
         api.addDroplet(201, "central", List.of("central"), "192.0.2.21", "10.110.0.21");
+        inventory = dir;
         Files.writeString(inventory.resolve("digitalocean.yml"), "plugin: digitalocean\naddress: private\napi_url: " + api.url()
                 + "\napi_token: " + DigitalOceanStandIn.TOKEN + "\n");
     }
 
-    @AfterAll
-    static void stop() {
-        StandInTests.assertConformsToContract(api);
-        api.close();
+    @AfterEach
+    void stop() {
+        try {
+            StandInTests.assertConformsToContract(api);
+        } finally {
+            api.close();
+        }
+    }
+
+    /** The firewalls of firewalls.yml, created by rig itself: where the tests of drift and plans start from. */
+    static void converged() {
+        Rig apply = rig("apply", "firewalls.yml", "--yes");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(2, api.firewalls().size());
     }
 
     /** rig COMMAND with the inventory and the stand-in's URL and token as extra vars (the token a secret by its name). */
@@ -65,7 +72,6 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(1)
     void planShowsBothFirewallsRuleByRuleAndWritesNothing() {
         Rig plan = rig("plan", "firewalls.yml", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
@@ -77,7 +83,6 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(2)
     void applyCreatesThemAndASecondApplyChangesNothing() {
         Rig apply = rig("apply", "firewalls.yml", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
@@ -94,8 +99,8 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(3)
     void aRuleAddedByHandIsDriftAndApplyRestoresTheFirewall() {
+        converged();
         ((ArrayNode) api.firewallNamed("edge").get("inbound_rules")).addObject().put("protocol", "tcp").put("ports", "5432")
                 .putObject("sources").putArray("addresses").add("0.0.0.0/0");
         int writes = api.writes().size();
@@ -114,8 +119,8 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(4)
     void jsonEventsCarryRuleDiffsAndNoToken() throws IOException {
+        converged();
         ((ArrayNode) api.firewallNamed("central").get("outbound_rules")).remove(1);
         Rig plan = rig("plan", "firewalls.yml", "--json");
         assertEquals(0, plan.exit(), plan::toString);
@@ -132,7 +137,6 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(5)
     void anApiRefusalFailsTheTaskWithTheApisMessage() {
         Rig apply = rig("apply", "unknown-tag.yml", "--yes");
         assertEquals(1, apply.exit(), apply::toString);
@@ -141,7 +145,6 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(6)
     void aFirewallOverDigitalOceansLimitsIsRefusedBeforeAnyRequest() {
         api.clearLog();
         Rig plan = rig("plan", "over-limit.yml");
@@ -152,8 +155,8 @@ class DigitalOceanEndToEndTest {
     }
 
     @Test
-    @Order(7)
     void theRateLimitIsWaitedOutInARealRun() {
+        converged();
         api.rateLimitNext(1, Map.of("retry-after", "1"));
         Rig plan = rig("plan", "firewalls.yml", "--detailed-exitcode");
         assertEquals(0, plan.exit(), plan::toString);

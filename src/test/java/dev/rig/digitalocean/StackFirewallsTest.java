@@ -1,17 +1,16 @@
 package dev.rig.digitalocean;
 
+import dev.rig.testkit.LabHosts;
 import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,45 +27,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The monitoring stack's firewalls, derived from the inventory, in `rig plan playbooks/site.yml` next to
- * the hosts' changes: real sshd hosts (central and two edges on 127.0.0.193-195) and the DigitalOcean
+ * the hosts' changes: real sshd hosts (central and two edges, testkit.LabHosts) and the DigitalOcean
  * stand-in. The inventory's private_ip and do_id values are what the droplet inventory would set; the
  * 10.110.x addresses only go into firewall rules and rendered configs, nothing connects to them.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackFirewallsTest {
     static final Path SITE = Path.of("playbooks/site.yml").toAbsolutePath();
     static final String OPERATOR = "203.0.113.7/32";
 
-    @TempDir static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("fw-central", "fw-edge-vpc", "fw-edge-https")
+            .group("central", "fw-central").group("edge", "fw-edge-vpc", "fw-edge-https");
     static DigitalOceanStandIn api;
     static LabFleet fleet;
     static Path inventory;
     static Path secrets;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void inventory() throws IOException {
+        fleet = lab.fleet();
+        inventory = lab.inventory();
+        lab.writeInventoryFile("host_vars/fw-central.yml", "do_id: 201\nprivate_ip: 10.110.0.21\n");
+        lab.writeInventoryFile("host_vars/fw-edge-vpc.yml", "do_id: 101\nprivate_ip: 10.110.0.11\nmonitoring_transport: vpc\n");
+        lab.writeInventoryFile("host_vars/fw-edge-https.yml", "monitoring_transport: https   # a VPS outside DigitalOcean: no droplet\n");
+        lab.writeInventoryFile("group_vars/all.yml", "monitoring_domain: monitoring.example.com\noperator_cidrs: [\"" + OPERATOR + "\"]\n"
+                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\nmonitoring_edge_inbound_rules: []\n");
+        secrets = Files.writeString(lab.dir().resolve("secrets.yml"), "grafana_admin_password: fw-grafana-secret-1\nmonitoring_push_password: fw-push-secret-22\n");
+    }
+
+    /** Each test has a stand-in of its own with the two droplets and no firewall yet. */
+    @BeforeEach
+    void api() throws IOException {
         api = DigitalOceanStandIn.start();
         api.addDroplet(201, "central", List.of("monitoring-central"), "192.0.2.21", "10.110.0.21");
         api.addDroplet(101, "edge-vpc", List.of("monitoring-edge"), "192.0.2.11", "10.110.0.11");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("fw-central", "fw-edge-vpc", "fw-edge-https"), 193);
-        inventory = dir.resolve("inventory");
-        fleet.writeInventory(inventory.resolve("hosts.yml"), Map.of("central", List.of("fw-central"), "edge", List.of("fw-edge-vpc", "fw-edge-https")));
-        Files.createDirectories(inventory.resolve("host_vars"));
-        Files.createDirectories(inventory.resolve("group_vars"));
-        Files.writeString(inventory.resolve("host_vars/fw-central.yml"), "do_id: 201\nprivate_ip: 10.110.0.21\n");
-        Files.writeString(inventory.resolve("host_vars/fw-edge-vpc.yml"), "do_id: 101\nprivate_ip: 10.110.0.11\nmonitoring_transport: vpc\n");
-        Files.writeString(inventory.resolve("host_vars/fw-edge-https.yml"), "monitoring_transport: https   # a VPS outside DigitalOcean: no droplet\n");
-        Files.writeString(inventory.resolve("group_vars/all.yml"), "monitoring_domain: monitoring.example.com\noperator_cidrs: [\"" + OPERATOR + "\"]\n"
-                + "monitoring_edge_tag: monitoring-edge\ndocker_install_source: distro\nmonitoring_edge_inbound_rules: []\n");
-        secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: fw-grafana-secret-1\nmonitoring_push_password: fw-push-secret-22\n");
     }
 
-    @AfterAll
-    static void stop() {
-        if (fleet != null) fleet.close();
-        if (api != null) {
+    @AfterEach
+    void stop() {
+        try {
             StandInTests.assertConformsToContract(api);
+        } finally {
             api.close();
         }
     }
@@ -84,7 +86,6 @@ class StackFirewallsTest {
     }
 
     @Test
-    @Order(1)
     void planOfTheSiteShowsFirewallChangesNextToHostChanges() {
         Rig plan = rig("plan", "--skip-tags", "docker");
         String out = plan.out();
@@ -101,7 +102,6 @@ class StackFirewallsTest {
     }
 
     @Test
-    @Order(2)
     void applyOfTheFirewallsCoversTheInventorysDroplets() {
         Rig apply = rig("apply", "--yes", "-t", "firewall");
         assertEquals(0, apply.exit(), apply::toString);
@@ -122,8 +122,9 @@ class StackFirewallsTest {
     }
 
     @Test
-    @Order(3)
     void aSecondPlanShowsTheFirewallsConvergedAndTheHostsStillPending() {
+        Rig apply = rig("apply", "--yes", "-t", "firewall");
+        assertEquals(0, apply.exit(), apply::toString);
         int writes = api.writes().size();
         Rig plan = rig("plan", "--skip-tags", "docker");
         assertTrue(plan.out().contains("ok [localhost] monitoring_firewalls : Central firewall"), plan::toString);

@@ -80,9 +80,14 @@ class ModulesOnSystemdHostTest {
     }
 
     static Rig apply(String... more) {
+        return apply(PLAYBOOK, more);
+    }
+
+    static Rig apply(Path playbook, String... more) {
         List<String> args = new ArrayList<>(List.of("--yes"));
         args.addAll(List.of(more));
-        Rig run = rig("apply", args.toArray(String[]::new));
+        args.add(playbook.toString());
+        Rig run = Rig.run(inventory, host.knownHosts(), "apply", args.toArray(String[]::new));
         assertEquals(0, run.exit(), run::toString);
         return run;
     }
@@ -137,5 +142,29 @@ class ModulesOnSystemdHostTest {
         assertNotEquals("ii", host.sh("dpkg-query -W -f='${db:Status-Abbrev}' rig-hello 2>/dev/null || echo absent").strip());
         assertTrue(host.sh("command -v rig-hello || echo gone").contains("gone"));
         assertEquals(0, apply("-e", "package_state=absent").recap("sys1", "changed"));
+    }
+
+    static final Path CRON = Path.of("src/test/resources/docker/cron-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(4)
+    void cronWritesRootsCrontabAndACronDFileOnceAndRemovesThem() {
+        Rig first = apply(CRON);
+        assertEquals(3, first.recap("sys1", "changed"), first::toString);
+        assertEquals("MAILTO=\"ops@example.com\"\n#Ansible: backup\n0 2 * * * /usr/local/bin/backup >/dev/null 2>&1\n", host.sh("crontab -l"));
+        assertEquals("#Ansible: rotate\n@daily root /usr/sbin/logrotate /etc/logrotate.conf\n", host.sh("cat /etc/cron.d/rig-rotate"));
+        assertEquals("644\n", host.sh("stat -c %a /etc/cron.d/rig-rotate"));
+        assertEquals("active\n", host.sh("systemctl is-active cron"), "Debian's cron runs them");
+        assertEquals(0, apply(CRON).recap("sys1", "changed"));
+
+        Rig later = apply(CRON, "-e", "backup_hour=4");
+        assertEquals(1, later.recap("sys1", "changed"), later::toString);
+        assertTrue(host.sh("crontab -l").contains("\n0 4 * * * /usr/local/bin/backup"));
+
+        Rig removed = apply(CRON, "-e", "state=absent");
+        assertEquals(3, removed.recap("sys1", "changed"), removed::toString);
+        assertEquals("", host.sh("crontab -l"));
+        assertEquals("gone\n", host.sh("[ -e /etc/cron.d/rig-rotate ] || echo gone"));
+        assertEquals(0, apply(CRON, "-e", "state=absent").recap("sys1", "changed"));
     }
 }

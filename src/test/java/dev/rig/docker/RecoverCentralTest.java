@@ -215,6 +215,7 @@ class RecoverCentralTest {
                 grafana_image: local/placeholder:1
                 edge_cadvisor_image: local/placeholder:1
                 edge_promtail_image: local/placeholder:1
+                edge_alloy_image: local/placeholder:1
                 edge_cadvisor_privileged: false
                 edge_node_exporter_rootfs_propagation: ""
                 edge_cadvisor_target: "${monitoring_edge_bind}:9100"

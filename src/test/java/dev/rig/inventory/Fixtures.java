@@ -25,6 +25,15 @@ final class Fixtures {
         }
     }
 
+    /** The differential corpus: one directory per inventory, src/test/resources/ansible-corpus/. */
+    static Path corpus() {
+        try {
+            return Path.of(Fixtures.class.getResource("/ansible-corpus").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Inventory load(String name) {
         return InventoryLoader.load(path(name));
     }

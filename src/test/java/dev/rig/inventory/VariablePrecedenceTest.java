@@ -47,8 +47,9 @@ class VariablePrecedenceTest {
     }
 
     @Test
-    void deeperGroupInlineBeatsShallowerGroupsVarsFile() {
-        assertEquals("parent-inline", vars.get("parent_inline_vs_all_file"));
+    void everyGroupVarsFileBeatsEveryInlineGroupVar() {
+        // Ansible: groups_inventory (inline, any depth) comes before all_plugins_inventory (group_vars/all)
+        assertEquals("all-file", vars.get("parent_inline_vs_all_file"));
     }
 
     @Test

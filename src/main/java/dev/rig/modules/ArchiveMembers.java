@@ -1,0 +1,201 @@
+package dev.rig.modules;
+
+import dev.rig.core.Digests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * What a local archive holds, read on the operator's machine: each member's path and kind, with the
+ * sha256 of a file's content or a link's target — so the host only hashes the files already at the
+ * destination and the archive is uploaded only when something differs. Tar (plain, gzip, xz, zstd:
+ * xz and zstd through the local {@code xz}/{@code zstd}) and zip.
+ */
+final class ArchiveMembers {
+    enum Format { TAR, ZIP }
+
+    /** F: a file and its sha256; D: a directory; L: a symlink and its target. */
+    record Member(char kind, String value) {}
+
+    record Listing(Format format, Map<String, Member> members) {}
+
+    private ArchiveMembers() {}
+
+    static Listing read(Path archive) {
+        try {
+            byte[] head = new byte[6];
+            try (InputStream in = Files.newInputStream(archive)) {
+                in.readNBytes(head, 0, 6);
+            }
+            if (head[0] == 'P' && head[1] == 'K') return new Listing(Format.ZIP, zip(archive));
+            InputStream tar;
+            if ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) tar = new GZIPInputStream(Files.newInputStream(archive), 65536);
+            else if ((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X' && head[4] == 'Z') tar = decompressed("xz", archive);
+            else if ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) tar = decompressed("zstd", archive);
+            else tar = Files.newInputStream(archive);
+            try (tar) {
+                return new Listing(Format.TAR, tar(tar));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read archive " + archive + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream decompressed(String tool, Path archive) throws IOException {
+        Process p = new ProcessBuilder(tool, "-dc", archive.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] all = p.getInputStream().readAllBytes();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(tool + " -dc failed on " + archive);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return new java.io.ByteArrayInputStream(all);
+    }
+
+    private static Map<String, Member> zip(Path archive) throws IOException {
+        Map<String, Member> out = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                String name = clean(e.getName());
+                if (name.isEmpty()) continue;
+                out.put(name, e.isDirectory() ? new Member('D', "") : new Member('F', Digests.sha256(in.readAllBytes())));
+            }
+        }
+        return out;
+    }
+
+    /** POSIX ustar with GNU long names and pax path/linkpath records, as GNU tar writes them. */
+    private static Map<String, Member> tar(InputStream in) throws IOException {
+        Map<String, Member> out = new LinkedHashMap<>();
+        String longName = null;
+        String longLink = null;
+        byte[] header = new byte[512];
+        while (in.readNBytes(header, 0, 512) == 512) {
+            if (allZero(header)) break;
+            String name = field(header, 0, 100);
+            String prefix = new String(header, 257, 6, StandardCharsets.US_ASCII).startsWith("ustar") ? field(header, 345, 155) : "";
+            if (!prefix.isEmpty()) name = prefix + "/" + name;
+            long size = octal(header, 124, 12);
+            char type = (char) header[156];
+            String link = field(header, 157, 100);
+            byte[] data = readPadded(in, size, type == '0' || type == '\0' || type == 'L' || type == 'K' || type == 'x');
+            switch (type) {
+                case 'L' -> { longName = cString(data); continue; }
+                case 'K' -> { longLink = cString(data); continue; }
+                case 'x' -> {
+                    Map<String, String> pax = pax(data);
+                    if (pax.containsKey("path")) longName = pax.get("path");
+                    if (pax.containsKey("linkpath")) longLink = pax.get("linkpath");
+                    continue;
+                }
+                case 'g' -> { continue; }
+                default -> { }
+            }
+            if (longName != null) name = longName;
+            if (longLink != null) link = longLink;
+            longName = null;
+            longLink = null;
+            String path = clean(name);
+            if (path.isEmpty()) continue;
+            switch (type) {
+                case '0', '\0', '7' -> out.put(path, new Member('F', Digests.sha256(data)));
+                case '5' -> out.put(path, new Member('D', ""));
+                case '2' -> out.put(path, new Member('L', link));
+                case '1' -> {
+                    Member target = out.get(clean(link));
+                    if (target != null) out.put(path, target);
+                }
+                default -> { } // devices and fifos: tar makes them; rig does not compare them
+            }
+        }
+        return out;
+    }
+
+    private static byte[] readPadded(InputStream in, long size, boolean keep) throws IOException {
+        long padded = (size + 511) / 512 * 512;
+        if (keep) {
+            if (size > Integer.MAX_VALUE - 8) throw new IOException("archive member over 2 GiB");
+            byte[] data = in.readNBytes((int) size);
+            in.skipNBytes(padded - size);
+            return data;
+        }
+        in.skipNBytes(padded);
+        return new byte[0];
+    }
+
+    private static Map<String, String> pax(byte[] data) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String s = new String(data, StandardCharsets.UTF_8);
+        int i = 0;
+        while (i < s.length()) {
+            int space = s.indexOf(' ', i);
+            if (space < 0) break;
+            int len = Integer.parseInt(s.substring(i, space));
+            String record = new String(data, 0, data.length, StandardCharsets.UTF_8).substring(space + 1, i + len - 1);
+            int eq = record.indexOf('=');
+            if (eq > 0) out.put(record.substring(0, eq), record.substring(eq + 1));
+            i += len;
+        }
+        return out;
+    }
+
+    private static String clean(String name) {
+        String n = name;
+        while (n.startsWith("./")) n = n.substring(2);
+        while (n.endsWith("/")) n = n.substring(0, n.length() - 1);
+        if (n.equals(".")) return "";
+        if (n.startsWith("/") || n.equals("..") || n.startsWith("../") || n.contains("/../") || n.contains("\n")) {
+            throw new Args.ArgumentException("archive member '" + name + "' would land outside dest; rig refuses such archives");
+        }
+        return n;
+    }
+
+    private static String field(byte[] h, int off, int len) {
+        int end = off;
+        while (end < off + len && h[end] != 0) end++;
+        return new String(h, off, end - off, StandardCharsets.UTF_8);
+    }
+
+    private static String cString(byte[] data) {
+        int end = 0;
+        while (end < data.length && data[end] != 0) end++;
+        return new String(data, 0, end, StandardCharsets.UTF_8);
+    }
+
+    private static long octal(byte[] h, int off, int len) {
+        String s = field(h, off, len).strip();
+        return s.isEmpty() ? 0 : Long.parseLong(s, 8);
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) if (x != 0) return false;
+        return true;
+    }
+
+    static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static byte[] drain(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+}

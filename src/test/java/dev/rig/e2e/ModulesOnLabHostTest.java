@@ -1,0 +1,166 @@
+package dev.rig.e2e;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rig.lab.LabFleet;
+import dev.rig.testkit.Rig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * stat, blockinfile, get_url and validate/backup through the rig command line on a real lab host
+ * (mods1, 127.0.0.71), downloading from an HTTP server on 127.0.0.79 that counts its requests.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModulesOnLabHostTest {
+    static final Path PLAYBOOK = Path.of("src/test/resources/modules-lab/files-playbook.yml").toAbsolutePath();
+    static final byte[] APP = "release 1.0\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+    static final String APP_SHA = sha256(APP);
+
+    static Path dir;
+    static LabFleet fleet;
+    static Path inventory;
+    static HttpServer http;
+    static final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    static volatile byte[] motd = "welcome\n".getBytes(StandardCharsets.UTF_8);
+
+    @BeforeAll
+    static void start() throws IOException {
+        dir = Files.createTempDirectory("rig-mods-lab");
+        fleet = LabFleet.start(dir.resolve("fleet"), List.of("mods1"), 71);
+        inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
+        http = HttpServer.create(new InetSocketAddress("127.0.0.79", 8080), 0);
+        http.createContext("/dl/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            requests.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            byte[] body = switch (path) {
+                case "/dl/app.tgz" -> APP;
+                case "/dl/SHA256SUMS" -> ("0000000000000000000000000000000000000000000000000000000000000000  other.tgz\n" + APP_SHA + " *app.tgz\n")
+                        .getBytes(StandardCharsets.UTF_8);
+                case "/dl/motd" -> motd;
+                default -> null;
+            };
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            exchange.close();
+        });
+        http.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (http != null) http.stop(0);
+        } finally {
+            if (fleet != null) fleet.close();
+        }
+    }
+
+    static Rig rig(String command, String... more) {
+        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "-e", "app_sha=" + APP_SHA));
+        args.addAll(List.of(more));
+        args.add(PLAYBOOK.toString());
+        return Rig.run(args);
+    }
+
+    static int requests(String path) {
+        return requests.getOrDefault(path, new AtomicInteger()).get();
+    }
+
+    static String onHost(String cmd) {
+        return fleet.exec("mods1", cmd);
+    }
+
+    @Test
+    @Order(1)
+    void firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges() {
+        onHost("printf 'HostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\nPort 22\\n' > /srv/app-sshd; true");
+        onHost("mkdir -p /srv/app && cp /srv/app-sshd /srv/app/sshd_config");
+        Rig first = rig("apply", "--yes");
+        assertEquals(0, first.exit(), first::toString);
+        assertEquals("# BEGIN rig sudo\ndeploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl\n# END rig sudo\n", onHost("cat /srv/app/sudoers"));
+        assertEquals("440\n", onHost("stat -c %a /srv/app/sudoers"));
+        assertEquals("HostKey /etc/ssh/ssh_host_ed25519_key\nHostKey /etc/ssh/ssh_host_ecdsa_key\nPort 2222\n", onHost("cat /srv/app/sshd_config"),
+                "the old Port line replaced (regexp wins over insertafter)");
+        assertEquals(APP_SHA + "  -\n", onHost("sha256sum < /srv/app/app.tgz"));
+        assertEquals("640\n", onHost("stat -c %a /srv/app/app.tgz"));
+        assertEquals(APP_SHA + "  -\n", onHost("sha256sum < /opt/app.tgz"), "downloaded into the directory under the URL's name");
+        assertEquals("welcome\n", onHost("cat /srv/app/motd"));
+        assertEquals(2, requests("/dl/app.tgz"));
+        assertEquals("1", onHost("ls /srv/app | grep -c '^sshd_config\\..*~$'").strip(), "one backup of the old sshd_config");
+
+        int sums = requests("/dl/SHA256SUMS");
+        int motds = requests("/dl/motd");
+        Rig second = rig("apply", "--yes");
+        assertEquals(0, second.exit(), second::toString);
+        assertTrue(second.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), second::toString);
+        assertEquals(2, requests("/dl/app.tgz"), "a no-op run downloads nothing: the checksums match");
+        assertEquals(motds + 1, requests("/dl/motd"), "force: the probe hashed the body once, nothing stored");
+        assertEquals(sums + 1, requests("/dl/SHA256SUMS"));
+    }
+
+    @Test
+    @Order(2)
+    void contentThatFailsValidationNeverReplacesTheFile() {
+        Rig badSudo = rig("apply", "--yes", "-e", "sudo_rule=deploy ALL=(ALL NOPASSWD");
+        assertEquals(1, badSudo.exit(), badSudo::toString);
+        assertTrue(badSudo.out().contains("failed to validate /srv/app/sudoers with visudo -cf %s"), badSudo::toString);
+        assertTrue(onHost("cat /srv/app/sudoers").contains("NOPASSWD: /usr/bin/systemctl"), "the old rule stays");
+
+        Rig badPort = rig("apply", "--yes", "-e", "ssh_port=banana");
+        assertEquals(1, badPort.exit(), badPort::toString);
+        assertTrue(badPort.out().contains("failed to validate /srv/app/sshd_config"), badPort::toString);
+        assertTrue(onHost("cat /srv/app/sshd_config").contains("Port 2222\n"));
+        assertEquals("", onHost("ls -a /srv/app | grep '^\\.rig-' || true"), "no temp file left behind");
+    }
+
+    @Test
+    @Order(3)
+    void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
+        motd = "welcome back\n".getBytes(StandardCharsets.UTF_8);
+        Rig plan = rig("plan", "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan::toString);
+        assertTrue(plan.out().contains("download http://127.0.0.79:8080/dl/motd"), plan::toString);
+        Rig apply = rig("apply", "--yes");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals("welcome back\n", onHost("cat /srv/app/motd"));
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
