@@ -72,11 +72,22 @@ final class FileContent {
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
-        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard);
+        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard, false);
     }
 
-    /** desired may be a local file larger than memory: it is streamed to the host, and diffed as text only when small. */
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
+        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard, inPlace);
+    }
+
     static Outcome converge(String dest, Payload desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
+        return converge(dest, desired, attrs, cur, noLog, guard, false);
+    }
+
+    /**
+     * desired may be a local file larger than memory: it is streamed to the host, and diffed as text only
+     * when small. inPlace: an existing file keeps its inode (see upload).
+     */
+    static Outcome converge(String dest, Payload desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
         String sha = desired.sha256();
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
@@ -105,7 +116,7 @@ final class FileContent {
                     afterText = null;
                 }
             }
-            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard));
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard, inPlace));
         } else {
             action = Action.UPDATE;
             cmds.addAll(attrs.fix(dest, cur, before, after));
@@ -121,10 +132,20 @@ final class FileContent {
     }
 
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
-        return upload(dest, Payload.of(content), sha, attrs, exists, guard);
+        return upload(dest, Payload.of(content), sha, attrs, exists, guard, false);
     }
 
-    static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
+        return upload(dest, Payload.of(content), sha, attrs, exists, guard, inPlace);
+    }
+
+    /**
+     * content is streamed (never held whole). inPlace: an existing file is overwritten through its inode
+     * instead of renamed over, after the upload arrived whole: a container that bind-mounts the file sees
+     * the new content (it would keep the old inode after a rename). Readers may see it half-written for an
+     * instant: only for small files read again and again.
+     */
+    static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
@@ -158,7 +179,11 @@ final class FileContent {
         if (guard.backup() && exists) {
             s.append("b=\"$f.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; cp -p -- \"$f\" \"$b\"; echo \"backup_file=$b\"\n");
         }
-        s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        if (inPlace && exists) {
+            s.append("cat \"$t\" > \"$f\"; chmod --reference=\"$t\" \"$f\"; chown --reference=\"$t\" \"$f\" 2>/dev/null || true\n");
+        } else {
+            s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        }
         return HostCommand.upload(s.toString(), content, "write " + dest + " (" + content.size() + " bytes)", dest);
     }
 
