@@ -63,7 +63,7 @@ final class HostRun {
         flat = tasks;
         collectSecrets();
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
-        if (!runSteps(play.steps())) return;
+        if (!runSteps(play.steps()) || ended) return;
         List<Task> handlers = play.handlers().stream()
                 .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
                 .toList();
@@ -105,13 +105,49 @@ final class HostRun {
     private Task failedTask;
     private Map<String, Object> failedResult = Map.of();
 
+    /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
+    private boolean ended;
+
+    /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
+    private boolean meta(Task task) {
+        String action = String.valueOf(task.args().get("action"));
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        switch (action) {
+            case "flush_handlers" -> {
+                List<Task> handlers = play.handlers().stream()
+                        .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains)).toList();
+                notified.clear();
+                return runList(handlers, true);
+            }
+            case "end_host", "end_play" -> {
+                ended = true;
+                run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
+                        "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
+                return true;
+            }
+            default -> {
+                return true; // noop
+            }
+        }
+    }
+
     /** Walks a tree of steps; false when the host failed and must stop. */
     private boolean runSteps(List<Step> steps) {
         for (Step step : steps) {
             if (state.dead) return false;
+            if (ended) return true;
             if (step instanceof Task task) {
                 Integer at = position.get(task);
                 if (at == null) continue; // not selected by tags
+                if (task.module().equals("meta")) {
+                    if (!meta(task)) return false;
+                    continue;
+                }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
             } else if (step instanceof Block block && !runBlock(block)) {
                 return false;
@@ -446,8 +482,10 @@ final class HostRun {
         reg.put("skipped", false);
         reg.put("msg", outcome.message() == null ? "" : outcome.message());
         if (last != null) {
-            String out = strip(last.out());
-            String err = strip(last.err());
+            // command and shell say whether trailing newlines go (Ansible's strip_empty_ends, default true: all of them).
+            Object ends = outcome.result().get("strip_empty_ends");
+            String out = ends == null ? strip(last.out()) : Boolean.TRUE.equals(ends) ? last.out().replaceAll("[\r\n]+$", "") : last.out();
+            String err = ends == null ? strip(last.err()) : Boolean.TRUE.equals(ends) ? last.err().replaceAll("[\r\n]+$", "") : last.err();
             reg.put("rc", last.exitCode());
             reg.put("stdout", out);
             reg.put("stderr", err);
