@@ -169,7 +169,8 @@ final class HostRun {
             state.resume();
             state.rescued();
             Map<String, Object> failed = new LinkedHashMap<>();
-            failed.put("name", failedTask == null ? "" : failedTask.displayName());
+            // Ansible's ansible_failed_task.name is the task's own name, without the "role : " prefix the output shows
+            failed.put("name", failedTask == null ? "" : failedTask.name() != null && !failedTask.name().isBlank() ? failedTask.name() : failedTask.module());
             failed.put("action", failedTask == null ? "" : failedTask.module());
             state.facts.put("ansible_failed_task", failed);
             state.facts.put("ansible_failed_result", failedResult);
