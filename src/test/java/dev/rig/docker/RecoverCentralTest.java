@@ -165,6 +165,7 @@ class RecoverCentralTest {
         assertTrue(recovered.out().matches("(?s).*RTO \\d+(m\\d+)?s: central recovered on mon-d, from the start to a sample scraped after it from every edge, verified\\..*"),
                 recovered::toString);
         assertTrue(recovered.out().contains("Prometheus blocks into"), recovered::toString);
+        recovered.out().lines().filter(l -> l.startsWith("RTO ")).forEach(System.out::println); // the figure the README quotes
         // --within 10m makes the restored samples fresh; success still waited for each edge's samples scraped after the start.
         for (String edge : List.of("edge-1", "edge-2")) {
             assertEquals(1, series(D, "timestamp(up{job=\"node\",host=\"" + edge + "\"}) >= " + started), edge + "\n" + recovered);
