@@ -63,7 +63,7 @@ final class HostRun {
         flat = tasks;
         collectSecrets();
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
-        if (!runSteps(play.steps())) return;
+        if (!runSteps(play.steps()) || ended) return;
         List<Task> handlers = play.handlers().stream()
                 .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
                 .toList();
@@ -105,13 +105,49 @@ final class HostRun {
     private Task failedTask;
     private Map<String, Object> failedResult = Map.of();
 
+    /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
+    private boolean ended;
+
+    /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
+    private boolean meta(Task task) {
+        String action = String.valueOf(task.args().get("action"));
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        switch (action) {
+            case "flush_handlers" -> {
+                List<Task> handlers = play.handlers().stream()
+                        .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains)).toList();
+                notified.clear();
+                return runList(handlers, true);
+            }
+            case "end_host", "end_play" -> {
+                ended = true;
+                run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
+                        "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
+                return true;
+            }
+            default -> {
+                return true; // noop
+            }
+        }
+    }
+
     /** Walks a tree of steps; false when the host failed and must stop. */
     private boolean runSteps(List<Step> steps) {
         for (Step step : steps) {
             if (state.dead) return false;
+            if (ended) return true;
             if (step instanceof Task task) {
                 Integer at = position.get(task);
                 if (at == null) continue; // not selected by tags
+                if (task.module().equals("meta")) {
+                    if (!meta(task)) return false;
+                    continue;
+                }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
             } else if (step instanceof Block block && !runBlock(block)) {
                 return false;
@@ -133,7 +169,8 @@ final class HostRun {
             state.resume();
             state.rescued();
             Map<String, Object> failed = new LinkedHashMap<>();
-            failed.put("name", failedTask == null ? "" : failedTask.displayName());
+            // Ansible's ansible_failed_task.name is the task's own name, without the "role : " prefix the output shows
+            failed.put("name", failedTask == null ? "" : failedTask.name() != null && !failedTask.name().isBlank() ? failedTask.name() : failedTask.module());
             failed.put("action", failedTask == null ? "" : failedTask.module());
             state.facts.put("ansible_failed_task", failed);
             state.facts.put("ansible_failed_result", failedResult);
@@ -406,7 +443,8 @@ final class HostRun {
         ExecResult last = null;
         probeCache.clear(); // the host is about to change: later probes must see the new state
         for (HostCommand cmd : change.commands()) {
-            RemoteCommands.Invocation inv = RemoteCommands.script(withEnvironment(task, vars, cmd.script()), cmd.stdin(), become);
+            RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
+                    .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
             last = remote.exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
@@ -531,7 +569,8 @@ final class HostRun {
         }
         String nonce = run.nonce();
         List<String> scripts = batch.stream().map(PendingProbe::script).toList();
-        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become());
+        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become())
+                .doing("reading the host's state");
         ExecResult result = remote.exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {

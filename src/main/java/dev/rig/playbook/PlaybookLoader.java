@@ -443,6 +443,9 @@ public final class PlaybookLoader {
             TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
             return taskFile(target, inner, usedAt, chain);
         }
+        if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
+            return meta(file, src, moduleKeys.get(0), keywords, scope);
+        }
         if (moduleKeys.isEmpty()) {
             errors.add(src, "task names no module; expected exactly one of: " + String.join(", ", new java.util.TreeSet<>(modules.names())));
             return List.of();
@@ -545,6 +548,39 @@ public final class PlaybookLoader {
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
                 new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended)));
+    }
+
+    /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
+    static final Set<String> META_ACTIONS = Set.of("flush_handlers", "end_play", "end_host", "noop");
+
+    /** {@code meta: ACTION}: a step of the walk itself, with at most name, when and tags (as Ansible allows). */
+    private List<Step> meta(Path file, Source src, NodeTuple mod, Map<String, NodeTuple> keywords, TaskScope scope) {
+        String action = string(file, mod);
+        Source at = YamlFiles.source(file, mod.getValueNode());
+        if (action == null || !META_ACTIONS.contains(action)) {
+            errors.add(at, "meta '" + action + "' is not one rig has; expected one of: " + String.join(", ", new java.util.TreeSet<>(META_ACTIONS)));
+            return List.of();
+        }
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!Set.of("name", "when", "tags").contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on meta (name, when and tags are)");
+            }
+        }
+        if (action.equals("end_play") && (keywords.containsKey("when") || !scope.inherited().conditions().isEmpty())) {
+            errors.add(at, "meta end_play under a 'when' ends the play for every host in Ansible, which rig's independent hosts"
+                    + " cannot do; use end_host");
+            return List.of();
+        }
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keywords.get("tags")));
+        Map<String, Object> args = new LinkedHashMap<>(Map.of("action", action));
+        return List.of(new Task(string(file, keywords.get("name")), src, "meta", args, Map.of("action", at), when, whenSrc, null, null,
+                "item", null, List.of(), tags, null, null, null, null, false, false, new LinkedHashMap<>(scope.inherited().vars()),
+                scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), scope.inherited().conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false)));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {

@@ -187,6 +187,16 @@ final class Pairs {
                         + "  loop: [a, b, c]\n  loop_control: {extended: true}",
                 "- copy: {dest: \"/srv/t/${item}\", content: \"${ansible_loop.index}/${ansible_loop.length} ${ansible_loop.first?c?cap_first} ${ansible_loop.last?c?cap_first} ${ansible_loop.revindex}\"}\n"
                         + "  loop: [a, b, c]\n  loop_control: {extended: true}"));
+        String handler = "- name: restart\n  shell: echo ran >> /srv/t/handler";
+        p.add(same("meta flush_handlers", "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: flush_handlers\n"
+                + "- shell: test -f /srv/t/handler && touch /srv/t/seen-after-flush").withHandlers(handler));
+        p.add(pair("meta end_host on one host",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: end_host\n  when: inventory_hostname == 'd1'\n"
+                        + "- file: {path: /srv/t/after, state: touch}",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: end_host\n  when: inventory_hostname == \"d1\"\n"
+                        + "- file: {path: /srv/t/after, state: touch}").withHandlers(handler));
+        p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
+                + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
         return p;
     }
