@@ -45,5 +45,8 @@ public sealed interface Event {
 
     record Warning(String message) implements Event {}
 
+    /** What a {@code debug} task says on a host: Ansible always shows it, in plan and apply alike. */
+    record Message(String host, String task, String text) implements Event {}
+
     record RunFinished(Mode mode, List<HostRecap> recaps, long elapsedMillis) implements Event {}
 }

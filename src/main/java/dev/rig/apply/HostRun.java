@@ -63,7 +63,7 @@ final class HostRun {
         flat = tasks;
         collectSecrets();
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
-        if (!runSteps(play.steps())) return;
+        if (!runSteps(play.steps()) || ended) return;
         List<Task> handlers = play.handlers().stream()
                 .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains))
                 .toList();
@@ -105,13 +105,49 @@ final class HostRun {
     private Task failedTask;
     private Map<String, Object> failedResult = Map.of();
 
+    /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
+    private boolean ended;
+
+    /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
+    private boolean meta(Task task) {
+        String action = String.valueOf(task.args().get("action"));
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        switch (action) {
+            case "flush_handlers" -> {
+                List<Task> handlers = play.handlers().stream()
+                        .filter(h -> notified.contains(h.name()) || h.listen().stream().anyMatch(notified::contains)).toList();
+                notified.clear();
+                return runList(handlers, true);
+            }
+            case "end_host", "end_play" -> {
+                ended = true;
+                run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
+                        "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
+                return true;
+            }
+            default -> {
+                return true; // noop
+            }
+        }
+    }
+
     /** Walks a tree of steps; false when the host failed and must stop. */
     private boolean runSteps(List<Step> steps) {
         for (Step step : steps) {
             if (state.dead) return false;
+            if (ended) return true;
             if (step instanceof Task task) {
                 Integer at = position.get(task);
                 if (at == null) continue; // not selected by tags
+                if (task.module().equals("meta")) {
+                    if (!meta(task)) return false;
+                    continue;
+                }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
             } else if (step instanceof Block block && !runBlock(block)) {
                 return false;
@@ -133,7 +169,8 @@ final class HostRun {
             state.resume();
             state.rescued();
             Map<String, Object> failed = new LinkedHashMap<>();
-            failed.put("name", failedTask == null ? "" : failedTask.displayName());
+            // Ansible's ansible_failed_task.name is the task's own name, without the "role : " prefix the output shows
+            failed.put("name", failedTask == null ? "" : failedTask.name() != null && !failedTask.name().isBlank() ? failedTask.name() : failedTask.module());
             failed.put("action", failedTask == null ? "" : failedTask.module());
             state.facts.put("ansible_failed_task", failed);
             state.facts.put("ansible_failed_result", failedResult);
@@ -187,20 +224,21 @@ final class HostRun {
                 registerUnknown(task);
                 return true;
             }
-            if (!(loop instanceof List<?> l)) return fail(task, null, "loop must be a list, got " + describe(loop), handler);
-            items = new ArrayList<>(l);
+            items = loopItems(loop);
+            if (items == null) return fail(task, null, "loop must be a list or a map, got " + describe(loop), handler);
         } else {
             items = null;
         }
         if (items == null) {
-            ItemResult r = runItem(task, null, false, handler, lookahead);
+            ItemResult r = attempts(task, null, handler, lookahead);
             if (task.register() != null) state.facts.put(task.register(), r.registered);
             return !r.hostFailed;
         }
         List<Object> results = new ArrayList<>();
         boolean anyChanged = false, anyFailed = false, allSkipped = true, unknown = false;
-        for (Object item : items) {
-            ItemResult r = runItem(task, item, true, handler, lookahead);
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0 && task.control().pause() > 0 && run.mode == Mode.APPLY) pause(task.control().pause());
+            ItemResult r = attempts(task, item(task, items, i), handler, lookahead);
             results.add(r.registered);
             if (r.registered instanceof UnknownValue) unknown = true;
             anyChanged |= r.status == Status.CHANGED;
@@ -225,9 +263,96 @@ final class HostRun {
 
     private record ItemResult(Status status, Object registered, boolean hostFailed) {}
 
-    private ItemResult runItem(Task task, Object item, boolean looped, boolean handler, Lookahead lookahead) {
-        Map<String, Object> vars = vars(task, looped ? new Item(task.loopVar(), item) : null);
-        String label = looped ? label(task, item, vars) : null;
+    /** A loop's items: a list as it is; a map as {key, value} items (rig's way to loop over a dict, and with_dict's). */
+    static List<Object> loopItems(Object loop) {
+        if (loop instanceof List<?> l) return new ArrayList<>(l);
+        if (loop instanceof Map<?, ?> m) {
+            List<Object> out = new ArrayList<>();
+            m.forEach((k, v) -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("key", k);
+                entry.put("value", v);
+                out.add(entry);
+            });
+            return out;
+        }
+        return null;
+    }
+
+    /** Item i of a loop, with loop_control's index_var and, when extended, ansible_loop (Ansible's keys). */
+    private static Item item(Task task, List<Object> items, int i) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (task.control().indexVar() != null) extra.put(task.control().indexVar(), i);
+        if (task.control().extended()) {
+            Map<String, Object> loop = new LinkedHashMap<>();
+            int n = items.size();
+            loop.put("allitems", items);
+            loop.put("index", i + 1);
+            loop.put("index0", i);
+            loop.put("revindex", n - i);
+            loop.put("revindex0", n - i - 1);
+            loop.put("first", i == 0);
+            loop.put("last", i == n - 1);
+            loop.put("length", n);
+            if (i > 0) loop.put("previtem", items.get(i - 1));
+            if (i < n - 1) loop.put("nextitem", items.get(i + 1));
+            extra.put("ansible_loop", loop);
+        }
+        return new Item(task.loopVar(), items.get(i), extra);
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static void pause(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * until/retries/delay as Ansible's TaskExecutor: up to retries + 1 attempts, delay seconds apart,
+     * until the condition holds on the task's result (a failed attempt is retried too); then failed.
+     * Only an apply repeats: a plan reads the state once.
+     */
+    private ItemResult attempts(Task task, Item item, boolean handler, Lookahead lookahead) {
+        Task.Control c = task.control();
+        if (c.until() == null || run.mode != Mode.APPLY) return runItem(task, item, handler, lookahead);
+        int attempts = c.retries() <= 0 ? 1 : c.retries() + 1;
+        ItemResult r = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (attempt > 1) {
+                pause(Math.max(0, c.delay()));
+                probeCache.clear();
+            }
+            r = runItem(task, item, handler, lookahead);
+            if (r.status == Status.UNREACHABLE || r.status == Status.SKIPPED) return r;
+            Map<String, Object> reg = r.registered instanceof Map<?, ?> m ? new LinkedHashMap<>(stringKeys(m)) : new LinkedHashMap<>();
+            reg.put("attempts", attempt);
+            boolean done;
+            try {
+                done = run.templates.test(c.until(), task.source(), withRegistered(task, vars(task, item), reg));
+            } catch (RuntimeException e) {
+                done = false;
+            }
+            if (done) return new ItemResult(r.status, reg, r.hostFailed);
+            if (r.hostFailed) {
+                state.resume(); // an attempt that failed is retried, as in Ansible
+                state.rescued();
+            }
+        }
+        return failed(task, item == null ? null : String.valueOf(item.value()), "until is still false after " + attempts + " attempts", handler,
+                r.registered instanceof Map<?, ?> m ? stringKeys(m) : Map.of());
+    }
+
+    private ItemResult runItem(Task task, Item item, boolean handler, Lookahead lookahead) {
+        Map<String, Object> vars = vars(task, item);
+        String label = item != null ? label(task, item.value(), vars) : null;
         try {
             if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
                 report(task, label, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", handler, false, List.of());
@@ -242,7 +367,7 @@ final class HostRun {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
-                ProbeBatch.Output out = probeOutput(new PendingProbe(probe.script(), become), lookahead);
+                ProbeBatch.Output out = probeOutput(new PendingProbe(withEnvironment(task, vars, probe.script()), become), lookahead);
                 if (out.exitCode() != 0) {
                     return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
                 }
@@ -250,6 +375,7 @@ final class HostRun {
             }
             Outcome outcome = module.plan(args, probeText, ctx);
             outcome.facts().forEach(state.facts::put);
+            showDebug(task, module, outcome);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
             Change change = outcome.change();
             if (!change.changes()) {
@@ -260,7 +386,7 @@ final class HostRun {
                 if (status == Status.CHANGED) notified.addAll(task.notifies());
                 return new ItemResult(status, reg, false);
             }
-            if (run.mode == Mode.PLAN) return planned(task, label, change, outcome, handler);
+            if (run.mode == Mode.PLAN || Boolean.TRUE.equals(task.control().checkMode())) return planned(task, label, change, outcome, handler);
             return applyChange(task, label, change, outcome, vars, become, handler);
         } catch (KnownAfterApplyException e) {
             report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), handler, false, List.of());
@@ -291,6 +417,7 @@ final class HostRun {
         if (module.offline()) {
             Outcome outcome = module.plan(args, null, ctx);
             outcome.facts().forEach(state.facts::put);
+            showDebug(task, module, outcome);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());
             if (!outcome.change().changes()) {
                 report(task, label, Status.OK, outcome.change(), outcome.message(), handler, false, List.of());
@@ -316,7 +443,7 @@ final class HostRun {
         ExecResult last = null;
         probeCache.clear(); // the host is about to change: later probes must see the new state
         for (HostCommand cmd : change.commands()) {
-            RemoteCommands.Invocation inv = RemoteCommands.script(cmd.script(), cmd.stdin(), become);
+            RemoteCommands.Invocation inv = RemoteCommands.script(withEnvironment(task, vars, cmd.script()), cmd.stdin(), become);
             last = remote.exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
@@ -355,8 +482,10 @@ final class HostRun {
         reg.put("skipped", false);
         reg.put("msg", outcome.message() == null ? "" : outcome.message());
         if (last != null) {
-            String out = strip(last.out());
-            String err = strip(last.err());
+            // command and shell say whether trailing newlines go (Ansible's strip_empty_ends, default true: all of them).
+            Object ends = outcome.result().get("strip_empty_ends");
+            String out = ends == null ? strip(last.out()) : Boolean.TRUE.equals(ends) ? last.out().replaceAll("[\r\n]+$", "") : last.out();
+            String err = ends == null ? strip(last.err()) : Boolean.TRUE.equals(ends) ? last.err().replaceAll("[\r\n]+$", "") : last.err();
             reg.put("rc", last.exitCode());
             reg.put("stdout", out);
             reg.put("stderr", err);
@@ -468,19 +597,20 @@ final class HostRun {
                 List<Object> items = new ArrayList<>();
                 if (t.loop() != null) {
                     Object loop = run.templates.renderValue(t.loop(), t.source(), vars);
-                    if (!(loop instanceof List<?> l)) continue;
+                    List<Object> l = loopItems(loop);
+                    if (l == null) continue;
                     items.addAll(l);
                 } else {
                     items.add(null);
                 }
                 Module module = run.modules.get(t.module());
-                for (Object item : items) {
-                    Map<String, Object> v = t.loop() == null ? vars : vars(t, new Item(t.loopVar(), item));
+                for (int i = 0; i < items.size(); i++) {
+                    Map<String, Object> v = t.loop() == null ? vars : vars(t, item(t, items, i));
                     if (!blockConditionsHold(t, v) || t.when() != null && !run.templates.test(t.when(), t.whenSource(), v)) continue;
                     ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
                             t.source(), t.noLog(), new HashMap<>());
                     Probe p = module.probe(new Args(renderArgs(t, v)), ctx);
-                    if (p != null) out.add(new PendingProbe(p.script(), become(t)));
+                    if (p != null) out.add(new PendingProbe(withEnvironment(t, v, p.script()), become(t)));
                 }
             } catch (RuntimeException e) {
                 // Not knowable yet (a register, a later set_fact, an error reported when the task runs).
@@ -491,7 +621,20 @@ final class HostRun {
 
     // ---- variables ----
 
-    private record Item(String name, Object value) {}
+    private record Item(String name, Object value, Map<String, Object> extra) {}
+
+    /** The task's environment (play, block, task) exported before a script, rendered for this host. */
+    private String withEnvironment(Task task, Map<String, Object> vars, String script) {
+        Map<String, Object> env = task.control().environment();
+        if (env.isEmpty()) return script;
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<String, Object> e : env.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) throw new Args.ArgumentException("environment variable name '" + e.getKey() + "' is not valid");
+            Object value = run.templates.renderValue(e.getValue(), task.source(), vars);
+            s.append("export ").append(e.getKey()).append('=').append(dev.rig.core.Shell.quote(String.valueOf(value))).append('\n');
+        }
+        return s.append(script).toString();
+    }
 
     /**
      * Precedence, lowest first: role defaults, inventory (group_vars all < parent < child <
@@ -501,7 +644,11 @@ final class HostRun {
     private Map<String, Object> vars(Task task, Item item) {
         Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, state.gathered, play.vars(), play.roleVars(),
                 task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
-        if (item != null) v.put(item.name(), item.value());
+        v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
+        if (item != null) {
+            v.put(item.name(), item.value());
+            v.putAll(item.extra());
+        }
         return v;
     }
 
@@ -582,6 +729,13 @@ final class HostRun {
     }
 
     // ---- reporting ----
+
+    /** A debug task's message is shown (as Ansible shows it), unless the task is no_log. */
+    private void showDebug(Task task, Module module, Outcome outcome) {
+        if (module instanceof dev.rig.modules.DebugModule && !task.noLog() && outcome.message() != null && !outcome.failed()) {
+            run.sink.emit(new Event.Message(host.name(), task.displayName(), outcome.message()));
+        }
+    }
 
     private void report(Task task, String label, Status status, Change change, String message, boolean handler,
                         boolean ignored, List<String> commands) {

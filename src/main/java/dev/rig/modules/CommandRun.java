@@ -29,7 +29,7 @@ final class CommandRun {
 
     static List<ArgSpec> sharedArgs() {
         return List.of(ArgSpec.optional(CREATES, STRING), ArgSpec.optional(REMOVES, STRING), ArgSpec.optional("chdir", STRING),
-                ArgSpec.optional("stdin", STRING), ArgSpec.optional("stdin_add_newline", BOOL));
+                ArgSpec.optional("stdin", STRING), ArgSpec.optional("stdin_add_newline", BOOL), ArgSpec.optional("strip_empty_ends", BOOL));
     }
 
     /** Prints "creates=yes|no" and/or "removes=yes|no" (does the path exist); null without guards. */
@@ -49,6 +49,7 @@ final class CommandRun {
     static Outcome plan(Args args, String probeOutput, String script, Object cmd, String shown, boolean noLog) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("cmd", cmd);
+        result.put("strip_empty_ends", args.bool("strip_empty_ends", true));
         Optional<String> skipped = skipReason(args, probeOutput);
         if (skipped.isPresent()) {
             // Ansible reports a guarded command as rc 0 with this stdout, so `register` users see the same

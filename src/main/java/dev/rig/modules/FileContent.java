@@ -67,6 +67,11 @@ final class FileContent {
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
+        return converge(dest, desired, attrs, cur, noLog, guard, false);
+    }
+
+    /** inPlace: an existing file keeps its inode (see upload). */
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
         String sha = Digests.sha256(desired);
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
@@ -95,7 +100,7 @@ final class FileContent {
                     afterText = null;
                 }
             }
-            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard));
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard, inPlace));
         } else {
             action = Action.UPDATE;
             cmds.addAll(attrs.fix(dest, cur, before, after));
@@ -111,6 +116,15 @@ final class FileContent {
     }
 
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        return upload(dest, content, sha, attrs, exists, guard, false);
+    }
+
+    /**
+     * inPlace: an existing file is overwritten through its inode instead of renamed over, after the upload
+     * arrived whole: a container that bind-mounts the file sees the new content (it would keep the old inode
+     * after a rename). Readers may see it half-written for an instant: only for small files read again and again.
+     */
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
@@ -141,7 +155,11 @@ final class FileContent {
         if (guard.backup() && exists) {
             s.append("b=\"$f.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; cp -p -- \"$f\" \"$b\"; echo \"backup_file=$b\"\n");
         }
-        s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        if (inPlace && exists) {
+            s.append("cat \"$t\" > \"$f\"; chmod --reference=\"$t\" \"$f\"; chown --reference=\"$t\" \"$f\" 2>/dev/null || true\n");
+        } else {
+            s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        }
         return HostCommand.withInput(s.toString(), content, "write " + dest + " (" + content.length + " bytes)");
     }
 

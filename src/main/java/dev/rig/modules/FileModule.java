@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rig.playbook.ArgSpec.ArgType.BOOL;
 import static dev.rig.playbook.ArgSpec.ArgType.MODE;
 import static dev.rig.playbook.ArgSpec.ArgType.STRING;
 
@@ -29,25 +30,40 @@ public final class FileModule implements Module {
         return List.of(ArgSpec.required("path", STRING),
                 ArgSpec.choice("state", false, "file", "directory", "absent", "touch", "link"),
                 ArgSpec.optional("src", STRING), ArgSpec.optional("mode", MODE),
-                ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING));
+                ArgSpec.optional("owner", STRING), ArgSpec.optional("group", STRING), ArgSpec.optional("recurse", BOOL),
+                ArgSpec.optional("force", BOOL), ArgSpec.choice("access_time", false, "preserve", "now"),
+                ArgSpec.choice("modification_time", false, "preserve", "now"));
     }
 
     @Override
     public List<String> crossCheck(Map<String, Object> args) {
         if ("link".equals(args.get("state")) && !args.containsKey("src")) return List.of("state 'link' requires 'src' (the link target)");
+        if (Boolean.TRUE.equals(args.get("recurse")) && !"directory".equals(args.get("state"))) return List.of("recurse needs state 'directory'");
         return List.of();
     }
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return PathFact.probe(args.string("path"), PathFact.Want.METADATA);
+        Probe path = PathFact.probe(args.string("path"), PathFact.Want.METADATA);
+        if (!args.bool("recurse", false)) return path;
+        // recurse: one find says whether anything below differs in mode, owner or group (it stops at the first).
+        FileAttributes attrs = FileAttributes.from(args);
+        List<String> tests = new ArrayList<>();
+        attrs.mode().ifPresent(m -> tests.add("! -perm " + m));
+        attrs.owner().ifPresent(o -> tests.add("! -user " + Shell.quote(o)));
+        attrs.group().ifPresent(g -> tests.add("! -group " + Shell.quote(g)));
+        String tree = tests.isEmpty() ? "true" : "[ -d " + Shell.quote(args.string("path")) + " ] && find " + Shell.quote(args.string("path"))
+                + " -mindepth 1 ! -type l \\( " + String.join(" -o ", tests) + " \\) -print -quit | sed 's/^/differs=/'; true";
+        return new ProbeParts().add("path", path).add("tree", tree).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         String path = args.string("path");
         String state = args.string("state", "file");
-        PathFact.State cur = PathFact.parse(probeOutput);
+        boolean recurse = args.bool("recurse", false);
+        Map<String, String> parts = recurse ? ProbeParts.parse(probeOutput) : Map.of();
+        PathFact.State cur = PathFact.parse(recurse ? ProbeParts.part(parts, "path") : probeOutput);
         FileAttributes attrs = FileAttributes.from(args);
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
@@ -74,6 +90,19 @@ public final class FileModule implements Module {
                 } else {
                     cmds.addAll(attrs.fix(path, cur, before, after));
                 }
+                String below = recurse ? ProbeParts.part(parts, "tree").lines().filter(l -> l.startsWith("differs=")).findFirst().orElse(null) : null;
+                if (below != null || (recurse && action == Action.CREATE)) {
+                    // As Ansible: the same mode, owner and group on everything below, links excepted.
+                    cmds.removeIf(c -> c.description().startsWith("chmod ") || c.description().startsWith("chown "));
+                    attrs.mode().ifPresent(m -> cmds.add(HostCommand.of("find " + Shell.quote(path) + " ! -type l -exec chmod " + m + " {} +",
+                            "chmod -R " + m + " " + path)));
+                    String spec = attrs.owner().orElse("") + attrs.group().map(g -> ":" + g).orElse("");
+                    if (!spec.isEmpty()) cmds.add(HostCommand.of(Shell.join("chown", "-R", "-h", spec, "--", path), "chown -R " + spec + " " + path));
+                    if (below != null) {
+                        before.put("below", below.substring(8) + " (and maybe more)");
+                        after.put("below", "as " + path);
+                    }
+                }
             }
             case "file" -> {
                 if (!cur.exists()) return Outcome.fail(path + " does not exist (use state: touch to create an empty file)");
@@ -95,6 +124,9 @@ public final class FileModule implements Module {
             case "link" -> {
                 String target = args.string("src");
                 if (cur.isDirectory()) return Outcome.fail(path + " is a directory; refusing to replace it with a link");
+                if (cur.isFile() && !args.bool("force", false)) {
+                    return Outcome.fail("refusing to convert from file to symlink for " + path + " (force: true replaces the file)");
+                }
                 if (!cur.isLink() || !target.equals(cur.target())) {
                     before.put("state", cur.kind());
                     if (cur.isLink()) before.put("target", cur.target());
@@ -112,6 +144,14 @@ public final class FileModule implements Module {
             default -> {
                 return Outcome.fail("unknown state '" + state + "'");
             }
+        }
+        // modification_time/access_time "now" touch the path on every run, as in Ansible; "preserve" (the default) leaves them.
+        boolean mtimeNow = "now".equals(args.string("modification_time", "preserve"));
+        boolean atimeNow = "now".equals(args.string("access_time", "preserve"));
+        if ((mtimeNow || atimeNow) && !state.equals("absent")) {
+            String flags = mtimeNow && atimeNow ? "" : mtimeNow ? "-m " : "-a ";
+            cmds.add(HostCommand.of("touch " + flags + (state.equals("link") ? "-h " : "") + "-- " + Shell.quote(path), "touch " + flags + path));
+            after.put("times", "now");
         }
         if (cmds.isEmpty()) return Outcome.ok(path + " is as wanted").withResult(Map.of("path", path, "state", cur.kind()));
         return Outcome.of(Change.of(action, cmds, List.of(Diff.attributes(path, before, after)), summary(action, path)))

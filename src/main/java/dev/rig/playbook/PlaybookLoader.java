@@ -30,13 +30,13 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
             "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
-            "gather_facts", "connection");
+            "gather_facts", "connection", "environment");
     /** Play connections rig has: its own SSH (Ansible's ssh and its default, smart) and the operator's machine. */
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
-            "args", "listen");
-    private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var");
+            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict");
+    private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var", "index_var", "pause", "extended");
     private static final int MAX_IMPORT_DEPTH = 16;
 
     private final ModuleCatalog modules;
@@ -46,6 +46,8 @@ public final class PlaybookLoader {
     /** Indentation of literal block scalars (content: |), by the source of their first content line. */
     private final Map<Source, Integer> blockIndents = new java.util.HashMap<>();
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
+    /** The environment of the play being read, passed to its roles' tasks. */
+    private Map<String, Object> playEnvironment = Map.of();
     /** A template of the play being read uses a gathered fact. */
     private boolean factSeenInTemplates;
 
@@ -172,7 +174,10 @@ public final class PlaybookLoader {
         List<Step> tasks = new ArrayList<>();
         List<Task> handlers = new ArrayList<>();
         Path dir = file.getParent();
-        TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags);
+        Map<String, Object> playEnv = map(file, keys.get("environment"));
+        playEnvironment = playEnv;
+        TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
+                new Inherited(null, null, Map.of(), null, List.of(), playEnv));
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
@@ -206,8 +211,8 @@ public final class PlaybookLoader {
     /** Where a task's relative files come from, and the tags it inherits. */
     /** What enclosing blocks pass down to their tasks (Ansible's inherited keywords). */
     private record Inherited(Boolean become, String becomeUser, Map<String, Object> vars, Boolean ignoreErrors,
-                             List<Task.Condition> conditions) {
-        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of());
+                             List<Task.Condition> conditions, Map<String, Object> environment) {
+        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of(), Map.of());
     }
 
     private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited) {
@@ -264,7 +269,8 @@ public final class PlaybookLoader {
         if (v != null) vars.putAll(varsFile(v, src));
         vars.putAll(entryVars);
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
-                List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags);
+                List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags,
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment));
         Path t = yamlIn(roleDir.resolve("tasks"));
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
@@ -359,7 +365,7 @@ public final class PlaybookLoader {
     }
 
     static final Set<String> BLOCK_KEYS = Set.of("block", "rescue", "always", "name", "when", "become", "become_user", "tags",
-            "vars", "ignore_errors");
+            "vars", "ignore_errors", "environment");
 
     /** A block: its keywords are passed down to its tasks; rescue and always are steps of their own. */
     private List<Step> block(Path file, MappingNode map, TaskScope scope, List<Path> chain) {
@@ -376,8 +382,10 @@ public final class PlaybookLoader {
         vars.putAll(map(file, keys.get("vars")));
         Set<String> tags = new LinkedHashSet<>(scope.tags());
         tags.addAll(tags(file, keys.get("tags")));
+        Map<String, Object> env = new LinkedHashMap<>(up.environment());
+        env.putAll(map(file, keys.get("environment")));
         Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
-                vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions));
+                vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
         TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, inherited);
         return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
                 taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
@@ -395,7 +403,7 @@ public final class PlaybookLoader {
         NodeTuple importTasks = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
-            if (TASK_KEYS.contains(k) || k.equals("with_items")) keywords.put(k, t);
+            if (TASK_KEYS.contains(k)) keywords.put(k, t);
             else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
             else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
             else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
@@ -435,6 +443,9 @@ public final class PlaybookLoader {
             TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
             return taskFile(target, inner, usedAt, chain);
         }
+        if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
+            return meta(file, src, moduleKeys.get(0), keywords, scope);
+        }
         if (moduleKeys.isEmpty()) {
             errors.add(src, "task names no module; expected exactly one of: " + String.join(", ", new java.util.TreeSet<>(modules.names())));
             return List.of();
@@ -468,22 +479,40 @@ public final class PlaybookLoader {
         String when = condition(file, keywords.get("when"));
         Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
         Object loop = null;
-        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop") : keywords.get("with_items");
+        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop")
+                : keywords.containsKey("with_items") ? keywords.get("with_items") : keywords.get("with_dict");
         if (loopKey != null) {
             loop = YamlFiles.value(loopKey.getValueNode());
-            if (!(loop instanceof List<?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
-                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list or a ${...} expression, found " + describe(loop));
+            if (!(loop instanceof List<?>) && !(loop instanceof Map<?, ?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
+                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list, a map or a ${...} expression, found " + describe(loop));
             }
         }
         String label = null;
         String loopVar = "item";
+        String indexVar = null;
+        int pause = 0;
+        boolean extended = false;
         if (keywords.containsKey("loop_control")) {
             Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
             label = string(file, lc.get("label"));
             if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
             String lv = string(file, lc.get("loop_var"));
             if (lv != null) loopVar = lv;
+            indexVar = string(file, lc.get("index_var"));
+            Integer p = integer(file, lc.get("pause"));
+            if (p != null) pause = p;
+            extended = Boolean.TRUE.equals(bool(file, lc.get("extended")));
         }
+        Map<String, Object> environment = new LinkedHashMap<>(scope.inherited().environment());
+        environment.putAll(map(file, keywords.get("environment")));
+        String until = condition(file, keywords.get("until"));
+        Integer retries = integer(file, keywords.get("retries"));
+        Integer delay = integer(file, keywords.get("delay"));
+        if ((retries != null || delay != null) && until == null) {
+            errors.add(YamlFiles.source(file, (retries != null ? keywords.get("retries") : keywords.get("delay")).getKeyNode()),
+                    "'retries' and 'delay' need 'until' (rig repeats a task only until a condition holds)");
+        }
+        Boolean checkMode = bool(file, keywords.get("check_mode"));
         String register = string(file, keywords.get("register"));
         if (register != null && !register.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             errors.add(YamlFiles.source(file, keywords.get("register").getValueNode()), "expected a variable name for 'register', found '" + register + "'");
@@ -517,7 +546,41 @@ public final class PlaybookLoader {
         return List.of(new Task(name, src, moduleName, args, argSources, when, whenSrc, loop, label, loopVar, register,
                 notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
-                Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions()));
+                Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
+                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended)));
+    }
+
+    /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
+    static final Set<String> META_ACTIONS = Set.of("flush_handlers", "end_play", "end_host", "noop");
+
+    /** {@code meta: ACTION}: a step of the walk itself, with at most name, when and tags (as Ansible allows). */
+    private List<Step> meta(Path file, Source src, NodeTuple mod, Map<String, NodeTuple> keywords, TaskScope scope) {
+        String action = string(file, mod);
+        Source at = YamlFiles.source(file, mod.getValueNode());
+        if (action == null || !META_ACTIONS.contains(action)) {
+            errors.add(at, "meta '" + action + "' is not one rig has; expected one of: " + String.join(", ", new java.util.TreeSet<>(META_ACTIONS)));
+            return List.of();
+        }
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!Set.of("name", "when", "tags").contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on meta (name, when and tags are)");
+            }
+        }
+        if (action.equals("end_play") && (keywords.containsKey("when") || !scope.inherited().conditions().isEmpty())) {
+            errors.add(at, "meta end_play under a 'when' ends the play for every host in Ansible, which rig's independent hosts"
+                    + " cannot do; use end_host");
+            return List.of();
+        }
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keywords.get("tags")));
+        Map<String, Object> args = new LinkedHashMap<>(Map.of("action", action));
+        return List.of(new Task(string(file, keywords.get("name")), src, "meta", args, Map.of("action", at), when, whenSrc, null, null,
+                "item", null, List.of(), tags, null, null, null, null, false, false, new LinkedHashMap<>(scope.inherited().vars()),
+                scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), scope.inherited().conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false)));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {

@@ -36,7 +36,17 @@ public record Task(
         List<Path> fileDirs,
         List<Path> templateDirs,
         List<String> listen,
-        List<Condition> blockConditions) implements Step {
+        List<Condition> blockConditions,
+        Control control) implements Step {
+
+    /**
+     * How the task runs: {@code environment} (play, block and task, merged), {@code until} with
+     * {@code retries} and {@code delay} (seconds), {@code checkMode} (true: planned only, even by an
+     * apply; rig's plan never changes a host, so false changes nothing), and loop_control's
+     * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop).
+     */
+    public record Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
+                          String indexVar, int pause, boolean extended) {}
 
     /** A when of an enclosing block, checked before the task's own. */
     public record Condition(String expression, Source source) {}

@@ -39,6 +39,7 @@ public final class HumanReporter implements EventSink {
         else if (event instanceof Event.TaskDone e) task(e);
         else if (event instanceof Event.HostUnreachable e) println(colour("31", "unreachable") + " [" + e.host() + "] " + e.message());
         else if (event instanceof Event.Warning e) println(colour("35", "warning") + ": " + e.message());
+        else if (event instanceof Event.Message e) println(colour("36", "message") + " [" + e.host() + "] " + e.task() + ": " + e.text());
         else if (event instanceof Event.RunFinished e) recap(e);
         showProgress();
         out.flush();

@@ -172,6 +172,27 @@ public final class PlanFile {
         return "the host's state changed since the plan";
     }
 
+    /**
+     * The same check for a plan still in memory (an interactive apply: what it showed against what it
+     * would run now), or null when every task would do and run exactly what was shown.
+     */
+    public static String staleReason(List<Event.TaskDone> shown, List<Event.TaskDone> now) {
+        for (int i = 0; i < Math.max(shown.size(), now.size()); i++) {
+            if (i >= shown.size()) return "task '" + now.get(i).task() + "' was not in the plan shown";
+            if (i >= now.size()) return "task '" + shown.get(i).task() + "' no longer runs";
+            Event.TaskDone s = shown.get(i);
+            Event.TaskDone t = now.get(i);
+            if (taskFingerprint(s).equals(taskFingerprint(t))) continue;
+            String task = "task '" + t.task() + "'" + (t.item() != null ? " (item=" + t.item() + ")" : "");
+            if (s.status() == t.status() && java.util.Objects.equals(s.message(), t.message()) && !s.scripts().equals(t.scripts())) {
+                return task + " would run other scripts than the plan shown (their sha256 differ)";
+            }
+            return task + " was shown as: " + describe(s.status().name(), s.message())
+                    + "; now: " + describe(t.status().name(), t.message()) + " (the host's state changed since the plan was shown)";
+        }
+        return null;
+    }
+
     private static String describe(String status, String message) {
         return status.toLowerCase() + (message == null || message.isBlank() ? "" : " — " + message);
     }

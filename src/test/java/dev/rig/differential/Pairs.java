@@ -155,6 +155,48 @@ final class Pairs {
                 HEAD + "  tasks:\n    - template: {src: t.ftl, dest: /srv/t/tpl, mode: '0644'}\n",
                 Map.of("t.j2", "host={{ inventory_hostname }}\n{% for x in [1, 2] %}n{{ x }}\n{% endfor %}"),
                 Map.of("t.ftl", "host=${inventory_hostname}\n<#list [1, 2] as x>n${x}\n</#list>")));
+        p.add(pair("environment on a task",
+                "- shell: echo \"$GREETING\" > /srv/t/env\n  environment: {GREETING: \"hello {{ inventory_hostname }}\"}",
+                "- shell: echo \"$GREETING\" > /srv/t/env\n  environment: {GREETING: \"hello ${inventory_hostname}\"}"));
+        p.add(plays("environment on a play and a block, the task's winning",
+                HEAD + "  environment: {A: play, B: play}\n  tasks:\n    - block:\n        - shell: echo \"$A $B $C\" > /srv/t/env\n"
+                        + "          environment: {C: task}\n      environment: {B: block}\n",
+                HEAD + "  environment: {A: play, B: play}\n  tasks:\n    - block:\n        - shell: echo \"$A $B $C\" > /srv/t/env\n"
+                        + "          environment: {C: task}\n      environment: {B: block}\n", Map.of(), Map.of()));
+        p.add(pair("until, retries, delay",
+                "- shell: echo x >> /srv/t/n; wc -l < /srv/t/n\n  register: r\n  until: r.stdout | int >= 3\n  retries: 5\n  delay: 0\n"
+                        + "- copy: {dest: /srv/t/attempts, content: \"{{ r.attempts }}\"}",
+                "- shell: echo x >> /srv/t/n; wc -l < /srv/t/n\n  register: r\n  until: r.stdout?number >= 3\n  retries: 5\n  delay: 0\n"
+                        + "- copy: {dest: /srv/t/attempts, content: \"${r.attempts}\"}"));
+        p.add(same("until never true fails the host", "- shell: echo x >> /srv/t/n\n  register: r\n  until: false\n  retries: 2\n  delay: 0\n"
+                + "- file: {path: /srv/t/not-reached, state: touch}"));
+        p.add(pair("check_mode on a task and ansible_check_mode",
+                "- file: {path: /srv/t/checked, state: touch}\n  check_mode: true\n- copy: {dest: /srv/t/mode, content: \"{{ ansible_check_mode }}\"}",
+                "- file: {path: /srv/t/checked, state: touch}\n  check_mode: true\n- copy: {dest: /srv/t/mode, content: \"${ansible_check_mode?c?cap_first}\"}"));
+        p.add(pair("with_dict",
+                "- copy: {dest: \"/srv/t/{{ item.key }}\", content: \"{{ item.value }}\"}\n  with_dict: {alpha: 1, beta: 2}",
+                "- copy: {dest: \"/srv/t/${item.key}\", content: \"${item.value}\"}\n  with_dict: {alpha: 1, beta: 2}"));
+        p.add(pair("loop over a dict (dict2items; rig loops over a map)",
+                "- copy: {dest: \"/srv/t/{{ item.key }}\", content: \"{{ item.value }}\"}\n  loop: \"{{ ports | dict2items }}\"",
+                "- copy: {dest: \"/srv/t/${item.key}\", content: \"${item.value}\"}\n  loop: ${ports}").withPlayVars("ports: {http: 80, https: 443}"));
+        p.add(pair("loop_control index_var and pause",
+                "- copy: {dest: \"/srv/t/{{ i }}-{{ item }}\", content: x}\n  loop: [a, b]\n  loop_control: {index_var: i, pause: 1}",
+                "- copy: {dest: \"/srv/t/${i}-${item}\", content: x}\n  loop: [a, b]\n  loop_control: {index_var: i, pause: 1}"));
+        p.add(pair("loop_control extended",
+                "- copy: {dest: \"/srv/t/{{ item }}\", content: \"{{ ansible_loop.index }}/{{ ansible_loop.length }} {{ ansible_loop.first }} {{ ansible_loop.last }} {{ ansible_loop.revindex }}\"}\n"
+                        + "  loop: [a, b, c]\n  loop_control: {extended: true}",
+                "- copy: {dest: \"/srv/t/${item}\", content: \"${ansible_loop.index}/${ansible_loop.length} ${ansible_loop.first?c?cap_first} ${ansible_loop.last?c?cap_first} ${ansible_loop.revindex}\"}\n"
+                        + "  loop: [a, b, c]\n  loop_control: {extended: true}"));
+        String handler = "- name: restart\n  shell: echo ran >> /srv/t/handler";
+        p.add(same("meta flush_handlers", "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: flush_handlers\n"
+                + "- shell: test -f /srv/t/handler && touch /srv/t/seen-after-flush").withHandlers(handler));
+        p.add(pair("meta end_host on one host",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: end_host\n  when: inventory_hostname == 'd1'\n"
+                        + "- file: {path: /srv/t/after, state: touch}",
+                "- copy: {dest: /srv/t/cfg, content: v1}\n  notify: restart\n- meta: end_host\n  when: inventory_hostname == \"d1\"\n"
+                        + "- file: {path: /srv/t/after, state: touch}").withHandlers(handler));
+        p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
+                + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
         return p;
     }

@@ -167,4 +167,16 @@ class ModulesOnSystemdHostTest {
         assertEquals("gone\n", host.sh("[ -e /etc/cron.d/rig-rotate ] || echo gone"));
         assertEquals(0, apply(CRON, "-e", "state=absent").recap("sys1", "changed"));
     }
+
+    static final Path SETTINGS = Path.of("src/test/resources/docker/settings-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(5)
+    void timezoneGoesThroughTimedatectl() {
+        Rig first = apply(SETTINGS);
+        assertEquals(1, first.recap("sys1", "changed"), first::toString);
+        assertTrue(first.out().contains("set the time zone to America/New_York (timedatectl)"), first::toString);
+        assertEquals("America/New_York\n", host.sh("timedatectl show -p Timezone --value"));
+        assertEquals(0, apply(SETTINGS).recap("sys1", "changed"));
+    }
 }

@@ -163,4 +163,76 @@ class ModulesOnLabHostTest {
             throw new IllegalStateException(e);
         }
     }
+
+    static final Path HOST_PLAYBOOK = Path.of("src/test/resources/modules-lab/host-playbook.yml").toAbsolutePath();
+    static final String DEPLOY_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFx0Rm9vQmFyQmF6UXV4UXV1eFF1dXhRdXV4UXV1eA== deploy@ci";
+    static final String OTHER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhhbmRXcml0dGVuSGFuZFdyaXR0ZW5IYW5kV3JpdHRlbg== by-hand";
+
+    static Rig host(String command, String... more) {
+        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
+                "-e", "deploy_key=" + DEPLOY_KEY));
+        args.addAll(List.of(more));
+        args.add(HOST_PLAYBOOK.toString());
+        return Rig.run(args);
+    }
+
+    static String commit(String message) {
+        return onHost("cd /srv/work && echo " + message + " > file && git add file && git -c user.name=t -c user.email=t@t commit -qm " + message
+                + " && git push -q origin main && git rev-parse HEAD").strip();
+    }
+
+    @Test
+    @Order(4)
+    void hostSettingsGitAndUnarchiveConvergeOnceThenStayOk() {
+        // A private /etc for this host (an overlay in its mount namespace): hostname, time zone and sysctl.d land there.
+        onHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
+                + " && mkdir -p /root/.ssh && echo '" + OTHER_KEY + "' > /root/.ssh/authorized_keys");
+        onHost("sysctl -qw net.ipv4.ip_forward=0; git init -q --bare -b main /srv/repo.git && git clone -q /srv/repo.git /srv/work 2>/dev/null; true");
+        String first = commit("one");
+
+        Rig apply = host("apply", "--yes");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals("1\n", onHost("sysctl -n net.ipv4.ip_forward"));
+        assertEquals("net.ipv4.ip_forward=1\n", onHost("cat /srv/etc-up/sysctl.d/99-rig.conf"), "written to the host's own /etc");
+        assertEquals(OTHER_KEY + "\nno-port-forwarding " + DEPLOY_KEY + "\n", onHost("cat /root/.ssh/authorized_keys"));
+        assertEquals("600 root\n", onHost("stat -c '%a %U' /root/.ssh/authorized_keys"));
+        assertEquals("mods-web-1\n", onHost("hostname; true"));
+        assertEquals("mods-web-1\n", onHost("cat /etc/hostname"));
+        assertEquals("/usr/share/zoneinfo/Europe/Berlin\n", onHost("readlink /etc/localtime"));
+        assertEquals("Europe/Berlin\n", onHost("cat /etc/timezone"));
+        assertEquals(first + "\n", onHost("git -C /srv/checkout rev-parse HEAD"));
+        assertEquals("port=8080\n", onHost("cat /opt/app/conf/app.conf"));
+        assertEquals("755\n", onHost("stat -c %a /opt/app/run"));
+
+        Rig again = host("apply", "--yes");
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), again::toString);
+    }
+
+    @Test
+    @Order(5)
+    void driftAndNewVersionsAreSeenAndFixed() {
+        String second = commit("two");
+        onHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf");
+        Rig plan = host("plan", "--detailed-exitcode");
+        assertEquals(2, plan.exit(), plan::toString);
+        assertTrue(plan.out().contains("(live value was 0)"), plan::toString);
+        assertTrue(plan.out().contains("update /srv/checkout to main"), plan::toString);
+        assertTrue(plan.out().contains("(1 member differ)"), plan::toString);
+
+        Rig apply = host("apply", "--yes", "-e", "exclusive=true", "-e", "zone=UTC", "-e", "host_name=mods-web-2");
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals("1\n", onHost("sysctl -n net.ipv4.ip_forward"));
+        assertEquals(second + "\n", onHost("git -C /srv/checkout rev-parse HEAD"));
+        assertEquals("port=8080\n", onHost("cat /opt/app/conf/app.conf"));
+        assertEquals("no-port-forwarding " + DEPLOY_KEY + "\n", onHost("cat /root/.ssh/authorized_keys"), "exclusive: the hand-written key went");
+        assertEquals("mods-web-2\n", onHost("hostname; true"));
+        assertEquals("/usr/share/zoneinfo/UTC\n", onHost("readlink /etc/localtime"));
+
+        onHost("echo local > /srv/checkout/file");
+        commit("three");
+        Rig modified = host("apply", "--yes", "-e", "exclusive=true", "-e", "zone=UTC", "-e", "host_name=mods-web-2");
+        assertEquals(1, modified.exit(), modified::toString);
+        assertTrue(modified.out().contains("local modifications exist in the checkout /srv/checkout (force: true discards them)"), modified::toString);
+    }
 }

@@ -108,6 +108,21 @@ class PlanDriftLockTest {
     }
 
     @Test
+    void anInteractiveApplyRunsOnlyWhatItShowed() throws Exception {
+        List<String> args = List.of("apply", "-i", inventory.getParent().toString(), "--known-hosts", fleet.knownHosts().toString(), playbook.toString());
+        // Between the plan on the screen and the operator's "yes", someone creates p2's directory by hand.
+        Rig applied = Rig.onTerminal(args, "Only 'yes' is accepted:", "yes",
+                () -> fleet.exec("p2", "mkdir -p /srv/app && echo 'by hand' > /srv/app/app.conf"));
+        assertEquals(1, applied.exit(), applied.toString());
+        assertTrue(applied.out().contains("create /srv/app"), "the plan was shown first:\n" + applied);
+        assertTrue(applied.out().contains("refused [p2]: task 'App dir' was shown as: changed — create /srv/app; now: ok"), applied.toString());
+        assertEquals("by hand\n", fleet.exec("p2", "cat /srv/app/app.conf"), "the host that changed is left alone");
+        assertEquals("host=p1\ntoken=" + SECRET + "\n", fleet.exec("p1", "cat /srv/app/app.conf"));
+        assertEquals("host=p3\ntoken=" + SECRET + "\n", fleet.exec("p3", "cat /srv/app/app.conf"));
+        assertFalse(applied.all().contains(SECRET));
+    }
+
+    @Test
     void aSavedPlanWhoseScriptsDifferFromWhatWouldRunIsRefused() throws IOException {
         Path plan = dir.resolve("scripts.json");
         assertEquals(0, rig("plan", "--out", plan.toString(), playbook.toString()).exit());

@@ -93,7 +93,7 @@ class FileModuleTest {
 
     @Test
     void linkReplacesAFile() {
-        Outcome o = plan("link-over-file", "path", "/etc/localtime", "state", "link", "src", "/usr/share/zoneinfo/UTC");
+        Outcome o = plan("link-over-file", "path", "/etc/localtime", "state", "link", "src", "/usr/share/zoneinfo/UTC", "force", true);
         assertEquals(Action.UPDATE, o.change().action());
         assertEquals("file", onlyDiff(o).before().get("state"));
     }

@@ -60,13 +60,12 @@ class StackRenderTest {
         for (String edge : List.of("app-1", "vps-1", "db-1")) {
             for (String f : List.of("compose.yaml", "prometheus/agent.yml")) assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/" + f)), edge + " " + f);
         }
-        // only the chosen log shipper's configuration: Alloy on vps-1 (its host_vars), Promtail elsewhere
-        for (String edge : List.of("app-1", "db-1")) {
-            assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/promtail/promtail.yaml")), edge);
-            assertFalse(Files.exists(example.file(edge, EDGE + "/alloy/config.alloy")), edge);
+        // only the chosen log shipper's configuration: Alloy by default on every edge, no Promtail file
+        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+            assertTrue(Files.isRegularFile(example.file(edge, EDGE + "/alloy/config.alloy")), edge);
+            assertFalse(Files.exists(example.file(edge, EDGE + "/promtail/promtail.yaml")), edge);
         }
-        assertTrue(Files.isRegularFile(example.file("vps-1", EDGE + "/alloy/config.alloy")));
-        assertFalse(Files.exists(example.file("vps-1", EDGE + "/promtail/promtail.yaml")));
+        assertFalse(example.out().contains("ships logs with Promtail"), "no legacy warning for an all-Alloy fleet");
         assertTrue(Files.isRegularFile(example.file("db-1", EDGE_PG + "/compose.yaml")));
         assertFalse(Files.exists(example.file("app-1", EDGE_PG)), "only edge_postgres hosts get the exporter");
         assertFalse(Files.exists(example.file("monitor-1", EDGE)), "central is not an edge");
@@ -113,17 +112,22 @@ class StackRenderTest {
     void lokiPromtailAndAlloyConfigsMatchTheirDocumentedSchemas() {
         // No Loki, Promtail or Alloy binary here: their configuration references, as JSON Schemas and a parser.
         assertEquals(List.of(), ConfigSchemas.validate(example.file("monitor-1", CENTRAL + "/loki/loki.yaml"), "loki-config.schema.json"));
-        for (String edge : List.of("app-1", "db-1")) {
-            assertEquals(List.of(), ConfigSchemas.validate(example.file(edge, EDGE + "/promtail/promtail.yaml"), "promtail-config.schema.json"), edge);
+        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+            assertEquals(List.of(), AlloySyntax.validate(example.read(edge, EDGE + "/alloy/config.alloy")), edge);
         }
-        assertEquals(List.of(), AlloySyntax.validate(example.read("vps-1", EDGE + "/alloy/config.alloy")));
-        // and the VPC flavour of Alloy's config, rendered for app-1 with Alloy chosen
-        Rendered alloyVpc = Rendered.run(dir.resolve("alloy-vpc"), "-i", Rendered.EXAMPLE_INVENTORY.toString(), "-l", "app-1",
-                "-e", "@" + Rendered.varsFile(dir, secrets), "-e", "edge_log_agent=alloy", Rendered.SITE.toString());
-        assertEquals(0, alloyVpc.exit(), alloyVpc::toString);
-        String vpcAlloy = alloyVpc.read("app-1", EDGE + "/alloy/config.alloy");
-        assertEquals(List.of(), AlloySyntax.validate(vpcAlloy));
-        assertTrue(vpcAlloy.contains("url = \"http://10.110.0.2:3100/loki/api/v1/push\""), vpcAlloy);
+        assertTrue(example.read("app-1", EDGE + "/alloy/config.alloy").contains("url = \"http://monitoring-central:3100/loki/api/v1/push\""));
+        // and Promtail's config, the legacy choice, with the warning rig prints for it
+        Rendered legacy = Rendered.run(dir.resolve("promtail"), "-i", Rendered.EXAMPLE_INVENTORY.toString(),
+                "-e", "@" + Rendered.varsFile(dir, secrets), "-e", "edge_log_agent=promtail", Rendered.SITE.toString());
+        assertEquals(0, legacy.exit(), legacy::toString);
+        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+            assertEquals(List.of(), ConfigSchemas.validate(legacy.file(edge, EDGE + "/promtail/promtail.yaml"), "promtail-config.schema.json"), edge);
+            assertFalse(Files.exists(legacy.file(edge, EDGE + "/alloy/config.alloy")), edge);
+            assertTrue(legacy.out().contains("message [" + edge + "] monitoring_edge : Promtail is a legacy choice: warning: " + edge + " ships logs with Promtail"), legacy::toString);
+        }
+        Map<String, Object> client = first(yaml(legacy.read("app-1", EDGE + "/promtail/promtail.yaml")).get("clients"));
+        assertEquals("http://monitoring-central:3100/loki/api/v1/push", client.get("url"));
+        assertEquals(Map.of("host", "app-1"), client.get("external_labels"));
         // and the checkers do reject what those tools would
         String loki = example.read("monitor-1", CENTRAL + "/loki/loki.yaml").replace("retention_period:", "retention_peroid:");
         assertFalse(ConfigSchemas.validateText(loki, "loki-config.schema.json").isEmpty());
@@ -207,7 +211,9 @@ class StackRenderTest {
     void eachEdgeShipsTheWayItsTransportSays() {
         Map<String, Object> vpc = yaml(example.read("app-1", EDGE + "/prometheus/agent.yml"));
         Map<String, Object> vpcWrite = first(vpc.get("remote_write"));
-        assertEquals("http://10.110.0.2:9090/api/v1/write", vpcWrite.get("url"));
+        assertEquals("http://monitoring-central:9090/api/v1/write", vpcWrite.get("url"));
+        // the name resolves through the hosts file mounted as the agent's and shipper's /etc/hosts, rewritten in place
+        assertTrue(example.read("app-1", EDGE + "/hosts").contains("\n10.110.0.2\tmonitoring-central\n"), example.read("app-1", EDGE + "/hosts"));
         assertFalse(vpcWrite.containsKey("basic_auth"), "VPC mode needs no auth");
         assertEquals(Map.of("host", "app-1"), ((Map<?, ?>) vpc.get("global")).get("external_labels"));
 
@@ -216,20 +222,41 @@ class StackRenderTest {
         assertEquals("https://monitoring.example.com/api/v1/write", httpsWrite.get("url"));
         assertEquals(Map.of("username", "edge", "password_file", "/etc/prometheus/secrets/push_password"), httpsWrite.get("basic_auth"));
 
-        Map<String, Object> promtail = yaml(example.read("app-1", EDGE + "/promtail/promtail.yaml"));
-        Map<String, Object> client = first(promtail.get("clients"));
-        assertEquals("http://10.110.0.2:3100/loki/api/v1/push", client.get("url"));
-        assertEquals(Map.of("host", "app-1"), client.get("external_labels"));
         String alloy = example.read("vps-1", EDGE + "/alloy/config.alloy");
         assertTrue(alloy.contains("url = \"https://monitoring.example.com/loki/api/v1/push\""), alloy);
         assertTrue(alloy.contains("password_file = \"/etc/alloy/secrets/push_password\""), alloy);
 
-        // vps-1 ships logs with Alloy (its host_vars), the others with Promtail.
-        Map<String, Object> vpsServices = services(example.read("vps-1", EDGE + "/compose.yaml"));
-        Map<String, Object> appServices = services(example.read("app-1", EDGE + "/compose.yaml"));
-        assertTrue(vpsServices.containsKey("alloy") && !vpsServices.containsKey("promtail"), vpsServices.keySet().toString());
-        assertTrue(appServices.containsKey("promtail") && !appServices.containsKey("alloy"), appServices.keySet().toString());
-        assertEquals(Set.of("prometheus-agent", "node-exporter", "cadvisor", "promtail"), appServices.keySet());
+        // every edge ships logs with Alloy, the default
+        for (String edge : List.of("app-1", "vps-1", "db-1")) {
+            assertEquals(Set.of("prometheus-agent", "node-exporter", "cadvisor", "alloy"), services(example.read(edge, EDGE + "/compose.yaml")).keySet(), edge);
+        }
+    }
+
+    @Test
+    void switchingFromPromtailToAlloyChangesOnlyTheLogShipper() {
+        // The switch is an ordinary change of the edge's compose project: the shipper's service and its state
+        // volume, nothing else (the agent, node-exporter and cAdvisor keep their definitions, so compose
+        // leaves them running: no metrics gap), and rig's remove_orphans takes the Promtail container away.
+        Rendered legacy = Rendered.run(dir.resolve("switch-from"), "-i", Rendered.EXAMPLE_INVENTORY.toString(), "-l", "app-1",
+                "-e", "@" + Rendered.varsFile(dir, secrets), "-e", "edge_log_agent=promtail", Rendered.SITE.toString());
+        assertEquals(0, legacy.exit(), legacy::toString);
+        Map<String, Object> before = services(legacy.read("app-1", EDGE + "/compose.yaml"));
+        Map<String, Object> after = services(example.read("app-1", EDGE + "/compose.yaml"));
+        for (String kept : List.of("prometheus-agent", "node-exporter", "cadvisor")) assertEquals(before.get(kept), after.get(kept), kept);
+        assertTrue(before.containsKey("promtail") && !before.containsKey("alloy"));
+        assertTrue(after.containsKey("alloy") && !after.containsKey("promtail"));
+        // each keeps its read state on its own volume: Promtail's positions stay where they were (a switch back resumes)
+        assertEquals(Set.of("agent-wal", "promtail-positions"), ((Map<?, ?>) yaml(legacy.read("app-1", EDGE + "/compose.yaml")).get("volumes")).keySet());
+        assertEquals(Set.of("agent-wal", "alloy-data"), ((Map<?, ?>) yaml(example.read("app-1", EDGE + "/compose.yaml")).get("volumes")).keySet());
+        // the same labels and endpoint, so the streams in Loki continue under the same names
+        String alloy = example.read("app-1", EDGE + "/alloy/config.alloy");
+        Map<String, Object> client = first(yaml(legacy.read("app-1", EDGE + "/promtail/promtail.yaml")).get("clients"));
+        assertTrue(alloy.contains("url = \"" + client.get("url") + "\""), alloy);
+        assertTrue(alloy.contains("host = \"app-1\""), alloy);
+        for (String label : List.of("container", "job", "stream")) {
+            assertTrue(alloy.contains("target_label  = \"" + label + "\"") || alloy.contains("target_label = \"" + label + "\""), label);
+            assertTrue(legacy.read("app-1", EDGE + "/promtail/promtail.yaml").contains("target_label: " + label), label);
+        }
     }
 
     @Test

@@ -85,6 +85,11 @@ public record Rig(int exit, String out, String err, long millis, Supplier<String
      * would echo it before rig could turn echo off). out is everything the terminal showed.
      */
     public static Rig onTerminal(List<String> args, String prompt, String answer) throws Exception {
+        return onTerminal(args, prompt, answer, () -> { });
+    }
+
+    /** As above; beforeAnswer runs each time the prompt has appeared, before the answer is typed. */
+    public static Rig onTerminal(List<String> args, String prompt, String answer, Runnable beforeAnswer) throws Exception {
         String commandLine = Shell.join(rigInNewJvm(List.of(), args));
         long start = System.nanoTime();
         Process process = new ProcessBuilder("script", "--quiet", "--return", "--command", commandLine, "/dev/null")
@@ -97,6 +102,7 @@ public record Rig(int exit, String out, String err, long millis, Supplier<String
                 shown.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
                 int prompts = shown.toString().split(Pattern.quote(prompt), -1).length - 1;
                 for (; answered < prompts; answered++) {
+                    beforeAnswer.run();
                     keyboard.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
                     keyboard.flush();
                 }
