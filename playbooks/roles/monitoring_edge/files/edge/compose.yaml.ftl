@@ -23,6 +23,8 @@ services:
     volumes:
       - ./prometheus/agent.yml:/etc/prometheus/agent.yml:ro
       - agent-wal:/prometheus
+      # how it finds central (monitoring_central_name); rig rewrites it in place, no restart
+      - ./hosts:/etc/hosts:ro
 <#if tlsFiles>
       - ./secrets:/etc/prometheus/secrets:ro
 </#if>
@@ -74,6 +76,7 @@ services:
       - ./promtail/promtail.yaml:/etc/promtail/promtail.yaml:ro
       - /var/run/docker.sock:/var/run/docker.sock:ro
       - promtail-positions:/positions
+      - ./hosts:/etc/hosts:ro
 <#if tlsFiles>
       - ./secrets:/etc/promtail/secrets:ro
 </#if>
@@ -94,6 +97,7 @@ services:
       - ./alloy/config.alloy:/etc/alloy/config.alloy:ro
       - /var/run/docker.sock:/var/run/docker.sock:ro
       - alloy-data:/var/lib/alloy/data
+      - ./hosts:/etc/hosts:ro
 <#if tlsFiles>
       - ./secrets:/etc/alloy/secrets:ro
 </#if>

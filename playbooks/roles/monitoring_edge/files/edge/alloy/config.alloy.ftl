@@ -46,8 +46,10 @@ loki.write "central" {
       password_file = "/etc/alloy/secrets/push_password"
     }
 <#else>
-    url = "http://${monitoring_central_address}:${monitoring_loki_port}/loki/api/v1/push"
+    url = "http://${monitoring_central_name?has_content?then(monitoring_central_name, monitoring_central_address)}:${monitoring_loki_port}/loki/api/v1/push"
 </#if>
+    // Retry a batch until central answers (0: no limit; the default gives up after 10 tries and drops it).
+    max_backoff_retries = 0
 <#if monitoring_ca_cert?has_content>
     tls_config {
       ca_file = "/etc/alloy/secrets/ca.crt"

@@ -31,7 +31,7 @@ remote_write:
       username: "${monitoring_push_user}"
       password_file: /etc/prometheus/secrets/push_password
 <#else>
-  - url: "http://${monitoring_central_address}:${monitoring_prometheus_port}/api/v1/write"
+  - url: "http://${monitoring_central_name?has_content?then(monitoring_central_name, monitoring_central_address)}:${monitoring_prometheus_port}/api/v1/write"
 </#if>
 <#if monitoring_ca_cert?has_content>
     tls_config:

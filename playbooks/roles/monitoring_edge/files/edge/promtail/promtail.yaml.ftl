@@ -18,8 +18,12 @@ clients:
       username: "${monitoring_push_user}"
       password_file: /etc/promtail/secrets/push_password
 <#else>
-  - url: "http://${monitoring_central_address}:${monitoring_loki_port}/loki/api/v1/push"
+  - url: "http://${monitoring_central_name?has_content?then(monitoring_central_name, monitoring_central_address)}:${monitoring_loki_port}/loki/api/v1/push"
 </#if>
+    # Retry a batch until central answers (0: no limit; Promtail's default gives up after 10 tries,
+    # about 8 minutes, and drops it). Meanwhile Promtail reads no further: the lines wait in Docker's logs.
+    backoff_config:
+      max_retries: 0
 <#if monitoring_ca_cert?has_content>
     tls_config:
       ca_file: /etc/promtail/secrets/ca.crt

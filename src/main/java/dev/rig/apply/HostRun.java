@@ -169,7 +169,8 @@ final class HostRun {
             state.resume();
             state.rescued();
             Map<String, Object> failed = new LinkedHashMap<>();
-            failed.put("name", failedTask == null ? "" : failedTask.displayName());
+            // Ansible's ansible_failed_task.name is the task's own name, without the "role : " prefix the output shows
+            failed.put("name", failedTask == null ? "" : failedTask.name() != null && !failedTask.name().isBlank() ? failedTask.name() : failedTask.module());
             failed.put("action", failedTask == null ? "" : failedTask.module());
             state.facts.put("ansible_failed_task", failed);
             state.facts.put("ansible_failed_result", failedResult);
@@ -442,7 +443,8 @@ final class HostRun {
         ExecResult last = null;
         probeCache.clear(); // the host is about to change: later probes must see the new state
         for (HostCommand cmd : change.commands()) {
-            RemoteCommands.Invocation inv = RemoteCommands.script(withEnvironment(task, vars, cmd.script()), cmd.stdin(), become);
+            RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
+                    .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
             last = remote.exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
@@ -567,7 +569,8 @@ final class HostRun {
         }
         String nonce = run.nonce();
         List<String> scripts = batch.stream().map(PendingProbe::script).toList();
-        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become());
+        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become())
+                .doing("reading the host's state");
         ExecResult result = remote.exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {

@@ -36,10 +36,20 @@ public final class RemoteCommands {
      * A command line and its stdin; with sudo set, the channel must answer sudo's password prompt before
      * sending stdin ({@link SudoPassword}). Neither command nor stdin ever holds the password.
      */
-    public record Invocation(String command, byte[] stdin, SudoPassword sudo) {
+    public record Invocation(String command, dev.rig.core.Payload input, SudoPassword sudo, String activity) {
         /** The command line, for logs: it holds no secret. */
         public String describe() {
             return command;
+        }
+
+        /** The stdin bytes in memory (tests; the engine streams {@link #input()}). */
+        public byte[] stdin() {
+            return input == null ? null : input.bytes();
+        }
+
+        /** What the operator is told was being done if the connection drops ("reading the host's state"). */
+        public Invocation doing(String what) {
+            return new Invocation(command, input, sudo, what);
         }
     }
 
@@ -51,22 +61,27 @@ public final class RemoteCommands {
      * That way the password is never read by anything but sudo, nor any input by sudo as a password.
      */
     public static Invocation script(String script, byte[] stdin, Become become) {
+        return scriptReading(script, dev.rig.core.Payload.of(stdin), become);
+    }
+
+    /** As {@link #script(String, byte[], Become)}, its stdin streamed from input (a file larger than memory). */
+    public static Invocation scriptReading(String script, dev.rig.core.Payload stdin, Become become) {
         boolean viaStdin = stdin == null && script.length() > MAX_INLINE_SCRIPT;
-        byte[] input = viaStdin ? script.getBytes(StandardCharsets.UTF_8) : stdin;
+        dev.rig.core.Payload input = viaStdin ? dev.rig.core.Payload.of(script.getBytes(StandardCharsets.UTF_8)) : stdin;
         if (become == null) {
-            return new Invocation(viaStdin ? "sh -s" : "sh -c " + Shell.quote(script), input, null);
+            return new Invocation(viaStdin ? "sh -s" : "sh -c " + Shell.quote(script), input, null, null);
         }
         List<String> argv = new ArrayList<>(List.of("sudo", "-H", "-u", become.user(), "--", "sh"));
         if (become.password() == null) {
             argv.add(1, "-n");
             argv.addAll(viaStdin ? List.of("-s") : List.of("-c", script));
-            return new Invocation(Shell.join(argv), input, null);
+            return new Invocation(Shell.join(argv), input, null, null);
         }
         SudoPassword sudo = new SudoPassword(prompt(become), "rig-become-ready-" + become.nonce(), become.password());
         argv.addAll(1, List.of("-S", "-p", sudo.prompt()));
         String announce = "echo " + sudo.readyMarker() + " >&2\n";
         argv.addAll(List.of("-c", announce + (viaStdin ? "exec sh -s" : script)));
-        return new Invocation(Shell.join(argv), input, sudo);
+        return new Invocation(Shell.join(argv), input, sudo, null);
     }
 
     /** Recognises sudo's own failures so they read as such, with its prompt removed. */

@@ -104,7 +104,7 @@ public final class SshConnector implements Connector {
 
         @Override
         public ExecResult exec(RemoteCommands.Invocation invocation, Duration timeout) throws SshException {
-            return connection.exec(invocation.command(), invocation.stdin(), invocation.sudo(), timeout);
+            return connection.exec(invocation.command(), invocation.input(), invocation.sudo(), timeout, invocation.activity());
         }
 
         @Override

@@ -1,6 +1,9 @@
 package dev.rig.cli;
 
 import dev.rig.apply.Engine;
+import dev.rig.apply.Event;
+import dev.rig.apply.Status;
+import dev.rig.report.RunRecord;
 import dev.rig.apply.HostRecap;
 import dev.rig.apply.Mode;
 import dev.rig.apply.RoutingConnector;
@@ -24,18 +27,22 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * Rebuilds the central server on another host of the inventory: that host becomes group central (in
  * memory, for this run), gets Docker, the latest backup restored into the stack's volumes and the
- * central stack; every edge is re-rendered and re-converged, which points it at the new central's
- * address; the firewalls follow (the new droplet); then rig verify runs until every signal is ok, and
- * the time from the start to that first verified sample is the recovery time (RTO). The old central is
+ * central stack; every edge is re-rendered and re-converged, which rewrites its hosts file in place so the
+ * running agent and shipper resolve central's name to the new address (no restart: they send what they
+ * buffered); the firewalls follow (the new droplet); then rig verify runs until every edge's samples
+ * scraped after the start arrive, and the time to that is the recovery time (RTO). The old central is
  * never contacted. --plan shows all of it and changes nothing.
  */
 @Command(name = "recover", description = "Rebuild central on another host: Docker, the backup restored, the stack, every edge re-pointed, the firewalls, then rig verify; prints the RTO.")
@@ -69,6 +76,9 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--log-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "rig verify's wait for each log canary. Default: ${DEFAULT-VALUE}")
     String logTimeout;
 
+    @Option(names = "--diff", description = "Print every task and the full diff of every file it writes (by default: a summary per host and step, the rest in a file)")
+    boolean diff;
+
     @Option(names = "--verify-timeout", paramLabel = "DURATION", defaultValue = "10m", description = "How long to retry rig verify after the deploy. Default: ${DEFAULT-VALUE}")
     String verifyTimeout;
 
@@ -99,6 +109,7 @@ final class RecoverCommand implements Callable<Integer> {
         }
 
         long start = System.nanoTime();
+        Instant started = Instant.now();
         out.println("RECOVER central: " + old + " → " + to + (backup == null ? ", no backup to restore" : ", restoring backup " + backup.dir()));
         if (plan) {
             try (Runner r = new Runner(request, run, ssh, out, spec.commandLine().getErr())) {
@@ -110,44 +121,145 @@ final class RecoverCommand implements Callable<Integer> {
                 return result.problems() ? Main.ERROR : Main.OK;
             }
         }
-        List<HostRecap> recaps = new ArrayList<>();
-        Inputs.Request centralOnly = request.withPlaybooks(List.of(playbookDir.resolve("central.yml")));
-        try (Runner docker = new Runner(centralOnly, run.withTags(List.of("docker")), ssh, out, spec.commandLine().getErr())) {
-            step(out, "Docker on " + to);
-            if (docker.execute(Mode.APPLY).problems()) return failed(out, "Docker could not be installed on " + to);
-            if (backup != null) {
-                step(out, "restore " + backup.dir().getFileName() + " on " + to);
-                try {
-                    out.println(restore(centralOnly, backup));
-                } catch (SshException e) {
-                    return failed(out, "restoring the backup on " + to + " failed: " + e.getMessage());
+        try (Report report = Report.open(diff || run.json, out)) {
+            boolean changedAny = false;
+            Inputs.Request centralOnly = request.withPlaybooks(List.of(playbookDir.resolve("central.yml")));
+            try (Runner docker = report.runner(centralOnly, run.withTags(List.of("docker")), ssh, spec.commandLine().getErr())) {
+                report.step("Docker on " + to);
+                Engine.Result result = docker.execute(Mode.APPLY);
+                changedAny |= report.summary(docker.record(), to, true);
+                if (result.problems()) return failed(out, "Docker could not be installed on " + to);
+                if (backup != null) {
+                    report.step("restore " + backup.dir().getFileName() + " on " + to);
+                    try {
+                        String restored = restore(centralOnly, backup);
+                        out.println("  " + restored);
+                        changedAny |= !restored.contains(CentralRestore.NOTHING_RESTORED);
+                    } catch (SshException e) {
+                        return failed(out, "restoring the backup on " + to + " failed: " + e.getMessage());
+                    }
                 }
             }
+            try (Runner stack = report.runner(request, run, ssh, spec.commandLine().getErr())) {
+                report.step("the central stack on " + to + ", every edge re-pointed, the firewalls");
+                Engine.Result result = stack.execute(Mode.APPLY);
+                changedAny |= report.summary(stack.record(), to, false);
+                if (result.problems()) return failed(out, "the deploy failed on some host (see above)");
+            }
+            if (changedAny) {
+                out.println("\nIf monitoring_domain still points at " + old + ", point it at " + to + " now: HTTPS edges, Caddy's certificates and Grafana follow it.");
+            }
+            report.step("rig verify until every edge's samples scraped since " + started + " arrive (at most " + verifyTimeout + ")");
+            // Errors too are retried: the new central's services may not answer yet. Each attempt's table goes to the report
+            // file; the last one is printed. Samples count only when scraped after the start: restored ones prove nothing.
+            String[] last = {""};
+            int code = StackVerify.untilOk(verifyWait, any -> true, () -> {
+                java.io.StringWriter table = new java.io.StringWriter();
+                int c = StackCommands.verify(request, ssh, within, logTimeout, Optional.of(started), run.json, null, null, new PrintWriter(table));
+                last[0] = table.toString();
+                report.attempt(last[0]);
+                return c;
+            });
+            long rto = (System.nanoTime() - start) / 1_000_000;
+            out.print(last[0]);
+            out.println();
+            if (code != Main.OK) {
+                out.println("RECOVERY INCOMPLETE: central runs on " + to + " but rig verify still fails after " + verifyTimeout + " (see above).");
+                return code;
+            }
+            if (!changedAny) {
+                out.println("Nothing to recover: central already runs on " + to + ", every edge points at it and its data arrives.");
+                return Main.OK;
+            }
+            out.printf("RTO %s: central recovered on %s, from the start to a sample scraped after it from every edge, verified.%n", human(rto), to);
+            out.println("Make it permanent: in " + inventory.inventory + ", put " + to + " in group central and take " + old
+                    + " out (for droplets: give " + to + " the central tag), so later runs keep the edges pointed at " + to + ".");
+            return Main.OK;
         }
-        try (Runner stack = new Runner(request, run, ssh, out, spec.commandLine().getErr())) {
-            step(out, "the central stack on " + to + ", every edge re-pointed, the firewalls");
-            Engine.Result result = stack.execute(Mode.APPLY);
-            recaps.addAll(result.recaps());
-            if (result.problems()) return failed(out, "the deploy failed on some host (see above)");
+    }
+
+    /**
+     * What recover prints: a step header and a summary per host; every task line and full diff go to a file (or, with --diff,
+     * here), since a recovery is read under stress and a new central's dashboards alone are thousands of lines.
+     */
+    static final class Report implements AutoCloseable {
+        private static final int NAMES = 6;
+        private final PrintWriter out;
+        private final PrintWriter full;
+        private final Path file;
+
+        private Report(PrintWriter out, PrintWriter full, Path file) {
+            this.out = out;
+            this.full = full;
+            this.file = file;
         }
-        out.println("\nIf monitoring_domain still points at " + old + ", point it at " + to + " now: HTTPS edges, Caddy's certificates and Grafana follow it.");
-        step(out, "rig verify until every signal is ok (at most " + verifyTimeout + ")");
-        // Errors too are retried: the new central's services may not answer yet.
-        int code = StackVerify.untilOk(verifyWait, any -> true,
-                () -> StackCommands.verify(request, ssh, within, logTimeout, run.json, null, null, out));
-        long rto = (System.nanoTime() - start) / 1_000_000;
-        out.println();
-        if (code != Main.OK) {
-            out.println("RECOVERY INCOMPLETE: central runs on " + to + " but rig verify still fails after " + verifyTimeout + " (see above).");
-            return code;
+
+        static Report open(boolean inline, PrintWriter out) {
+            if (inline) return new Report(out, out, null);
+            try {
+                Path file = Files.createTempFile("rig-recover-", ".log", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                out.println("Every task and full diff: " + file + " (--diff prints them here)");
+                return new Report(out, new PrintWriter(Files.newBufferedWriter(file), true), file);
+            } catch (IOException e) {
+                out.println("cannot write the full report to a file (" + e.getMessage() + "): printing it here");
+                return new Report(out, out, null);
+            }
         }
-        out.printf("RTO %s: central recovered on %s, from the start to the first verified sample.%n", human(rto), to);
-        for (HostRecap r : recaps) {
-            out.println("  " + r.host() + ": " + r.changed() + " changed" + (r.host().equals(to) ? " (new central)" : r.host().equals("localhost") ? " (firewalls)" : ""));
+
+        Runner runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter err) {
+            return new Runner(request, run, ssh, full, err, file != null);
         }
-        out.println("Make it permanent: in " + inventory.inventory + ", put " + to + " in group central and take " + old
-                + " out (for droplets: give " + to + " the central tag), so later runs keep the edges pointed at " + to + ".");
-        return Main.OK;
+
+        void step(String what) {
+            out.println("\n==> " + what);
+            if (full != out) full.println("\n==> " + what);
+            out.flush();
+        }
+
+        void attempt(String table) {
+            if (full != out) {
+                full.print(table);
+                full.flush();
+            }
+            table.lines().filter(l -> l.matches("\\d+ of \\d+ signals ok.*")).findFirst()
+                    .ifPresent(l -> out.println("  " + l.replaceAll(", [0-9.]+ s$", "")));
+            out.flush();
+        }
+
+        /** One line per host of the run; returns whether anything changed. */
+        boolean summary(RunRecord record, String newCentral, boolean dockerOnly) {
+            boolean changed = false;
+            int width = record.recaps().stream().mapToInt(r -> r.host().length()).max().orElse(4);
+            for (HostRecap r : record.recaps()) {
+                String role = r.host().equals(newCentral) ? "new central" : r.host().equals("localhost") ? "firewalls" : "edge";
+                String head = String.format("  %-" + width + "s  %-11s  ", r.host(), role);
+                List<Event.TaskDone> tasks = record.tasks(r.host());
+                if (r.hasProblem()) {
+                    out.println(head + "FAILED");
+                    for (Event.TaskDone t : tasks) {
+                        if (t.status() == Status.FAILED || t.status() == Status.UNREACHABLE) out.println("      " + t.task() + ": " + t.message());
+                    }
+                    if (tasks.stream().noneMatch(t -> t.status() == Status.FAILED) && r.failure() != null) out.println("      " + r.failure());
+                } else if (r.changed() > 0) {
+                    changed = true;
+                    List<String> names = tasks.stream().filter(t -> t.status() == Status.CHANGED).map(t -> (t.handler() ? "handler: " : "") + t.task()).distinct().toList();
+                    out.println(head + r.changed() + " changed: " + String.join(", ", names.subList(0, Math.min(NAMES, names.size())))
+                            + (names.size() > NAMES ? " and " + (names.size() - NAMES) + " more" : ""));
+                } else if (r.ok() == 0) {
+                    out.println(head + "skipped (no task selected" + (dockerOnly ? "" : ": --tags/--skip-tags") + ")");
+                } else {
+                    out.println(head + "up to date");
+                }
+            }
+            out.flush();
+            return changed;
+        }
+
+        @Override
+        public void close() {
+            if (full != out) full.close();
+        }
     }
 
     /** The backup into the new central's stack volumes (dev.rig.stack.CentralRestore). */
@@ -156,11 +268,6 @@ final class RecoverCommand implements Callable<Integer> {
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
             return CentralRestore.restore(fleet, new RoutingConnector(sshConnector), backup);
         }
-    }
-
-    private static void step(PrintWriter out, String what) {
-        out.println("\n==> " + what);
-        out.flush();
     }
 
     private static int failed(PrintWriter out, String why) {

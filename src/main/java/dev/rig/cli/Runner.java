@@ -56,6 +56,11 @@ final class Runner implements AutoCloseable {
 
     /** Validation before contact: inventory, extra vars, playbooks, roles, templates, limit (Inputs.load). */
     Runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter out, PrintWriter err) {
+        this(request, run, ssh, out, err, false);
+    }
+
+    /** toFile: out is a file, never coloured (rig recover's full report). */
+    Runner(Inputs.Request request, Options.RunOptions run, Options.SshOptions ssh, PrintWriter out, PrintWriter err, boolean toFile) {
         this.err = err;
         this.run = run;
         this.inputs = Inputs.load(request, true);
@@ -72,7 +77,7 @@ final class Runner implements AutoCloseable {
         } else {
             this.connector = null; // rig render: no host is contacted, so no SSH client is started
         }
-        boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        boolean tty = !toFile && System.console() != null && !"dumb".equals(System.getenv("TERM"));
         this.reporter = run.json ? new JsonReporter(out, secrets) : new HumanReporter(out, secrets, tty);
     }
 

@@ -67,10 +67,16 @@ final class StackCommands {
 
     /** rig verify once, shown as a table or JSON lines; also what apply --verify and recover run after a converge. */
     static int verify(Inputs.Request request, Options.SshOptions ssh, String within, String logTimeout, boolean json, Path junit, Path metricsFile, PrintWriter out) {
+        return verify(request, ssh, within, logTimeout, java.util.Optional.empty(), json, junit, metricsFile, out);
+    }
+
+    /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
+    static int verify(Inputs.Request request, Options.SshOptions ssh, String within, String logTimeout, java.util.Optional<java.time.Instant> scrapedAfter,
+                      boolean json, Path junit, Path metricsFile, PrintWriter out) {
         var withinDuration = Options.duration("--within", within);
         var logWait = Options.duration("--log-timeout", logTimeout);
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            VerifyReport report = StackVerify.check(request, sshConnector, withinDuration, logWait);
+            VerifyReport report = StackVerify.check(request, sshConnector, withinDuration, logWait, scrapedAfter);
             out.print(json ? report.jsonLines() : report.table());
             out.flush();
             if (junit != null) Drift.writeAtomically(junit, report.junit());

@@ -381,7 +381,8 @@ public final class FreeMarkerEmitter {
                         || kw.containsKey("boolean") && kw.get("boolean") instanceof Literal l2 && Boolean.TRUE.equals(l2.value());
                 String fb = fallback instanceof Literal || fallback instanceof Name ? expr(fallback) : "(" + expr(fallback) + ")";
                 if (ifFalsy) return "truthy((" + expr(f.target()) + ")!\"\")?then(" + expr(f.target()) + ", " + expr(fallback) + ")";
-                return "(" + expr(f.target()) + ")!" + fb;
+                // parenthesized whole: FreeMarker reads x!1 + y as x!(1 + y)
+                return "((" + expr(f.target()) + ")!" + fb + ")";
             }
             case "mandatory": return expr(f.target()); // rig already refuses an undefined variable, naming it
             case "bool": return "to_bool(" + expr(f.target()) + ")";

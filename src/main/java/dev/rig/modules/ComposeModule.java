@@ -72,13 +72,32 @@ public final class ComposeModule implements Module, FileProducer {
         return List.of(ArgSpec.optional("src", LOCAL_FILE), ArgSpec.required("dest", STRING), ArgSpec.optional("project", STRING),
                 ArgSpec.optional("env", MAP), ArgSpec.choice("state", false, "present", "stopped", "restarted", "absent"),
                 ArgSpec.choice("pull", false, "never", "missing", "always"), ArgSpec.optional("remove_orphans", BOOL),
-                ArgSpec.optional("exclude", ArgSpec.ArgType.LIST));
+                ArgSpec.optional("exclude", ArgSpec.ArgType.LIST), ArgSpec.optional("live_files", ArgSpec.ArgType.LIST));
     }
 
     @Override
     public List<String> crossCheck(Map<String, Object> args) {
         if (!"absent".equals(args.get("state")) && !args.containsKey("src")) return List.of("'src' (the project's local directory) is required unless state is absent");
         return List.of();
+    }
+
+    /**
+     * live_files: files of the project (names as on the host, relative to dest) that the services re-read while running,
+     * such as a mounted /etc/hosts: written in place, keeping the inode their bind mount holds, and no service is
+     * restarted for them (a restart would cost what the service buffered).
+     */
+    static java.util.Set<String> liveFiles(Args args, Stack stack) {
+        java.util.Set<String> live = new java.util.LinkedHashSet<>();
+        if (args.values().get("live_files") instanceof List<?> names) {
+            for (Object n : names) {
+                String name = String.valueOf(n);
+                if (stack.files().stream().noneMatch(f -> f.name().equals(name))) {
+                    throw new Args.ArgumentException("live_files names '" + name + "', which is not a file of the project (after rendering and exclude)");
+                }
+                live.add(name);
+            }
+        }
+        return live;
     }
 
     @Override
@@ -155,17 +174,20 @@ public final class ComposeModule implements Module, FileProducer {
         List<HostCommand> fileCmds = new ArrayList<>();
         List<Diff> diffs = new ArrayList<>();
         List<String> changedFiles = new ArrayList<>();
+        List<String> rewrittenLive = new ArrayList<>();
+        java.util.Set<String> live = liveFiles(args, stack);
         for (int i = 0; i < stack.files().size(); i++) {
             StackFile f = stack.files().get(i);
             PathFact.State cur = PathFact.parse(ProbeParts.part(parts, "file" + i));
             Outcome file = f.secret()
                     ? convergeSecretFile(stack.path(f), f.content(), cur, parts.getOrDefault("envlines", ""))
-                    : FileContent.converge(stack.path(f), f.content(), DEFAULT_ATTRS, cur, ctx.noLog());
+                    : FileContent.converge(stack.path(f), f.content(), DEFAULT_ATTRS, cur, ctx.noLog(), FileContent.Guard.NONE, live.contains(f.name()));
             if (file.failed()) return file;
             if (file.change().changes()) {
                 fileCmds.addAll(file.change().commands());
                 diffs.addAll(file.change().diffs());
-                changedFiles.add(f.name());
+                if (live.contains(f.name()) && cur.exists()) rewrittenLive.add(f.name());
+                else changedFiles.add(f.name());
             }
         }
         if (!fileCmds.isEmpty()) fileCmds.add(0, HostCommand.of(Shell.join(stack.directories()), "mkdir -p " + stack.dest()));
@@ -188,6 +210,7 @@ public final class ComposeModule implements Module, FileProducer {
         List<HostCommand> cmds = new ArrayList<>(fileCmds);
         List<String> done = new ArrayList<>();
         if (!changedFiles.isEmpty()) done.add("push " + String.join(", ", changedFiles));
+        if (!rewrittenLive.isEmpty()) done.add("rewrite " + String.join(", ", rewrittenLive) + " in place (read live, no restart)");
         boolean servicesDiffer = !reasons.isEmpty() || !changedFiles.isEmpty();
         Action action = docker.containers().isEmpty() ? Action.CREATE : Action.UPDATE;
         switch (state) {

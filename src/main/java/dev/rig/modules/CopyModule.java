@@ -46,7 +46,7 @@ public final class CopyModule implements Module, FileProducer {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return FileContent.probe(args.string("dest"), desired(args, ctx));
+        return FileContent.probe(args.string("dest"), payload(args, ctx));
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class CopyModule implements Module, FileProducer {
             return Outcome.of(dev.rig.plan.Change.of(dev.rig.plan.Action.UPDATE, fixes, List.of(new dev.rig.plan.Diff(args.string("dest"), before, after, null, null)),
                     FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))));
         }
-        return FileContent.converge(args.string("dest"), desired(args, ctx), FileAttributes.from(args), cur, ctx.noLog(), FileContent.Guard.from(args));
+        return FileContent.converge(args.string("dest"), payload(args, ctx), FileAttributes.from(args), cur, ctx.noLog(), FileContent.Guard.from(args));
     }
 
     @Override
@@ -70,6 +70,22 @@ public final class CopyModule implements Module, FileProducer {
         return List.of(new RenderedFile(args.string("dest"), desired(args, ctx), args.mode("mode"), ctx.noLog()));
     }
 
+    /** The content to write: inline, or the src file streamed from disk (hashed once per run), never read whole. */
+    private static dev.rig.core.Payload payload(Args args, ModuleContext ctx) {
+        if (args.has("content")) return dev.rig.core.Payload.of(args.string("content").getBytes(StandardCharsets.UTF_8));
+        Path file = source(args, ctx);
+        return (dev.rig.core.Payload) ctx.memo().computeIfAbsent("copy-payload:" + file, k -> dev.rig.core.Payload.file(file));
+    }
+
+    private static Path source(Args args, ModuleContext ctx) {
+        String src = args.string("src");
+        Path file = LocalFiles.find(src, ctx.fileDirs())
+                .orElseThrow(() -> new Args.ArgumentException("file '" + src + "' not found; looked in " + LocalFiles.describe(src, ctx.fileDirs())));
+        if (Files.isDirectory(file)) throw new Args.ArgumentException("'" + src + "' is a directory; copy takes a single file");
+        return file;
+    }
+
+    /** For rig render, which writes the file itself. */
     private static byte[] desired(Args args, ModuleContext ctx) {
         if (args.has("content")) return args.string("content").getBytes(StandardCharsets.UTF_8);
         String src = args.string("src");

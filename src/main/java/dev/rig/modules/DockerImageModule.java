@@ -71,11 +71,11 @@ public final class DockerImageModule implements Module {
         s.append("docker image inspect ").append(Shell.quote(tarball.id())).append(" >/dev/null 2>&1")
                 .append(" || { echo 'docker load did not produce image ").append(tarball.id()).append("' >&2; exit 1; }\n");
         if (!tarball.tags().contains(name)) s.append(Shell.join("docker", "tag", tarball.id(), name)).append('\n');
-        String size = tarball.bytes().length / (1024 * 1024) + " MiB";
+        String size = tarball.content().size() / (1024 * 1024) + " MiB";
         String description = "docker load " + name + " (" + shortId(tarball.id()) + ", " + size + ")";
         boolean absent = current.equals("absent") || current.equals("no-docker");
         Diff diff = Diff.attributes("image " + name, Map.of("id", absent ? "absent" : shortId(current)), Map.of("id", shortId(tarball.id())));
-        Change change = Change.of(absent ? Action.CREATE : Action.UPDATE, List.of(HostCommand.withInput(s.toString(), tarball.bytes(), description)),
+        Change change = Change.of(absent ? Action.CREATE : Action.UPDATE, List.of(HostCommand.withInput(s.toString(), tarball.content(), description)),
                 List.of(diff), "load image " + name + (current.equals("no-docker") ? " (docker is not installed yet)" : ""));
         return Outcome.of(change).withResult(result);
     }
@@ -92,32 +92,31 @@ public final class DockerImageModule implements Module {
         return (Tarball) ctx.memo().computeIfAbsent("docker_image:" + file, k -> Tarball.read(file));
     }
 
-    /** A {@code docker save} tarball: its bytes, the image id its manifest names, and the tags it carries. */
-    record Tarball(byte[] bytes, String id, List<String> tags) {
+    /**
+     * A {@code docker save} tarball: the file (streamed to the host, never held in memory: images run to
+     * gigabytes), the image id its manifest names, and the tags it carries.
+     */
+    record Tarball(dev.rig.core.Payload content, String id, List<String> tags) {
         static Tarball read(Path file) {
-            byte[] bytes;
             try {
-                bytes = Files.readAllBytes(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            try {
-                // Two passes over the bytes in memory: the manifest names the config, which may come before it.
-                byte[] manifest = entry(bytes, "manifest.json");
+                // Two streaming passes over the file: the manifest names the config, which may come before it.
+                byte[] manifest = entry(file, "manifest.json");
                 if (manifest == null) throw new Args.ArgumentException(file + " is not a docker save tarball (no manifest.json)");
                 JsonNode first = new ObjectMapper().readTree(manifest).path(0);
                 String configName = first.path("Config").asText();
-                byte[] config = configName.isEmpty() ? null : entry(bytes, configName);
+                byte[] config = configName.isEmpty() ? null : entry(file, configName);
                 if (config == null) throw new Args.ArgumentException(file + ": manifest.json names config '" + configName + "', which the tarball lacks");
                 List<String> tags = new ArrayList<>();
                 first.path("RepoTags").forEach(t -> tags.add(t.asText()));
-                return new Tarball(bytes, "sha256:" + dev.rig.core.Digests.sha256(config), List.copyOf(tags));
+                return new Tarball(dev.rig.core.Payload.file(file), "sha256:" + dev.rig.core.Digests.sha256(config), List.copyOf(tags));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
             } catch (IOException e) {
                 throw new Args.ArgumentException(file + " is not a docker save tarball: " + e.getMessage());
             }
         }
 
-        private static byte[] entry(byte[] tar, String wanted) throws IOException {
+        private static byte[] entry(Path tar, String wanted) throws IOException {
             Map<String, byte[]> found = new HashMap<>();
             try (InputStream in = open(tar)) {
                 readTar(in, found, wanted::equals);
@@ -125,10 +124,12 @@ public final class DockerImageModule implements Module {
             return found.get(wanted);
         }
 
-        private static InputStream open(byte[] bytes) throws IOException {
-            boolean gzip = bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
-            InputStream raw = new ByteArrayInputStream(bytes);
-            return gzip ? new GZIPInputStream(raw) : raw;
+        private static InputStream open(Path file) throws IOException {
+            InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
         }
 
         /** Reads the (small) entries {@code wanted} selects from a ustar/pax tar stream, skipping the layers. */

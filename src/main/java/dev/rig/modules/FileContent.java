@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Digests;
+import dev.rig.core.Payload;
 import dev.rig.core.Shell;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
@@ -30,7 +31,11 @@ final class FileContent {
     private FileContent() {}
 
     static Probe probe(String dest, byte[] desired) {
-        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(Digests.sha256(desired), DIFF_LIMIT));
+        return probe(dest, Payload.of(desired));
+    }
+
+    static Probe probe(String dest, Payload desired) {
+        return PathFact.probe(dest, PathFact.Want.contentIfDifferent(desired.sha256(), DIFF_LIMIT));
     }
 
     /**
@@ -67,7 +72,23 @@ final class FileContent {
     }
 
     static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
-        String sha = Digests.sha256(desired);
+        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard, false);
+    }
+
+    static Outcome converge(String dest, byte[] desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
+        return converge(dest, Payload.of(desired), attrs, cur, noLog, guard, inPlace);
+    }
+
+    static Outcome converge(String dest, Payload desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard) {
+        return converge(dest, desired, attrs, cur, noLog, guard, false);
+    }
+
+    /**
+     * desired may be a local file larger than memory: it is streamed to the host, and diffed as text only
+     * when small. inPlace: an existing file keeps its inode (see upload).
+     */
+    static Outcome converge(String dest, Payload desired, FileAttributes attrs, PathFact.State cur, boolean noLog, Guard guard, boolean inPlace) {
+        String sha = desired.sha256();
         Map<String, Object> result = Map.of("dest", dest, "checksum", sha);
         if (cur.exists() && !cur.isFile()) return Outcome.fail(dest + " exists and is a " + cur.kind() + ", not a regular file");
         Map<String, String> before = new LinkedHashMap<>();
@@ -87,15 +108,15 @@ final class FileContent {
             } else {
                 attrs.describeNew(after);
             }
-            if (!noLog) {
-                afterText = text(desired);
+            if (!noLog && (desired instanceof Payload.Bytes || desired.size() <= DIFF_LIMIT)) {
+                afterText = text(desired.bytes());
                 beforeText = cur.exists() ? (cur.content() != null ? text(cur.content()) : null) : "";
                 if (afterText == null || (cur.exists() && beforeText == null)) {
                     beforeText = null;
                     afterText = null;
                 }
             }
-            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard));
+            cmds.add(upload(dest, desired, sha, attrs, cur.exists(), guard, inPlace));
         } else {
             action = Action.UPDATE;
             cmds.addAll(attrs.fix(dest, cur, before, after));
@@ -111,11 +132,28 @@ final class FileContent {
     }
 
     static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        return upload(dest, Payload.of(content), sha, attrs, exists, guard, false);
+    }
+
+    static HostCommand upload(String dest, byte[] content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
+        return upload(dest, Payload.of(content), sha, attrs, exists, guard, inPlace);
+    }
+
+    /**
+     * content is streamed (never held whole). inPlace: an existing file is overwritten through its inode
+     * instead of renamed over, after the upload arrived whole: a container that bind-mounts the file sees
+     * the new content (it would keep the old inode after a rename). Readers may see it half-written for an
+     * instant: only for small files read again and again.
+     */
+    static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
+        // Temp files of an earlier upload cut off with its connection (a dropped connection runs no trap).
+        // The host lock keeps any other apply out, so every one left here is stale.
+        s.append(STALE_TEMP_FILES);
         s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\n");
         s.append("trap 'rm -f \"$t\"' EXIT\n");
         s.append("cat > \"$t\"\n");
@@ -141,9 +179,16 @@ final class FileContent {
         if (guard.backup() && exists) {
             s.append("b=\"$f.$$.$(date +%Y-%m-%d@%H:%M:%S)~\"; cp -p -- \"$f\" \"$b\"; echo \"backup_file=$b\"\n");
         }
-        s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
-        return HostCommand.withInput(s.toString(), content, "write " + dest + " (" + content.length + " bytes)");
+        if (inPlace && exists) {
+            s.append("cat \"$t\" > \"$f\"; chmod --reference=\"$t\" \"$f\"; chown --reference=\"$t\" \"$f\" 2>/dev/null || true\n");
+        } else {
+            s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
+        }
+        return HostCommand.upload(s.toString(), content, "write " + dest + " (" + content.size() + " bytes)", dest);
     }
+
+    /** Removes rig's own temp files (mktemp's .rig-XXXXXXXX.tmp, regular files) left in "$d". */
+    static final String STALE_TEMP_FILES = "find \"$d\" -maxdepth 1 -type f -name '.rig-????????.tmp' -exec rm -f -- {} + 2>/dev/null || true\n";
 
     static String parent(String path) {
         int slash = path.lastIndexOf('/');

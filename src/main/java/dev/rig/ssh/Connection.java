@@ -1,7 +1,10 @@
 package dev.rig.ssh;
 
+import dev.rig.core.Payload;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -72,10 +75,19 @@ public final class Connection implements AutoCloseable {
      * said on stderr (its prompts removed). sudo null: exec() as above.
      */
     public ExecResult exec(String command, byte[] stdin, SudoPassword sudo, Duration timeout) throws SshException {
+        return exec(command, Payload.of(stdin), sudo, timeout, null);
+    }
+
+    /**
+     * exec() with stdin streamed from input (never held whole in memory) and, for messages, what the
+     * operator would call the work ("writing /srv/big.bin"): a lost connection says that, with how much
+     * of the input was sent, instead of quoting the command line. activity null: the command is quoted.
+     */
+    public ExecResult exec(String command, Payload input, SudoPassword sudo, Duration timeout, String activity) throws SshException {
         long deadline = Durations.deadlineAfter(timeout);
         acquireChannelSlot(command, timeout);
         try {
-            return runChannel(command, stdin, sudo, timeout, deadline);
+            return runChannel(new Work(command, activity, input), sudo, timeout, deadline);
         } finally {
             channelSlots.release();
         }
@@ -160,7 +172,29 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private ExecResult runChannel(String command, byte[] stdin, SudoPassword sudo, Duration timeout, long deadline) throws SshException {
+    /** A command, what it does in the operator's words (null: quote the command) and its stdin, with how much of it was sent. */
+    private static final class Work {
+        final String command;
+        final String activity;
+        final Payload input;
+        final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+
+        Work(String command, String activity, Payload input) {
+            this.command = command;
+            this.activity = activity;
+            this.input = input;
+        }
+
+        /** "writing /srv/big.bin, 31 MB of 200 MB sent", or the quoted command. */
+        String describe() {
+            if (activity == null) return abbreviate(command);
+            if (input == null || input.size() < 1024 * 1024) return activity;
+            return activity + ", " + Payload.describeSize(sent.get()) + " of " + Payload.describeSize(input.size()) + " sent";
+        }
+    }
+
+    private ExecResult runChannel(Work work, SudoPassword sudo, Duration timeout, long deadline) throws SshException {
+        String command = work.command;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         SudoDialogue dialogue = sudo == null ? null : new SudoDialogue(sudo, stderr);
@@ -177,10 +211,10 @@ public final class Connection implements AutoCloseable {
             SudoDialogue.Outcome outcome = dialogue == null ? SudoDialogue.Outcome.READY : dialogue.converse(channel.getInvertedIn());
             if (outcome == SudoDialogue.Outcome.REJECTED) return new ExecResult(SUDO_FAILURE_STATUS, new byte[0], dialogue.sudoSaid());
             if (outcome == SudoDialogue.Outcome.ENDED) stderr.writeBytes(dialogue.sudoSaid());
-            else sendStdin(channel, stdin);
+            else sendStdin(channel, work);
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Durations.remaining(deadline).plus(CLOSE_GRACE));
         } catch (IOException | RuntimeException e) {
-            if (!timedOut.get()) throw failed(command, e);
+            if (!timedOut.get()) throw failed(work, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw interrupted(command, e);
@@ -190,7 +224,7 @@ public final class Connection implements AutoCloseable {
         }
         boolean finished = channel.getExitStatus() != null || channel.getExitSignal() != null;
         if (timedOut.get() && !finished) throw timeout(command, timeout, "");
-        return new ExecResult(exitCode(command, channel), stdout.toByteArray(), stderr.toByteArray());
+        return new ExecResult(exitCode(work, channel), stdout.toByteArray(), stderr.toByteArray());
     }
 
     /**
@@ -231,15 +265,26 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private static void sendStdin(ChannelExec channel, byte[] stdin) {
+    /** Streams the work's input to the command, counting what was sent; a local file is read as it goes, never whole. */
+    private void sendStdin(ChannelExec channel, Work work) throws IOException {
         try (OutputStream in = channel.getInvertedIn()) {
-            if (stdin != null) in.write(stdin);
+            if (work.input == null) return;
+            try (InputStream from = work.input.open()) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = from.read(buffer)) > 0; ) {
+                    in.write(buffer, 0, n);
+                    work.sent.addAndGet(n);
+                }
+            }
         } catch (IOException e) {
-            // The command exited or closed its input before reading all of it: its exit status tells.
+            // A dropped connection is reported as such; otherwise the command exited or closed its
+            // input before reading all of it, and its exit status tells.
+            if (!session.isOpen()) throw e;
         }
     }
 
-    private int exitCode(String command, ChannelExec channel) throws SshException {
+    private int exitCode(Work work, ChannelExec channel) throws SshException {
+        String command = work.command;
         Integer status = channel.getExitStatus();
         if (status != null) return status;
         String signal = channel.getExitSignal();
@@ -247,20 +292,29 @@ public final class Connection implements AutoCloseable {
             Integer number = SIGNAL_NUMBERS.get(signal);
             return number == null ? UNKNOWN_SIGNAL_STATUS : 128 + number;
         }
-        if (!session.isOpen()) throw lost(command, null);
-        throw new SshException(SshException.Kind.CHANNEL, "channel for " + abbreviate(command) + " on " + label
+        if (!session.isOpen()) throw lost(work, null);
+        throw new SshException(SshException.Kind.CHANNEL, "channel for " + work.describe() + " on " + label
                 + " closed without an exit status");
     }
 
     private SshException failed(String command, Exception e) {
-        if (!session.isOpen()) return lost(command, e);
-        return new SshException(SshException.Kind.CHANNEL, "cannot run " + abbreviate(command) + " on " + label
+        return failed(new Work(command, null, null), e);
+    }
+
+    private SshException failed(Work work, Exception e) {
+        String command = work.command;
+        if (!session.isOpen()) return lost(work, e);
+        return new SshException(SshException.Kind.CHANNEL, "cannot run " + work.describe() + " on " + label
                 + ": " + e.getMessage(), e);
     }
 
     private SshException lost(String command, Exception e) {
+        return lost(new Work(command, null, null), e);
+    }
+
+    private SshException lost(Work work, Exception e) {
         return new SshException(SshException.Kind.UNREACHABLE, "connection to " + label + " was lost"
-                + " before " + abbreviate(command) + " finished", e);
+                + (work.activity != null ? " while " + work.describe() : " before " + work.describe() + " finished"), e);
     }
 
     private SshException timeout(String command, Duration timeout, String detail) {

@@ -14,6 +14,9 @@ public final class CentralRestore {
     private CentralRestore() {}
 
     /** Uploads the archives to the new central and unpacks them into the stack's volumes, once (a marker makes a second run a no-op). */
+    /** What restore says when every archive of the backup was restored on that host before. */
+    public static final String NOTHING_RESTORED = "was restored here before: nothing to do";
+
     public static String restore(StackFleet fleet, RoutingConnector connector, BackupDirectory backup) throws SshException {
         Remote remote = connector.connect(fleet.centralHost);
         ExecResult stage = remote.exec("mktemp -d /var/tmp/rig-restore.XXXXXX", null, Duration.ofSeconds(30));
@@ -42,9 +45,9 @@ public final class CentralRestore {
                     fi
                     if [ ! -e "$graf/.rig-restored-$key" ]; then tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"; touch "$graf/.rig-restored-$key"; done_any=1; echo "Grafana data into $graf"; fi
                     if [ ! -e "$caddy/.rig-restored-$key" ]; then tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"; touch "$caddy/.rig-restored-$key"; done_any=1; echo "Caddy data into $caddy"; fi
-                    [ -n "$done_any" ] || echo "was restored here before: nothing to do"
+                    [ -n "$done_any" ] || echo %s
                     """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
-                    fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()));
+                    fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(NOTHING_RESTORED));
             ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
             if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
             return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());

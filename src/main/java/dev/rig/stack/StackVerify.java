@@ -10,7 +10,9 @@ import dev.rig.ssh.ExecResult;
 import dev.rig.ssh.SshException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * rig verify's check: for every edge, are its metrics and logs reaching central? Central's services are
@@ -21,6 +23,11 @@ public final class StackVerify {
 
     /** The whole check; also what apply --verify and recover run after a converge. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait) {
+        return check(request, sshConnector, within, logWait, Optional.empty());
+    }
+
+    /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
+    public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter) {
         StackFleet fleet = StackFleet.load(request);
         List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
         if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
@@ -29,9 +36,9 @@ public final class StackVerify {
         List<Check> checks;
         try {
             Verifier.Central central = fleet.central(connector);
-            checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait).run(fleet.edges());
+            checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter).run(fleet.edges());
         } catch (SshException e) {
-            checks = List.of(new Check(fleet.centralHost.name(), "prometheus", Health.ERROR, "cannot reach central over SSH: " + e.getMessage()));
+            checks = Verifier.centralUnreachable(fleet.centralHost.name(), fleet.edges(), "cannot reach central over SSH: " + e.getMessage());
         }
         return new VerifyReport(checks, fleet.secrets, (System.nanoTime() - start) / 1_000_000);
     }

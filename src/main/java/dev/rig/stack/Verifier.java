@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rig.stack.CentralHttp.CentralException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,12 +53,33 @@ public final class Verifier {
     private final CanaryWriter canaries;
     private final Duration within;
     private final Duration logTimeout;
+    private final Optional<Instant> scrapedAfter;
 
     public Verifier(Central central, CanaryWriter canaries, Duration within, Duration logTimeout) {
+        this(central, canaries, within, logTimeout, Optional.empty());
+    }
+
+    /**
+     * scrapedAfter: the metrics and agent signals are ok only with a sample scraped at or after that moment, whatever
+     * within says (rig recover: restored samples and ones sent before the edge was re-pointed prove nothing).
+     */
+    public Verifier(Central central, CanaryWriter canaries, Duration within, Duration logTimeout, Optional<Instant> scrapedAfter) {
         this.central = central;
         this.canaries = canaries;
         this.within = within;
         this.logTimeout = logTimeout;
+        this.scrapedAfter = scrapedAfter;
+    }
+
+    /** The table when central cannot be reached at all: central's error, and every edge's signals unknown (not asked). */
+    public static List<Check> centralUnreachable(String centralName, List<Edge> edges, String why) {
+        List<Check> out = new ArrayList<>();
+        out.add(new Check(centralName, "prometheus", Health.ERROR, why));
+        for (String signal : CENTRAL_SIGNALS.subList(1, CENTRAL_SIGNALS.size())) out.add(new Check(centralName, signal, Health.UNKNOWN, "not checked: " + why));
+        for (Edge e : edges) {
+            for (String signal : EDGE_SIGNALS) out.add(new Check(e.name(), signal, Health.UNKNOWN, "not checked: central " + centralName + " cannot be reached"));
+        }
+        return out;
     }
 
     public List<Check> run(List<Edge> edges) {
@@ -113,7 +136,8 @@ public final class Verifier {
 
     // ---- metrics and the agents' health ----
 
-    private record Series(double ageSeconds, double up) {}
+    /** The freshest sample of a host's job: its age by Prometheus's clock, when it was scraped (unix seconds), whether up. */
+    private record Series(double ageSeconds, double scrapedAt, double up) {}
 
     private Map<String, List<Check>> metricChecks(List<Edge> edges) {
         Map<String, List<Check>> out = new HashMap<>();
@@ -122,9 +146,11 @@ public final class Verifier {
         try {
             Map<String, Map<String, Double>> ages = byHostAndJob(query("time() - timestamp(up{host!=\"\"})"));
             Map<String, Map<String, Double>> ups = byHostAndJob(query("up{host!=\"\"}"));
+            Map<String, Map<String, Double>> ats = byHostAndJob(query("-timestamp(up{host!=\"\"})")); // negated: the merge keeps the smallest
             byHost = new HashMap<>();
             ages.forEach((host, jobs) -> jobs.forEach((job, age) -> byHost.computeIfAbsent(host, h -> new HashMap<>())
-                    .put(job, new Series(age, ups.getOrDefault(host, Map.of()).getOrDefault(job, 0.0)))));
+                    .put(job, new Series(age, -ats.getOrDefault(host, Map.of()).getOrDefault(job, Double.NEGATIVE_INFINITY),
+                            ups.getOrDefault(host, Map.of()).getOrDefault(job, 0.0)))));
             failures = new HashMap<>();
             String window = seconds(Duration.ofSeconds(Math.max(60, within.toSeconds())));
             for (JsonNode r : query("sum by (host) (increase({__name__=~\"prometheus_remote_storage_samples_failed_total|prometheus_remote_storage_failed_samples_total\", host!=\"\"}[" + window + "]))")) {
@@ -155,6 +181,9 @@ public final class Verifier {
             } else if (s.ageSeconds() > within.toSeconds()) {
                 problems.add(job + ": newest sample " + human(s.ageSeconds()) + " old (older than " + human(within.toSeconds()) + ")");
                 worst = worse(worst, Health.STALE);
+            } else if (beforeStart(s)) {
+                problems.add(job + ": newest sample " + human(s.ageSeconds()) + " old, scraped before " + scrapedAfter.get());
+                worst = worse(worst, Health.STALE);
             } else if (s.up() < 1) {
                 problems.add(job + ": the agent cannot scrape it (up=0)");
                 worst = worse(worst, Health.MISSING);
@@ -170,10 +199,17 @@ public final class Verifier {
         if (self.ageSeconds() > within.toSeconds()) {
             return new Check(edge.name(), AGENT, Health.STALE, "the agent's own metrics are " + human(self.ageSeconds()) + " old: is it running?");
         }
+        if (beforeStart(self)) {
+            return new Check(edge.name(), AGENT, Health.STALE, "no self-scrape since " + scrapedAfter.get() + " has arrived (newest " + human(self.ageSeconds()) + " old)");
+        }
         if (failed != null && failed > 0) {
             return new Check(edge.name(), AGENT, Health.STALE, String.format(java.util.Locale.ROOT, "remote write failing: %.0f samples failed recently", failed));
         }
         return Check.ok(edge.name(), AGENT, "remote write healthy, last self-scrape " + human(self.ageSeconds()) + " ago");
+    }
+
+    private boolean beforeStart(Series s) {
+        return scrapedAfter.isPresent() && s.scrapedAt() * 1000 < scrapedAfter.get().toEpochMilli();
     }
 
     private JsonNode query(String promql) throws CentralException {

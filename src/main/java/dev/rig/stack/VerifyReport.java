@@ -29,7 +29,7 @@ public final class VerifyReport {
 
     /** 0 every signal ok, 1 rig could not tell for some, 2 data does not flow for some. */
     public int exitCode() {
-        if (checks.stream().anyMatch(c -> c.health() == Health.ERROR)) return 1;
+        if (checks.stream().anyMatch(c -> c.health() == Health.ERROR || c.health() == Health.UNKNOWN)) return 1;
         return checks.stream().allMatch(c -> c.health() == Health.OK) ? 0 : 2;
     }
 
@@ -83,9 +83,9 @@ public final class VerifyReport {
         int failures = 0, errors = 0;
         for (Check c : checks) {
             cases.append("    <testcase classname=\"").append(xml(c.host())).append("\" name=\"").append(xml(c.signal())).append("\" time=\"0\">\n");
-            if (c.health() == Health.ERROR) {
+            if (c.health() == Health.ERROR || c.health() == Health.UNKNOWN) {
                 errors++;
-                cases.append("      <error message=\"").append(xml(c.detail())).append("\" type=\"error\"/>\n");
+                cases.append("      <error message=\"").append(xml(c.detail())).append("\" type=\"").append(c.health().word()).append("\"/>\n");
             } else if (c.health() != Health.OK) {
                 failures++;
                 cases.append("      <failure message=\"").append(xml(c.detail())).append("\" type=\"").append(c.health().word()).append("\"/>\n");

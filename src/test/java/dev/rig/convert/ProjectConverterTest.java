@@ -127,7 +127,7 @@ class ProjectConverterTest {
         String converted = Files.readString(tmp.resolve("out/site.yml"));
         assertTrue(converted.contains("msg: \"{{ lookup('file', '/etc/hostname') }}\""), converted);
         assertTrue(converted.contains("when: x is version('2.0', '>=')"), converted);
-        assertTrue(converted.contains("msg: \"${(x)!\\\"ok\\\"}\""), converted);
+        assertTrue(converted.contains("msg: \"${((x)!\\\"ok\\\")}\""), converted);
     }
 
     @Test

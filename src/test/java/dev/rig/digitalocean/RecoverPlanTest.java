@@ -83,7 +83,7 @@ class RecoverPlanTest {
         assertTrue(out.startsWith("RECOVER central: old-central → new-central, restoring backup " + backup), plan::toString);
         assertTrue(out.contains("change [new-central] monitoring_central : Central stack (Caddy, Prometheus, Loki, Grafana)"), plan::toString);
         assertTrue(out.contains("+      - \"10.110.0.32:9090:9090\""), "Prometheus published on the new central's VPC address\n" + plan);
-        assertTrue(out.contains("+  - url: \"http://10.110.0.32:9090/api/v1/write\""), "the VPC edge writes to the new central\n" + plan);
+        assertTrue(out.contains("+10.110.0.32\tmonitoring-central"), "the VPC edge resolves central's name to the new central\n" + plan);
         assertFalse(out.contains("[old-central]"), "the dead central is not contacted\n" + plan);
         assertTrue(out.contains("update firewall 'monitoring-central'"), plan::toString);
         assertTrue(out.contains("    droplet_ids: 301 → 302"), "the central firewall moves to the new droplet\n" + plan);

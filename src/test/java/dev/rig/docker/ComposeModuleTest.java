@@ -119,6 +119,27 @@ class ComposeModuleTest {
     }
 
     @Test
+    void aChangedLiveFileIsRewrittenInPlaceAndRestartsNothing() throws IOException {
+        // A file the service re-reads (a mounted /etc/hosts): a rename would leave the container on the old inode, a restart lose its buffer.
+        Files.writeString(dir.resolve("stack/compose.yaml.ftl"), "services:\n  web:\n    image: x\n    volumes: [\"./conf:/etc/app:ro\"]\n"
+                + "  worker:\n    image: y\n");
+        Args a = args("project", "app", "live_files", List.of("conf/app.ini"));
+        String docker = containers("container=c1 web " + WEB_HASH + " running False", "container=c2 worker " + WORKER_HASH + " running False");
+        String probe = probeWithFilesInPlace(a, docker).replaceFirst("(@@rig-part file1\nkind=file\n(?:.*\n){4}sha256=)[0-9a-f]{64}", "$1" + "0".repeat(64));
+        Outcome o = COMPOSE.plan(a, probe, ctx);
+        List<HostCommand> cmds = o.change().commands();
+        List<String> what = cmds.stream().map(HostCommand::description).toList();
+        assertFalse(what.stream().anyMatch(c -> c.startsWith("compose ")), "no up, no restart: " + what);
+        HostCommand write = cmds.stream().filter(c -> c.description().startsWith("write /srv/app/conf/app.ini")).findFirst().orElseThrow();
+        assertTrue(write.script().contains("cat \"$t\" > \"$f\"") && !write.script().contains("mv -f"), write.script());
+        assertEquals("project app: rewrite conf/app.ini in place (read live, no restart)", o.message());
+        // the same file not named live is renamed over and restarts its service
+        String renamed = COMPOSE.plan(args("project", "app"), probe, ctx).change().commands().stream().map(HostCommand::script).reduce("", String::concat);
+        assertTrue(renamed.contains("mv -f") && renamed.contains("restart"), renamed);
+        assertThrows(Args.ArgumentException.class, () -> COMPOSE.plan(args("project", "app", "live_files", List.of("conf/missing.ini")), probe, ctx));
+    }
+
+    @Test
     void runningContainersWithTheExpectedHashesAreOk() {
         Args a = args("project", "app");
         Outcome o = COMPOSE.plan(a, probeWithFilesInPlace(a, containers(

@@ -76,6 +76,9 @@ class RecoverCentralTest {
     static final Map<String, DockerEngine> engines = new LinkedHashMap<>();
     static DigitalOceanStandIn api;
     static LokiStandIn loki;
+    static LokiStandIn lokiOnA;
+    static final int OUTAGE_SCRAPES = 10;
+    static final Map<String, String> agentStartedAt = new LinkedHashMap<>();
     static GrafanaStandIn grafana;
     static final List<LokiPusher> pushers = new ArrayList<>();
     static final List<Path> madeDirs = new ArrayList<>();
@@ -105,9 +108,16 @@ class RecoverCentralTest {
         }
         inventory = writeInventory();
         secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: dr-grafana-secret\nmonitoring_push_password: dr-push-secret\n");
+        // Loki (a stand-in) on mon-a; each edge's shipper (a pusher) writes where its promtail.yaml and hosts file say.
+        lokiOnA = LokiStandIn.start(A, 3100);
+        for (String edge : List.of("edge-1", "edge-2")) {
+            pushers.add(LokiPusher.start(lokiUrlOf(edge), Map.of("host", edge, "container", "app", "job", "test"), newLinesOf(edge), Duration.ofMillis(300),
+                    null, null, null));
+        }
         Rig deploy = rig(List.of("apply", "--yes", "--skip-tags", "docker"), PLAYBOOKS.resolve("site.yml"));
         assertEquals(0, deploy.exit(), deploy::toString);
         eventually(() -> series(A, "up{job=\"node\"} == 1") == 2, "both edges' agents write to mon-a");
+        for (String edge : List.of("edge-1", "edge-2")) agentStartedAt.put(edge, startedAt(edge, "prometheus-agent"));
         // Grafana's state as a real one would leave it in its volume, for the backup to carry.
         engines.get("mon-a").sh("echo grafana-state-from-mon-a > \"$(docker volume inspect -f '{{.Mountpoint}}' monitoring-central_grafana-data)/grafana.db\"");
         backups = dir.resolve("backups");
@@ -121,6 +131,7 @@ class RecoverCentralTest {
         pushers.forEach(LokiPusher::stop);
         engines.values().forEach(DockerEngine::close);
         if (loki != null) loki.close();
+        if (lokiOnA != null) lokiOnA.close();
         if (grafana != null) grafana.close();
         if (fleet != null) fleet.close();
         if (api != null) api.close();
@@ -131,26 +142,72 @@ class RecoverCentralTest {
     @Order(1)
     void recoveryOnANewHostBringsTheStackUpRepointsTheEdgesAndPassesVerify() throws Exception {
         String datasources = fleet.exec("mon-a", "cat /opt/monitoring/central/grafana/provisioning/datasources/datasources.yaml");
-        // mon-a dies: its containers and its sshd are gone.
+        for (String edge : List.of("edge-1", "edge-2")) fleet.exec(edge, "echo before-outage-" + edge + " >> /srv/app.log");
+        for (String edge : List.of("edge-1", "edge-2")) {
+            eventually(() -> lokiOnA.lines(Map.of("host", edge)).contains("before-outage-" + edge), edge + "'s logs reach mon-a");
+        }
+        // mon-a dies: its containers, its sshd and its Loki are gone.
+        long killedAt = Instant.now().getEpochSecond();
         engines.remove("mon-a").close();
         fleet.stop("mon-a");
-        // Loki and Grafana (stand-ins) answer on the new central's address; the edges' logs go there.
+        lokiOnA.close();
+        // The outage: the edges keep scraping (every 2 s) and their applications keep logging.
+        for (int i = 1; i <= OUTAGE_SCRAPES; i++) {
+            for (String edge : List.of("edge-1", "edge-2")) fleet.exec(edge, "echo outage-" + edge + "-" + i + " >> /srv/app.log");
+            Thread.sleep(2000);
+        }
+        // Loki and Grafana (stand-ins) answer on the new central's address.
         loki = LokiStandIn.start(D, 3100);
         grafana = GrafanaStandIn.start(D, 3000, "admin", "dr-grafana-secret", Files.writeString(dir.resolve("datasources.yaml"), datasources));
-        for (String edge : List.of("edge-1", "edge-2")) {
-            pushers.add(LokiPusher.start(loki.url(), Map.of("host", edge, "container", "app", "job", "test"), newLinesOf(edge), Duration.ofMillis(300)));
-        }
+        long started = Instant.now().getEpochSecond();
         recovered = recover();
         assertEquals(0, recovered.exit(), recovered::toString);
-        assertTrue(recovered.out().matches("(?s).*RTO \\d+(m\\d+)?s: central recovered on mon-d, from the start to the first verified sample\\..*"), recovered::toString);
+        assertTrue(recovered.out().matches("(?s).*RTO \\d+(m\\d+)?s: central recovered on mon-d, from the start to a sample scraped after it from every edge, verified\\..*"),
+                recovered::toString);
         assertTrue(recovered.out().contains("Prometheus blocks into"), recovered::toString);
+        // --within 10m makes the restored samples fresh; success still waited for each edge's samples scraped after the start.
+        for (String edge : List.of("edge-1", "edge-2")) {
+            assertEquals(1, series(D, "timestamp(up{job=\"node\",host=\"" + edge + "\"}) >= " + started), edge + "\n" + recovered);
+        }
+        // A summary per host and step; every task and diff in the file it names.
+        assertTrue(recovered.out().matches("(?s).*\\n  mon-d\\s+new central\\s+\\d+ changed: .*"), recovered::toString);
+        assertTrue(recovered.out().matches("(?s).*\\n  localhost\\s+firewalls\\s+\\d+ changed: .*"), recovered::toString);
+        assertFalse(recovered.out().contains("+++ "), "no diffs without --diff\n" + recovered);
+        java.util.regex.Matcher report = java.util.regex.Pattern.compile("Every task and full diff: (\\S+)").matcher(recovered.out());
+        assertTrue(report.find(), recovered::toString);
+        String full = Files.readString(Path.of(report.group(1)));
+        assertTrue(full.contains("+++ ") && full.contains("hosts.json"), full);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(report.group(1)))));
+        for (String secret : List.of(DigitalOceanStandIn.TOKEN, "dr-grafana-secret", "dr-push-secret")) assertFalse(full.contains(secret), "a secret in the report file");
+        Files.delete(Path.of(report.group(1)));
         // the stack runs on mon-d
         String ps = engines.get("mon-d").containers("monitoring-central");
         for (String svc : List.of("caddy", "grafana", "loki", "prometheus")) assertTrue(ps.matches("(?s).*" + svc + " \\S+ running.*"), ps);
-        // both edges' configs point at mon-d
+        // both edges now resolve central's name to mon-d; their configs did not change and their agents were not restarted
         for (String edge : List.of("edge-1", "edge-2")) {
+            String hosts = fleet.exec(edge, "cat /opt/monitoring/edge/hosts");
+            assertTrue(hosts.contains(D + "\tmonitoring-central") && !hosts.contains(A), edge + ":\n" + hosts);
             String agent = fleet.exec(edge, "cat /opt/monitoring/edge/prometheus/agent.yml");
-            assertTrue(agent.contains("http://" + D + ":9090/api/v1/write") && !agent.contains(A), edge + ":\n" + agent);
+            assertTrue(agent.contains("http://monitoring-central:9090/api/v1/write"), edge + ":\n" + agent);
+            assertEquals(agentStartedAt.get(edge), startedAt(edge, "prometheus-agent"), () -> edge + "'s agent was restarted: its buffer would be lost\n"
+                    + engines.get(edge).sh("docker ps -a; docker logs --tail 20 $(docker ps -aq --filter label=com.docker.compose.service=prometheus-agent) 2>&1")
+                    + "\n" + full.lines().filter(l -> l.contains("[" + edge + "]") || l.startsWith("    ")).limit(200).reduce("", (x, y) -> x + y + "\n"));
+        }
+        // What the edges scraped while central was away reached the new central: node samples every 2 s over the outage.
+        long outage = started - killedAt;
+        for (String edge : List.of("edge-1", "edge-2")) {
+            double samples = value(D, "count_over_time(up{job=\"node\",host=\"" + edge + "\"}[" + outage + "s])", started);
+            System.out.printf("outage %d s: %s's node samples on the new central: %.0f (one per 2 s: %d)%n", outage, edge, samples, outage / 2);
+            assertTrue(samples >= outage / 2 - 2, edge + ": " + samples + " node samples over the " + outage + " s outage, scraped every 2 s");
+        }
+        // and every line logged during the outage arrived once; the line mon-a had already taken is not sent again.
+        for (String edge : List.of("edge-1", "edge-2")) {
+            List<String> lines = loki.lines(Map.of("host", edge));
+            for (int i = 1; i <= OUTAGE_SCRAPES; i++) {
+                String line = "outage-" + edge + "-" + i;
+                assertEquals(1, lines.stream().filter(line::equals).count(), line + " on the new central:\n" + lines);
+            }
+            assertFalse(lines.contains("before-outage-" + edge), "sent again:\n" + lines);
         }
         // the central firewall covers the new droplet
         JsonNode central = api.firewalls().stream().filter(f -> f.get("name").asText().equals("monitoring-central")).findFirst().orElseThrow();
@@ -173,20 +230,30 @@ class RecoverCentralTest {
 
     @Test
     @Order(3)
-    void aSecondRecoveryChangesNothing() {
-        Rig again = recover();
+    void aSecondRecoveryChangesNothingAndSaysSoWithoutAnRto() {
+        Rig again = recoverSkipping("docker,firewall", "--diff");
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.out().contains("was restored here before: nothing to do"), again::toString);
-        for (String host : List.of("mon-d", "edge-1", "edge-2", "localhost")) {
-            assertTrue(again.out().matches("(?s).*\\n  " + host + ": 0 changed.*"), host + "\n" + again);
+        for (String host : List.of("mon-d", "edge-1", "edge-2")) {
+            assertTrue(again.out().matches("(?s).*\\n  " + host + "\\s+(new central|edge)\\s+up to date\\n.*"), host + "\n" + again);
         }
+        assertFalse(again.out().matches("(?s).*localhost\\s+firewalls\\s+(up to date|\\d+ changed).*"), "skipped firewalls are not reported as converged\n" + again);
+        assertFalse(again.out().contains("RTO"), again::toString);
+        assertTrue(again.out().contains("Nothing to recover: central already runs on mon-d"), again::toString);
+        assertTrue(again.out().contains("RECAP"), "--diff prints the engine's report\n" + again);
     }
 
     // ---- the fleet ----
 
-    static Rig recover() {
-        return rig(List.of("recover", "central", "--to", "mon-d", "--from-backup", backups.toString(), "--skip-tags", "docker",
-                "--playbooks", PLAYBOOKS.toString(), "--within", "30s", "--log-timeout", "20s", "--verify-timeout", "3m"), null);
+    static Rig recover(String... more) {
+        return recoverSkipping("docker", more);
+    }
+
+    static Rig recoverSkipping(String skipTags, String... more) {
+        List<String> args = new ArrayList<>(List.of("recover", "central", "--to", "mon-d", "--from-backup", backups.toString(), "--skip-tags", skipTags,
+                "--playbooks", PLAYBOOKS.toString(), "--within", "10m", "--log-timeout", "20s", "--verify-timeout", "3m"));
+        args.addAll(List.of(more));
+        return rig(args, null);
     }
 
     static Path writeInventory() throws IOException {
@@ -222,6 +289,7 @@ class RecoverCentralTest {
                 edge_node_scrape_interval: 2s
                 edge_cadvisor_scrape_interval: 2s
                 monitoring_log_canary_command: 'echo "$RIG_CANARY" >> /srv/app.log'
+                edge_log_agent: promtail
                 """);
         return inv;
     }
@@ -247,6 +315,8 @@ class RecoverCentralTest {
     static void image(DockerEngine e, String tag, String binary, String... changes) {
         StringBuilder s = new StringBuilder("set -e; d=$(mktemp -d); mkdir -p \"$d/bin\" \"$d/tmp\" \"$d/etc\" \"$d/usr/bin\"; cp /bin/busybox \"$d/bin/\";"
                 + " for c in sh sleep wget cat; do ln -s busybox \"$d/bin/$c\"; done;"
+                // as in the official images: names from /etc/hosts first (no DNS query for a name it holds)
+                + " printf 'hosts: files dns\\n' > \"$d/etc/nsswitch.conf\";"
                 + " printf 'root:x:0:0::/:/bin/sh\\nnobody:x:65534:65534::/:/bin/sh\\n' > \"$d/etc/passwd\";");
         if (binary != null) {
             s.append(" cp ").append(binary).append(" \"$d").append(binary).append("\";")
@@ -256,6 +326,27 @@ class RecoverCentralTest {
         for (String c : changes) s.append(" -c '").append(c).append("'");
         s.append(" - ").append(tag).append(" >/dev/null; rm -rf \"$d\"");
         e.sh(s.toString());
+    }
+
+    /**
+     * Where the edge's log shipper pushes: the client URL of its rendered promtail.yaml, its host name resolved through the
+     * edge's hosts file (its container's /etc/hosts), asked again before every push as Promtail dials anew.
+     */
+    static Supplier<String> lokiUrlOf(String edge) {
+        return () -> {
+            String config = fleet.exec(edge, "cat /opt/monitoring/edge/promtail/promtail.yaml");
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("url: \"http://([^:/\"]+):(\\d+)/loki/api/v1/push\"").matcher(config);
+            if (!url.find()) throw new IllegalStateException("no client url in " + edge + "'s promtail.yaml:\n" + config);
+            java.util.regex.Matcher entry = java.util.regex.Pattern.compile("(?m)^(\\S+)\\s(.*\\s)?" + java.util.regex.Pattern.quote(url.group(1)) + "(\\s|$)")
+                    .matcher(fleet.exec(edge, "cat /opt/monitoring/edge/hosts"));
+            return "http://" + (entry.find() ? entry.group(1) : url.group(1)) + ":" + url.group(2);
+        };
+    }
+
+    /** When the edge's container of a compose service last started. */
+    static String startedAt(String edge, String service) {
+        return engines.get(edge).sh("docker inspect -f '{{.State.StartedAt}}' $(docker ps -aq --filter label=com.docker.compose.project=monitoring-edge"
+                + " --filter label=com.docker.compose.service=" + service + ")").strip();
     }
 
     /** The lines appended to /srv/app.log on the host (where rig's canary command writes) since the last call. */
@@ -279,6 +370,21 @@ class RecoverCentralTest {
 
     static int series(String prometheus, String promql) {
         return series(prometheus, promql, null);
+    }
+
+    /** The value of the query's first series, NaN when there is none. */
+    static double value(String prometheus, String promql, long at) {
+        try {
+            String url = "http://" + prometheus + ":9090/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at;
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+            return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").path(1).asText());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     static int series(String prometheus, String promql, Long at) {

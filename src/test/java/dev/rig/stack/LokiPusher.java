@@ -36,7 +36,7 @@ public final class LokiPusher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PUSH_PATH = "/loki/api/v1/push";
 
-    private final URI pushUri;
+    private final Supplier<URI> pushUri;
     private final Map<String, String> labels;
     private final Supplier<List<String>> newLines;
     private final String authorization;
@@ -51,10 +51,12 @@ public final class LokiPusher {
     private long linesDelivered;
     private String lastFailure;
 
-    private LokiPusher(String lokiUrl, Map<String, String> labels, Supplier<List<String>> newLines, String user, String password,
+    private LokiPusher(Supplier<String> lokiUrl, Map<String, String> labels, Supplier<List<String>> newLines, String user, String password,
                        SSLContext sslContext) {
-        String base = lokiUrl.replaceAll("/+$", "");
-        this.pushUri = URI.create(base.endsWith(PUSH_PATH) ? base : base + PUSH_PATH);
+        this.pushUri = () -> {
+            String base = lokiUrl.get().replaceAll("/+$", "");
+            return URI.create(base.endsWith(PUSH_PATH) ? base : base + PUSH_PATH);
+        };
         this.labels = Map.copyOf(labels);
         this.newLines = newLines;
         this.authorization = user == null ? null
@@ -71,6 +73,15 @@ public final class LokiPusher {
 
     /** As above, with basic auth when {@code user} is not null (Loki behind a proxy) and {@code sslContext} for HTTPS when not null. */
     public static LokiPusher start(String lokiUrl, Map<String, String> labels, Supplier<List<String>> newLines, Duration interval,
+                                   String user, String password, SSLContext sslContext) {
+        return start(() -> lokiUrl, labels, newLines, interval, user, password, sslContext);
+    }
+
+    /**
+     * lokiUrl is asked before every push, as Promtail resolves its client's host name on each new connection: a name
+     * whose address changes (rig recover re-points an edge's hosts file) sends the pending lines to the new address.
+     */
+    public static LokiPusher start(Supplier<String> lokiUrl, Map<String, String> labels, Supplier<List<String>> newLines, Duration interval,
                                    String user, String password, SSLContext sslContext) {
         LokiPusher pusher = new LokiPusher(lokiUrl, labels, newLines, user, password, sslContext);
         pusher.scheduler.scheduleWithFixedDelay(pusher::pushOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,7 +127,7 @@ public final class LokiPusher {
         try {
             for (String line : newLines.get()) pending.add(new String[] {Long.toString(nextTimestamp()), line});
             if (pending.isEmpty()) return;
-            HttpRequest.Builder request = HttpRequest.newBuilder(pushUri).timeout(Duration.ofSeconds(10))
+            HttpRequest.Builder request = HttpRequest.newBuilder(pushUri.get()).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body())));
             if (authorization != null) request.header("Authorization", authorization);

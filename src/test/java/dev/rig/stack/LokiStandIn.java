@@ -145,6 +145,13 @@ public final class LokiStandIn implements AutoCloseable {
                 .mapToInt(s -> s.getValue().size()).sum();
     }
 
+    /** The lines stored in streams whose labels include all of {@code labels}, in arrival order per stream. */
+    public synchronized List<String> lines(Map<String, String> labels) {
+        return streams.entrySet().stream()
+                .filter(s -> s.getKey().entrySet().containsAll(labels.entrySet()))
+                .flatMap(s -> s.getValue().stream().map(Entry::line)).toList();
+    }
+
     // ---- the API ----
 
     private void handle(HttpExchange ex) throws IOException {

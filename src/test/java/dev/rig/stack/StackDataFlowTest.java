@@ -259,6 +259,8 @@ class StackDataFlowTest {
                 prometheus_scrape_interval: 2s
                 edge_node_scrape_interval: 2s
                 edge_cadvisor_scrape_interval: 2s
+                # the agents run here as plain processes, without the hosts file the edge stack mounts as their /etc/hosts
+                monitoring_central_name: ""
                 """.formatted(PUSH_USER));
         return inventory;
     }

@@ -115,7 +115,7 @@ class StackRenderTest {
         for (String edge : List.of("app-1", "vps-1", "db-1")) {
             assertEquals(List.of(), AlloySyntax.validate(example.read(edge, EDGE + "/alloy/config.alloy")), edge);
         }
-        assertTrue(example.read("app-1", EDGE + "/alloy/config.alloy").contains("url = \"http://10.110.0.2:3100/loki/api/v1/push\""));
+        assertTrue(example.read("app-1", EDGE + "/alloy/config.alloy").contains("url = \"http://monitoring-central:3100/loki/api/v1/push\""));
         // and Promtail's config, the legacy choice, with the warning rig prints for it
         Rendered legacy = Rendered.run(dir.resolve("promtail"), "-i", Rendered.EXAMPLE_INVENTORY.toString(),
                 "-e", "@" + Rendered.varsFile(dir, secrets), "-e", "edge_log_agent=promtail", Rendered.SITE.toString());
@@ -126,7 +126,7 @@ class StackRenderTest {
             assertTrue(legacy.out().contains("message [" + edge + "] monitoring_edge : Promtail is a legacy choice: warning: " + edge + " ships logs with Promtail"), legacy::toString);
         }
         Map<String, Object> client = first(yaml(legacy.read("app-1", EDGE + "/promtail/promtail.yaml")).get("clients"));
-        assertEquals("http://10.110.0.2:3100/loki/api/v1/push", client.get("url"));
+        assertEquals("http://monitoring-central:3100/loki/api/v1/push", client.get("url"));
         assertEquals(Map.of("host", "app-1"), client.get("external_labels"));
         // and the checkers do reject what those tools would
         String loki = example.read("monitor-1", CENTRAL + "/loki/loki.yaml").replace("retention_period:", "retention_peroid:");
@@ -211,7 +211,9 @@ class StackRenderTest {
     void eachEdgeShipsTheWayItsTransportSays() {
         Map<String, Object> vpc = yaml(example.read("app-1", EDGE + "/prometheus/agent.yml"));
         Map<String, Object> vpcWrite = first(vpc.get("remote_write"));
-        assertEquals("http://10.110.0.2:9090/api/v1/write", vpcWrite.get("url"));
+        assertEquals("http://monitoring-central:9090/api/v1/write", vpcWrite.get("url"));
+        // the name resolves through the hosts file mounted as the agent's and shipper's /etc/hosts, rewritten in place
+        assertTrue(example.read("app-1", EDGE + "/hosts").contains("\n10.110.0.2\tmonitoring-central\n"), example.read("app-1", EDGE + "/hosts"));
         assertFalse(vpcWrite.containsKey("basic_auth"), "VPC mode needs no auth");
         assertEquals(Map.of("host", "app-1"), ((Map<?, ?>) vpc.get("global")).get("external_labels"));
 

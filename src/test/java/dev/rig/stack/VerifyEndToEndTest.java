@@ -26,10 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -203,6 +205,34 @@ class VerifyEndToEndTest {
 
     @Test
     @Order(7)
+    void samplesScrapedBeforeTheGivenMomentDoNotCountWhateverWithinSays() {
+        // rig recover's rule: edge-b's samples are seconds old (well within 10m) but from before the moment; edge-a's keep coming.
+        Instant moment = Instant.now();
+        Daemons.pause(4000);
+        Verifier.Central central = new Verifier.Central("central", new CentralHttp("Prometheus", "http://" + CENTRAL + ":9090", Optional.empty(), Optional.empty(), Optional.empty()),
+                new CentralHttp("Loki", loki.url(), Optional.empty(), Optional.empty(), Optional.empty()), "/ready",
+                new CentralHttp("Grafana", "http://" + CENTRAL + ":3000", Optional.of("admin"), Optional.of("verify-grafana-secret"), Optional.empty()),
+                new java.util.LinkedHashSet<>(List.of("prometheus", "loki")));
+        List<Verifier.Edge> edges = EDGES.stream().map(h -> new Verifier.Edge(h, h, false)).toList();
+        Verifier.CanaryWriter canaries = (host, canary) -> fleet.exec(host, "echo " + canary + " >> /srv/app.log");
+        Map<String, Check> before = byHostAndSignal(new Verifier(central, canaries, Duration.ofMinutes(10), Duration.ofSeconds(10)).run(edges));
+        assertEquals(Health.OK, before.get("edge-b/metrics").health(), "without the moment, 10m makes edge-b's old samples fresh: " + before);
+        Map<String, Check> after = byHostAndSignal(new Verifier(central, canaries, Duration.ofMinutes(10), Duration.ofSeconds(10), Optional.of(moment)).run(edges));
+        assertEquals(Health.STALE, after.get("edge-b/metrics").health(), after::toString);
+        assertTrue(after.get("edge-b/metrics").detail().contains("scraped before " + moment), after::toString);
+        assertEquals(Health.STALE, after.get("edge-b/agent").health(), after::toString);
+        assertEquals(Health.OK, after.get("edge-a/metrics").health(), after::toString);
+        assertEquals(Health.OK, after.get("edge-a/agent").health(), after::toString);
+    }
+
+    static Map<String, Check> byHostAndSignal(List<Check> checks) {
+        Map<String, Check> out = new HashMap<>();
+        for (Check c : checks) out.put(c.host() + "/" + c.signal(), c);
+        return out;
+    }
+
+    @Test
+    @Order(8)
     void logsThatStopArrivingAreMissingWithTheNewestLineAge() throws IOException {
         pushers.get("edge-a").stop();
         Rig r = rig("verify", "--json", "--within", "5s", "--log-timeout", "3s", "-l", "edge-a");
@@ -211,6 +241,17 @@ class VerifyEndToEndTest {
         assertEquals("missing", status.get("edge-a/logs"), r::toString);
         assertTrue(r.out().contains("canary not in Loki after 3s; newest line"), r::toString);
         assertFalse(status.containsKey("edge-b/logs"), "--limit narrows the edges checked");
+    }
+
+    @Test
+    @Order(9)
+    void withCentralGoneEveryEdgeIsListedAsUnknown() {
+        fleet.stop("central");
+        Rig r = rig("verify", "--within", "5s", "--log-timeout", "3s", "--connect-timeout", "3");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.out().matches("(?s).*\\ncentral\\s+error\\s.*"), r::toString);
+        for (String edge : EDGES) assertTrue(r.out().matches("(?s).*\\n" + edge + "(\\s+-){3}\\s+unknown\\s+unknown\\s+unknown\\s*\\n.*"), r::toString);
+        assertTrue(r.out().contains("unknown [edge-a] metrics: not checked: central central cannot be reached"), r::toString);
     }
 
     // ---- the pipeline ----
@@ -240,6 +281,8 @@ class VerifyEndToEndTest {
                 monitoring_verify_grafana_url: http://%s:3000
                 edge_node_scrape_interval: 2s
                 edge_cadvisor_scrape_interval: 2s
+                # the agents run here as plain processes, without the hosts file the edge stack mounts as their /etc/hosts
+                monitoring_central_name: ""
                 # The test's pushers ship this file of each host to the Loki stand-in.
                 monitoring_log_canary_command: 'echo "$RIG_CANARY" >> /srv/app.log'
                 """.formatted(CADDY, CADDY, CENTRAL, CENTRAL, CENTRAL, CENTRAL, CADDY, CENTRAL));
