@@ -29,6 +29,7 @@ services:
       - grafana
       - prometheus
       - loki
+      - alertmanager
 </#if>
 
   prometheus:
@@ -54,6 +55,7 @@ services:
 </#if>
     volumes:
       - ./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+      - ./prometheus/rules:/etc/prometheus/rules:ro
       - prometheus-data:/prometheus
     healthcheck:
       test: ["CMD", "wget", "-q", "--spider", "http://${here}:${host?then(monitoring_prometheus_port, 9090)}/-/ready"]
@@ -108,7 +110,51 @@ services:
       timeout: 5s
       retries: 3
 
+  # Alerts from central Prometheus's rules to the inventory's receivers; served by Caddy at /alertmanager/.
+  alertmanager:
+    image: ${alertmanager_image}
+    restart: unless-stopped
+    command:
+      - --config.file=/etc/alertmanager/alertmanager.yml
+      - --storage.path=/alertmanager
+      - --data.retention=${alertmanager_retention}
+      - --web.external-url=https://${monitoring_domain}/alertmanager/
+      - --web.route-prefix=/alertmanager
+<#if host>
+      - --web.listen-address=${monitoring_central_bind}:9093
+      - --cluster.listen-address=
+    network_mode: host
+<#else>
+      - --cluster.listen-address=
+</#if>
+    volumes:
+      - ./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro
+      - ./secrets:/etc/alertmanager/secrets:ro
+      - alertmanager-data:/alertmanager
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://${here}:9093/alertmanager/-/ready"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+
+  # Probes central's certificate for the TLS expiry alert (the image's built-in http_2xx module).
+  blackbox:
+    image: ${blackbox_exporter_image}
+    restart: unless-stopped
+<#if host>
+    command:
+      - --config.file=/etc/blackbox_exporter/config.yml
+      - --web.listen-address=${monitoring_central_bind}:9115
+    network_mode: host
+</#if>
+    healthcheck:
+      test: ["CMD", "wget", "-q", "--spider", "http://${here}:9115/-/healthy"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+
 volumes:
+  alertmanager-data:
   prometheus-data:
   loki-data:
   grafana-data:

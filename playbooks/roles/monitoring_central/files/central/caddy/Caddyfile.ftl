@@ -84,6 +84,13 @@ ${monitoring_domain} {
 		import push_guard
 		reverse_proxy ${central_loki_upstream}
 	}
+
+	# Alertmanager's UI and API, with the same credentials (its --web.route-prefix is /alertmanager).
+	@alertmanager path /alertmanager /alertmanager/*
+	handle @alertmanager {
+		import push_guard
+		reverse_proxy ${central_alertmanager_upstream}
+	}
 </#if>
 
 	# Everything else is Grafana, with its own login.

@@ -114,6 +114,7 @@ public final class ProjectConverter {
                 write(d.resolve(rel), y.convert());
                 if (y.playbook) playbooks.add(rel);
             } else {
+                if (isIniInventory(rel)) checkIni(rel, Files.readString(file, StandardCharsets.UTF_8), findings);
                 copied++;
                 Files.createDirectories(d.resolve(rel).getParent());
                 Files.copy(file, d.resolve(rel), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -144,6 +145,23 @@ public final class ProjectConverter {
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** An INI inventory: a .ini file, or a file named hosts. Copied as it is; rig reads Ansible's INI format itself. */
+    static boolean isIniInventory(String rel) {
+        String name = rel.substring(rel.lastIndexOf('/') + 1);
+        return name.endsWith(".ini") || name.equals("hosts");
+    }
+
+    /** INI values are copied as they are: Jinja2 in them would reach rig unconverted, and a ${ would be read as FreeMarker. */
+    private static void checkIni(String rel, String text, List<Finding> findings) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int at = lines[i].indexOf("{{");
+            if (at >= 0) findings.add(new Finding(rel, i + 1, at + 1, "Jinja2 in an INI inventory is copied as it is: move the value to group_vars/host_vars (YAML, converted)"));
+            at = lines[i].indexOf("${");
+            if (at >= 0) findings.add(new Finding(rel, i + 1, at + 1, "'${' in an INI inventory would be read by rig as FreeMarker: move the value to group_vars/host_vars (YAML, escaped)"));
+        }
     }
 
     /** Files Ansible's template module renders: .j2 anywhere, anything under a templates/ directory. */

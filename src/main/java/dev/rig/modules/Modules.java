@@ -16,7 +16,7 @@ public final class Modules implements ModuleCatalog {
     public Modules() {
         for (Module m : List.of(new FileModule(), new CopyModule(), new TemplateModule(), new LineinfileModule(),
                 new CommandModule(), new ShellModule(), new DebugModule(), new AssertModule(), new SetFactModule(),
-                new WaitForModule(), new DigitalOceanFirewallModule(), new StatModule(), new BlockinfileModule(), new GetUrlModule(), new UnarchiveModule(), new CronModule(), new SysctlModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(), new GitModule())) {
+                new WaitForModule(), new DigitalOceanFirewallModule(), new StatModule(), new BlockinfileModule(), new GetUrlModule(), new UnarchiveModule(), new CronModule(), new SysctlModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(), new GitModule(), new UriModule())) {
             byName.put(m.name(), m);
         }
         // Docker hosts: packages, repositories, services, accounts, the OS, images and compose stacks.

@@ -27,7 +27,7 @@ public record BackupDirectory(Path dir, String name, String snapshot, String sum
     public static final Pattern BACKUP_NAME = Pattern.compile("\\d{8}T\\d{6}Z");
     public static final String SUMS = "SHA256SUMS";
     public static final String MANIFEST = "manifest.json";
-    public static final List<String> ARCHIVES = List.of("prometheus-snapshot.tar.gz", "grafana-data.tar.gz", "caddy-data.tar.gz");
+    public static final List<String> ARCHIVES = List.of("prometheus-snapshot.tar.gz", "grafana-data.tar.gz", "caddy-data.tar.gz", "alertmanager-data.tar.gz");
 
     /** The complete backups in root (named by time, with a manifest), oldest first. */
     public static List<Path> complete(Path root) throws IOException {

@@ -112,6 +112,8 @@ public final class CentralBackup {
                 tar -C "$graf" -czf "$stage/grafana-data.tar.gz" .
                 [ -z "$paused" ] || { docker unpause "$paused" >/dev/null; paused=; }
                 tar -C "$caddy" -czf "$stage/caddy-data.tar.gz" .
+                # Alertmanager's silences and notification log
+                tar -C "$am" -czf "$stage/alertmanager-data.tar.gz" .
                 # the download runs as the login user, which may not be the user this ran as (become)
                 chown -R %s "$stage"
                 echo "stage=$stage"

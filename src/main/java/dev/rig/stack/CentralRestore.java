@@ -45,6 +45,12 @@ public final class CentralRestore {
                     fi
                     if [ ! -e "$graf/.rig-restored-$key" ]; then tar -C "$graf" -xzf "$stage/grafana-data.tar.gz"; touch "$graf/.rig-restored-$key"; done_any=1; echo "Grafana data into $graf"; fi
                     if [ ! -e "$caddy/.rig-restored-$key" ]; then tar -C "$caddy" -xzf "$stage/caddy-data.tar.gz"; touch "$caddy/.rig-restored-$key"; done_any=1; echo "Caddy data into $caddy"; fi
+                    if [ ! -e "$am/.rig-restored-$key" ]; then
+                      tar -C "$am" -xzf "$stage/alertmanager-data.tar.gz"
+                      # the official image runs Alertmanager as nobody
+                      [ -n "$am_dir" ] || chown -R 65534:65534 "$am"
+                      touch "$am/.rig-restored-$key"; done_any=1; echo "Alertmanager data into $am"
+                    fi
                     [ -n "$done_any" ] || echo %s
                     """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
                     fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(NOTHING_RESTORED));

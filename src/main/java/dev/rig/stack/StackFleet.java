@@ -75,7 +75,7 @@ public final class StackFleet {
     }
 
     /**
-     * Shell lines that set prom, graf and caddy to where central's Prometheus, Grafana and Caddy data
+     * Shell lines that set prom, graf, caddy and am to where central's Prometheus, Grafana, Caddy and Alertmanager data
      * live: the backup_*_data_dir settings, else the compose project's named volumes; create: make
      * them when missing (a restore onto a new host). prom_dir is the setting, empty for the volume.
      */
@@ -89,7 +89,9 @@ public final class StackFleet {
                 + "prom_dir=" + Shell.quote(optional(c, "backup_prometheus_data_dir").orElse("")) + "\n"
                 + "prom=$(vol \"$prom_dir\" " + Shell.quote(project + "_prometheus-data") + ")\n"
                 + "graf=$(vol " + Shell.quote(optional(c, "backup_grafana_data_dir").orElse("")) + " " + Shell.quote(project + "_grafana-data") + ")\n"
-                + "caddy=$(vol " + Shell.quote(optional(c, "backup_caddy_data_dir").orElse("")) + " " + Shell.quote(project + "_caddy-data") + ")\n";
+                + "caddy=$(vol " + Shell.quote(optional(c, "backup_caddy_data_dir").orElse("")) + " " + Shell.quote(project + "_caddy-data") + ")\n"
+                + "am_dir=" + Shell.quote(optional(c, "backup_alertmanager_data_dir").orElse("")) + "\n"
+                + "am=$(vol \"$am_dir\" " + Shell.quote(project + "_alertmanager-data") + ")\n";
     }
 
     /**

@@ -116,6 +116,7 @@ class ProjectConverterTest {
         assertEquals(2, code, err::toString);
         String report = out.toString();
         for (String expected : List.of(
+                "hosts.ini:2:35: Jinja2 in an INI inventory is copied as it is",
                 "site.yml:5:24: lookup plugin 'lookup(...)'",
                 "site.yml:8:21: the filter 'my_filter' is not one rig knows",
                 "site.yml:10:7: module 'community.general.ufw': rig has no such module",
@@ -124,6 +125,7 @@ class ProjectConverterTest {
                 "site.yml:20:15: the test 'version' with 2 arguments has no rig equivalent")) {
             assertTrue(report.contains(expected), "missing '" + expected + "' in:\n" + report);
         }
+        assertEquals(Files.readString(UNCONVERTIBLE.resolve("hosts.ini")), Files.readString(tmp.resolve("out/hosts.ini")));
         String converted = Files.readString(tmp.resolve("out/site.yml"));
         assertTrue(converted.contains("msg: \"{{ lookup('file', '/etc/hostname') }}\""), converted);
         assertTrue(converted.contains("when: x is version('2.0', '>=')"), converted);

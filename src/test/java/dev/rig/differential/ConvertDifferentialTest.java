@@ -51,19 +51,26 @@ class ConvertDifferentialTest {
     void theConvertedProjectLeavesTheHostsAsAnsibleLeavesThemWithTheOriginal() throws Exception {
         Path ansible = dir.resolve("ansible");
         copy(PROJECT, ansible);
-        fleet.writeInventory(ansible.resolve("inventory/hosts.yml"), Map.of("web", List.of("cv1"), "db", List.of("cv2")));
+        // an INI inventory, which rig convert copies as it is (group_vars and host_vars beside it are YAML, converted)
+        StringBuilder ini = new StringBuilder();
+        for (String[] group : new String[][]{{"web", "cv1"}, {"db", "cv2"}}) {
+            var h = fleet.host(group[1]);
+            ini.append('[').append(group[0]).append("]\n").append(h.name()).append(" ansible_host=").append(h.address()).append(" ansible_port=").append(h.port())
+                    .append(" ansible_user=root ansible_ssh_private_key_file=").append(fleet.clientKey()).append("\n\n");
+        }
+        Files.writeString(ansible.resolve("inventory/hosts.ini"), ini.toString());
 
         StringWriter out = new StringWriter(), err = new StringWriter();
         int converted = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "convert", ansible.toString(), "-o", dir.resolve("rig").toString());
         assertEquals(0, converted, out + "\n" + err);
 
-        AnsibleOracle.Result original = new AnsibleOracle(dir.resolve("oracle"), fleet).playbook(ansible.resolve("inventory/hosts.yml"), ansible.resolve("site.yml"));
+        AnsibleOracle.Result original = new AnsibleOracle(dir.resolve("oracle"), fleet).playbook(ansible.resolve("inventory/hosts.ini"), ansible.resolve("site.yml"));
         assertEquals(0, original.exit(), () -> original.out() + original.err());
         Map<String, String> byAnsible = snapshot();
         for (String h : HOSTS) fleet.exec(h, "rm -rf /srv/app");
 
         StringWriter rigOut = new StringWriter(), rigErr = new StringWriter();
-        int applied = Main.run(new PrintWriter(rigOut, true), new PrintWriter(rigErr, true), "apply", "-i", dir.resolve("rig/inventory").toString(),
+        int applied = Main.run(new PrintWriter(rigOut, true), new PrintWriter(rigErr, true), "apply", "-i", dir.resolve("rig/inventory/hosts.ini").toString(),
                 "--known-hosts", fleet.knownHosts().toString(), "--yes", dir.resolve("rig/site.yml").toString());
         assertEquals(0, applied, () -> rigOut + "\n" + rigErr);
         Map<String, String> byRig = snapshot();

@@ -81,13 +81,13 @@ class RecoverPlanTest {
         assertEquals(0, plan.exit(), plan::toString);
         String out = plan.out();
         assertTrue(out.startsWith("RECOVER central: old-central → new-central, restoring backup " + backup), plan::toString);
-        assertTrue(out.contains("change [new-central] monitoring_central : Central stack (Caddy, Prometheus, Loki, Grafana)"), plan::toString);
+        assertTrue(out.contains("change [new-central] monitoring_central : Central stack (Caddy, Prometheus, Loki, Grafana, Alertmanager)"), plan::toString);
         assertTrue(out.contains("+      - \"10.110.0.32:9090:9090\""), "Prometheus published on the new central's VPC address\n" + plan);
         assertTrue(out.contains("+10.110.0.32\tmonitoring-central"), "the VPC edge resolves central's name to the new central\n" + plan);
         assertFalse(out.contains("[old-central]"), "the dead central is not contacted\n" + plan);
         assertTrue(out.contains("update firewall 'monitoring-central'"), plan::toString);
         assertTrue(out.contains("    droplet_ids: 301 → 302"), "the central firewall moves to the new droplet\n" + plan);
-        assertTrue(out.contains("restore prometheus-snapshot.tar.gz, grafana-data.tar.gz, caddy-data.tar.gz into the stack's volumes"), plan::toString);
+        assertTrue(out.contains("restore prometheus-snapshot.tar.gz, grafana-data.tar.gz, caddy-data.tar.gz, alertmanager-data.tar.gz into the stack's volumes"), plan::toString);
         assertTrue(out.contains("Nothing was changed (--plan)."), plan::toString);
         assertEquals(writes, api.writes().size(), "the rehearsal writes nothing to the API");
         assertEquals("absent", fleet.exec("new-central", "test -e /opt/monitoring && echo present || echo absent").strip());
@@ -137,7 +137,8 @@ class RecoverPlanTest {
         Path src = Files.createDirectories(dir.resolve("backup-src/01ABCDEF-snap"));
         Files.writeString(src.resolve("meta.json"), "{}");
         sh(b, "tar -C " + src.getParent() + " -czf prometheus-snapshot.tar.gz 01ABCDEF-snap && tar -C " + src + " -czf grafana-data.tar.gz . "
-                + "&& tar -C " + src + " -czf caddy-data.tar.gz . && sha256sum prometheus-snapshot.tar.gz grafana-data.tar.gz caddy-data.tar.gz > SHA256SUMS");
+                + "&& tar -C " + src + " -czf caddy-data.tar.gz . && tar -C " + src + " -czf alertmanager-data.tar.gz . "
+                + "&& sha256sum prometheus-snapshot.tar.gz grafana-data.tar.gz caddy-data.tar.gz alertmanager-data.tar.gz > SHA256SUMS");
         Files.writeString(b.resolve("manifest.json"), "{\"central\": \"old-central\", \"prometheus_snapshot\": \"01ABCDEF-snap\"}\n");
         return b;
     }

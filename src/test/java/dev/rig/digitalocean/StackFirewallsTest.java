@@ -90,7 +90,7 @@ class StackFirewallsTest {
         Rig plan = rig("plan", "--skip-tags", "docker");
         String out = plan.out();
         // the hosts' side: the central stack and the edge stacks would be pushed
-        assertTrue(out.contains("change [fw-central] monitoring_central : Central stack (Caddy, Prometheus, Loki, Grafana)"), plan::toString);
+        assertTrue(out.contains("change [fw-central] monitoring_central : Central stack (Caddy, Prometheus, Loki, Grafana, Alertmanager)"), plan::toString);
         assertTrue(out.contains("change [fw-edge-vpc] monitoring_edge : Edge stack"), plan::toString);
         // the API's side, derived from the inventory
         assertTrue(out.contains("change [localhost] monitoring_firewalls : Central firewall"), plan::toString);

@@ -165,6 +165,7 @@ class RecoverCentralTest {
         assertTrue(recovered.out().matches("(?s).*RTO \\d+(m\\d+)?s: central recovered on mon-d, from the start to a sample scraped after it from every edge, verified\\..*"),
                 recovered::toString);
         assertTrue(recovered.out().contains("Prometheus blocks into"), recovered::toString);
+        recovered.out().lines().filter(l -> l.startsWith("RTO ")).forEach(System.out::println); // the figure the README quotes
         // --within 10m makes the restored samples fresh; success still waited for each edge's samples scraped after the start.
         for (String edge : List.of("edge-1", "edge-2")) {
             assertEquals(1, series(D, "timestamp(up{job=\"node\",host=\"" + edge + "\"}) >= " + started), edge + "\n" + recovered);
@@ -283,6 +284,8 @@ class RecoverCentralTest {
                 edge_cadvisor_image: local/placeholder:1
                 edge_promtail_image: local/placeholder:1
                 edge_alloy_image: local/placeholder:1
+                alertmanager_image: local/placeholder:1
+                blackbox_exporter_image: local/placeholder:1
                 edge_cadvisor_privileged: false
                 edge_node_exporter_rootfs_propagation: ""
                 edge_cadvisor_target: "${monitoring_edge_bind}:9100"

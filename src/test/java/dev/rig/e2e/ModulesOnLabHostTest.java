@@ -45,6 +45,7 @@ class ModulesOnLabHostTest {
     static Path inventory;
     static HttpServer http;
     static final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    static final List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
     static volatile byte[] motd = "welcome\n".getBytes(StandardCharsets.UTF_8);
 
     @BeforeAll
@@ -70,6 +71,29 @@ class ModulesOnLabHostTest {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }
+            }
+            exchange.close();
+        });
+        http.createContext("/api/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            requests.computeIfAbsent(exchange.getRequestMethod() + " " + path, k -> new AtomicInteger()).incrementAndGet();
+            byte[] in = exchange.getRequestBody().readAllBytes();
+            int code;
+            byte[] body;
+            if (path.equals("/api/health") && "rig".equals(exchange.getRequestHeaders().getFirst("X-Probe"))) {
+                code = 200;
+                body = "{\"status\": \"up\"}".getBytes(StandardCharsets.UTF_8);
+            } else if (path.equals("/api/deploy") && exchange.getRequestMethod().equals("POST")) {
+                posted.add(exchange.getRequestHeaders().getFirst("Content-Type") + " " + new String(in, StandardCharsets.UTF_8));
+                code = 201;
+                body = "created".getBytes(StandardCharsets.UTF_8);
+            } else {
+                code = 404;
+                body = "not here".getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.sendResponseHeaders(code, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
             }
             exchange.close();
         });
@@ -234,5 +258,33 @@ class ModulesOnLabHostTest {
         Rig modified = host("apply", "--yes", "-e", "exclusive=true", "-e", "zone=UTC", "-e", "host_name=mods-web-2");
         assertEquals(1, modified.exit(), modified::toString);
         assertTrue(modified.out().contains("local modifications exist in the checkout /srv/checkout (force: true discards them)"), modified::toString);
+    }
+
+    static final Path URI_PLAYBOOK = Path.of("src/test/resources/modules-lab/uri-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(6)
+    void uriReadsInThePlanAndPostsOnlyAtApply() {
+        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString());
+        Rig plan = Rig.run(concat("plan", base, "--detailed-exitcode", URI_PLAYBOOK.toString()));
+        assertEquals(0, plan.exit(), "a POST has no state to compare: it will run, which is not drift\n" + plan);
+        assertTrue(plan.out().contains("to_run=1"), plan::toString);
+        assertEquals(1, requests("GET /api/health"), "the GET ran in the plan's probe");
+        assertEquals(List.of(), posted, "a plan posts nothing");
+
+        Rig apply = Rig.run(concat("apply", base, "--yes", URI_PLAYBOOK.toString()));
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(List.of("application/json {\"host\":\"mods1\",\"version\":3}"), posted);
+
+        Rig missing = Rig.run(concat("apply", base, "--yes", "-e", "health_path=/api/nope", URI_PLAYBOOK.toString()));
+        assertEquals(1, missing.exit(), missing::toString);
+        assertTrue(missing.out().contains("Status code was 404 and not [200]: http://127.0.0.79:8080/api/nope"), missing::toString);
+    }
+
+    static List<String> concat(String command, List<String> base, String... more) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(base);
+        all.addAll(List.of(more));
+        return all;
     }
 }

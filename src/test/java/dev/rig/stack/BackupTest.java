@@ -68,16 +68,19 @@ class BackupTest {
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
+                backup_alertmanager_data_dir: /srv/alertmanager
                 """.formatted(CENTRAL));
         Files.writeString(inventory.resolve("host_vars/monitor-2.yml"), """
                 private_ip: 127.0.0.212
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
+                backup_alertmanager_data_dir: /srv/alertmanager
                 """);
         fleet.exec("monitor-1", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
                 + " && printf 'SQLite format 3 (a stand-in for grafana.db)' > /srv/grafana/grafana.db"
-                + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt");
+                + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"
+                + " && mkdir -p /srv/alertmanager && printf 'a silence' > /srv/alertmanager/silences");
         Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -114,7 +117,8 @@ class BackupTest {
                 "archives hold TLS private keys: the operator's only");
         JsonNode manifest = JSON.readTree(b.resolve("manifest.json").toFile());
         assertEquals("monitor-1", manifest.get("central").asText());
-        assertEquals(3, manifest.get("files").size());
+        assertEquals(4, manifest.get("files").size());
+        assertTrue(run(b, "tar", "-tzf", "alertmanager-data.tar.gz").out().contains("./silences"));
         assertFalse(Instant.parse(manifest.get("time").asText()).isBefore(before.minusSeconds(1)));
         assertTrue(run(b, "tar", "-tzf", "grafana-data.tar.gz").out().contains("./grafana.db"));
         assertTrue(run(b, "tar", "-tzf", "caddy-data.tar.gz").out().contains("./certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
@@ -174,9 +178,10 @@ class BackupTest {
         Path newest = backupDirs().get(backupDirs().size() - 1);
         Rig r = recover();
         assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.out().contains("backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus; Grafana data into /srv/grafana; Caddy data into /srv/caddy"), r::toString);
+        assertTrue(r.out().contains("backup " + newest.getFileName() + ": Prometheus blocks into /srv/prometheus; Grafana data into /srv/grafana; Caddy data into /srv/caddy; Alertmanager data into /srv/alertmanager"), r::toString);
         assertTrue(r.out().contains("RECOVERY FAILED: the deploy failed on some host (see above). Fix it and run the same command again"), r::toString);
         assertEquals("SQLite format 3 (a stand-in for grafana.db)", fleet.exec("monitor-2", "cat /srv/grafana/grafana.db"));
+        assertEquals("a silence", fleet.exec("monitor-2", "cat /srv/alertmanager/silences"));
         assertEquals("CERT", fleet.exec("monitor-2", "cat /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"));
         assertEquals("", fleet.exec("monitor-2", "ls -d /var/tmp/rig-restore.* 2>/dev/null || true").strip(), "no staging directory left");
         Path empty = Files.writeString(dir.resolve("empty-spare.yml"), "global: {}\n");

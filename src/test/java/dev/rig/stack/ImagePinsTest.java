@@ -34,15 +34,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ImagePinsTest {
     static final Path COMMON_DEFAULTS = Rendered.PROJECT.resolve("playbooks/roles/monitoring_common/defaults/main.yml");
     /** image (repository:tag) → its flag reference file. */
-    static final Map<String, String> FLAG_REFERENCES = Map.of(
-            "prom/prometheus:v3.14.0", "prometheus-v3.14.0-flags.txt",
-            "prom/prometheus:v2.53.2", "prometheus-v2.53.2-flags.txt",
-            "prom/node-exporter:v1.12.1", "node-exporter-v1.12.1-flags.txt",
-            "gcr.io/cadvisor/cadvisor:v0.60.5", "cadvisor-v0.60.5-flags.txt",
-            "grafana/alloy:v1.18.1", "alloy-v1.18.1-run-flags.txt",
-            "grafana/loki:3.7.6", "loki-v3.7.6-flags.txt",
-            "grafana/promtail:3.6.15", "promtail-v3.6.15-flags.txt",
-            "quay.io/prometheuscommunity/postgres-exporter:v0.20.1", "postgres-exporter-v0.20.1-flags.txt");
+    static final Map<String, String> FLAG_REFERENCES = Map.ofEntries(
+            Map.entry("prom/alertmanager:v0.34.0", "alertmanager-v0.34.0-flags.txt"),
+            Map.entry("prom/blackbox-exporter:v0.28.0", "blackbox-exporter-v0.28.0-flags.txt"),
+            Map.entry("prom/prometheus:v3.14.0", "prometheus-v3.14.0-flags.txt"),
+            Map.entry("prom/prometheus:v2.53.2", "prometheus-v2.53.2-flags.txt"),
+            Map.entry("prom/node-exporter:v1.12.1", "node-exporter-v1.12.1-flags.txt"),
+            Map.entry("gcr.io/cadvisor/cadvisor:v0.60.5", "cadvisor-v0.60.5-flags.txt"),
+            Map.entry("grafana/alloy:v1.18.1", "alloy-v1.18.1-run-flags.txt"),
+            Map.entry("grafana/loki:3.7.6", "loki-v3.7.6-flags.txt"),
+            Map.entry("grafana/promtail:3.6.15", "promtail-v3.6.15-flags.txt"),
+            Map.entry("quay.io/prometheuscommunity/postgres-exporter:v0.20.1", "postgres-exporter-v0.20.1-flags.txt"));
 
     @TempDir static Path dir;
     static Map<String, Map<String, Object>> facts;

@@ -28,6 +28,8 @@ record Rendered(int exit, String out, String err, Path dir) {
         s.put("grafana_admin_password", "gf-" + random());
         s.put("monitoring_push_password", "push-" + random());
         s.put("postgres_exporter_dsn", "postgresql://exporter:pg-" + random() + "@db:5432/postgres?sslmode=disable");
+        s.put("alertmanager_smtp_auth_password", "smtp-" + random());
+        s.put("alertmanager_slack_webhook_secret", "https://chat.example.com/hooks/" + random());
         return s;
     }
 

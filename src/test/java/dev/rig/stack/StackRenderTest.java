@@ -103,7 +103,7 @@ class StackRenderTest {
             assertEquals(0, config.exit(), p + ": " + config.output());
         }
         Run central = Run.of(List.of("docker-compose", "config"), example.file("monitor-1", CENTRAL));
-        for (String volume : List.of("prometheus-data", "loki-data", "grafana-data", "caddy-data")) {
+        for (String volume : List.of("prometheus-data", "loki-data", "grafana-data", "caddy-data", "alertmanager-data")) {
             assertTrue(central.stdout().contains(volume + ":"), volume + "\n" + central.stdout());
         }
     }
@@ -262,7 +262,7 @@ class StackRenderTest {
     @Test
     void centralPublishesPrometheusAndLokiOnlyOnItsVpcAddress() {
         Map<String, Object> services = services(example.read("monitor-1", CENTRAL + "/compose.yaml"));
-        assertEquals(Set.of("caddy", "prometheus", "loki", "grafana"), services.keySet());
+        assertEquals(Set.of("caddy", "prometheus", "loki", "grafana", "alertmanager", "blackbox"), services.keySet());
         assertEquals(List.of("10.110.0.2:9090:9090"), ((Map<?, ?>) services.get("prometheus")).get("ports"));
         assertEquals(List.of("10.110.0.2:3100:3100"), ((Map<?, ?>) services.get("loki")).get("ports"));
         assertFalse(((Map<?, ?>) services.get("grafana")).containsKey("ports"), "Grafana is reached through Caddy only");
