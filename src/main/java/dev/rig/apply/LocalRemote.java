@@ -20,11 +20,21 @@ final class LocalRemote implements Remote {
 
     @Override
     public ExecResult exec(String command, byte[] stdin, Duration timeout) throws SshException {
+        return execReading(command, dev.rig.core.Payload.of(stdin), timeout);
+    }
+
+    /** Streams input to the command (a local copy's src may be larger than memory). */
+    @Override
+    public ExecResult execReading(String command, dev.rig.core.Payload input, Duration timeout) throws SshException {
         Process p = start(command);
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) in.write(stdin);
+            if (input != null) {
+                try (java.io.InputStream from = input.open()) {
+                    from.transferTo(in);
+                }
+            }
         } catch (IOException e) {
             // The command exited without reading all its input; its exit status says what happened.
         }

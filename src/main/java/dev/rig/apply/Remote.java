@@ -17,7 +17,12 @@ public interface Remote extends AutoCloseable {
         if (invocation.sudo() != null) {
             throw new SshException(SshException.Kind.CHANNEL, "become with a password needs an SSH connection (not ansible_connection: local)");
         }
-        return exec(invocation.command(), invocation.stdin(), timeout);
+        return execReading(invocation.command(), invocation.input(), timeout);
+    }
+
+    /** exec() with stdin from a payload; a connection that can stream overrides it (a payload may not fit in memory). */
+    default ExecResult execReading(String command, dev.rig.core.Payload input, Duration timeout) throws SshException {
+        return exec(command, input == null ? null : input.bytes(), timeout);
     }
 
     /**

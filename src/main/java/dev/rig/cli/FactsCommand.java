@@ -36,7 +36,7 @@ final class FactsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Inventory inv = dev.rig.load.Inputs.inventoryOnly(inventory.sources, null).inventory;
+        Inventory inv = dev.rig.load.Inputs.inventoryOnly(inventory.sources, null, inventory.vault()).inventory;
         List<Host> hosts = Engine.hostsFor(inv, pattern, inventory.limit);
         if (hosts.isEmpty()) {
             spec.commandLine().getErr().println("error: no hosts match '" + pattern + "'");

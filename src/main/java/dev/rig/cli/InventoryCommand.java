@@ -38,7 +38,7 @@ final class InventoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Inputs inputs = Inputs.inventoryOnly(inventory.sources, playbookDir);
+        Inputs inputs = Inputs.inventoryOnly(inventory.sources, playbookDir, inventory.vault());
         Inventory inv = inputs.inventory;
         Secrets secrets = inputs.secrets;
         // Masked value by value, so a masked number is the string "********" and the output stays valid JSON/YAML.

@@ -13,7 +13,7 @@ import java.util.Properties;
 // scope INHERIT: every subcommand gets --help/-h and --version/-V, answered before its required parameters are checked
 @Command(name = "rig", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "Converge a fleet of SSH hosts to what YAML playbooks declare.",
-        subcommands = {PlanCommand.class, ConvertCommand.class, ApplyCommand.class, RenderCommand.class, StackCommands.VerifyCommand.class, StackCommands.BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, FactsCommand.class, LabCommand.class,
+        subcommands = {PlanCommand.class, ConvertCommand.class, ApplyCommand.class, RenderCommand.class, StackCommands.VerifyCommand.class, StackCommands.BackupCommand.class, RecoverCommand.class, DriftCommand.class, ShowCommand.class, InventoryCommand.class, VaultCommand.class, FactsCommand.class, LabCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** The version and git commit written into the jar at build time (pom.xml, "version-from-git"). */

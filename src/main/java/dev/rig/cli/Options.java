@@ -38,9 +38,27 @@ final class Options {
             limit = dev.rig.inventory.Inventory.expandLimitFiles(pattern);
         }
 
+        @Option(names = "--vault-id", paramLabel = "LABEL@SOURCE", description = "A vault password: LABEL@FILE (a script when executable), LABEL@prompt, or FILE; repeatable")
+        List<String> vaultIds = new ArrayList<>();
+
+        @Option(names = "--vault-password-file", paramLabel = "FILE", description = "The vault password's file (a script when executable); repeatable")
+        List<Path> vaultPasswordFiles = new ArrayList<>();
+
+        @Option(names = {"-J", "--ask-vault-pass"}, description = "Ask for the vault password on the terminal (not echoed)")
+        boolean askVaultPass;
+
+        /** The vault passwords of these options and $ANSIBLE_VAULT_IDENTITY_LIST / $ANSIBLE_VAULT_PASSWORD_FILE. */
+        dev.rig.vault.VaultPasswords vault() {
+            try {
+                return dev.rig.vault.VaultPasswords.from(vaultIds, vaultPasswordFiles, askVaultPass, System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new dev.rig.core.InvalidInputException(new dev.rig.core.Source("vault password", 0, 0), e.getMessage());
+            }
+        }
+
         /** What a command with these options and playbooks loads (every command loads through Inputs). */
         dev.rig.load.Inputs.Request request(List<String> extraVars, List<Path> playbooks) {
-            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks).withInventories(sources);
+            return dev.rig.load.Inputs.Request.of(inventory, limit, extraVars, playbooks).withInventories(sources).withVault(vault());
         }
     }
 

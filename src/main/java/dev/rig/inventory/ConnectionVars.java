@@ -20,6 +20,9 @@ final class ConnectionVars {
     static final String BECOME_USER = "ansible_become_user";
     static final String BECOME_PASSWORD = "ansible_become_password";
     static final String BECOME_PASS = "ansible_become_pass";
+    static final String CONNECTION = "ansible_connection";
+    static final String SSH_COMMON_ARGS = "ansible_ssh_common_args";
+    static final String SSH_EXTRA_ARGS = "ansible_ssh_extra_args";
 
     static final int DEFAULT_PORT = 22;
     static final String DEFAULT_BECOME_USER = "root";
@@ -55,6 +58,18 @@ final class ConnectionVars {
         switch (name) {
             case PORT, SSH_PORT -> port(name, value);
             case BECOME -> bool(name, value);
+            case CONNECTION -> {
+                // Ansible's "smart" and "paramiko" are SSH too; any other plugin (docker, winrm...) is refused, never ignored.
+                if (!Set.of("ssh", "local", "smart", "paramiko", "paramiko_ssh").contains(String.valueOf(value))) {
+                    throw new IllegalArgumentException(name + " '" + value + "' is not supported: rig connects with ssh or local only");
+                }
+            }
+            case SSH_COMMON_ARGS, SSH_EXTRA_ARGS -> {
+                if (!String.valueOf(value).isBlank()) {
+                    throw new IllegalArgumentException(name + " is not applied by rig yet: put these options in an ssh_config file given with -F"
+                            + " (Host, ProxyJump, Port, User, IdentityFile... are read from it)");
+                }
+            }
             default -> { }
         }
     }

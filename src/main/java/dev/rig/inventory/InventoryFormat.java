@@ -8,6 +8,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
 import java.util.regex.Pattern;
 
 /**
@@ -23,10 +25,19 @@ final class InventoryFormat {
 
     private InventoryFormat() {}
 
-    static void parse(Path file, InventoryDraft draft, Errors errors) {
+    static void parse(Path file, InventoryDraft draft, Errors errors, VaultPasswords vault) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file);
+            String text = Files.readString(file);
+            if (VaultCipher.isVault(text)) { // Ansible's loader opens any vault-encrypted file, an inventory too
+                try {
+                    text = vault.decrypt(text);
+                } catch (IllegalArgumentException e) {
+                    errors.add(Source.of(file, 0, 0), e.getMessage());
+                    return;
+                }
+            }
+            lines = text.lines().toList();
         } catch (CharacterCodingException e) {
             errors.add(Source.of(file, 0, 0), "not valid UTF-8 text");
             return;
@@ -35,7 +46,7 @@ final class InventoryFormat {
             return;
         }
         if (isIni(lines)) IniParser.parse(file, lines, draft, errors);
-        else HostsFileParser.parse(new YamlReader(file, errors), draft);
+        else HostsFileParser.parse(new YamlReader(file, errors, vault), draft);
     }
 
     static boolean isIni(List<String> lines) {

@@ -4,6 +4,7 @@ import dev.rig.core.Errors;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
 import dev.rig.digitalocean.DropletInventory;
+import dev.rig.vault.VaultPasswords;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,10 +69,15 @@ public final class InventoryLoader {
      * only group stays in "all".
      */
     public static Inventory load(List<Path> sources, List<Path> playbookDirs, Map<String, List<String>> regroup) {
+        return load(sources, playbookDirs, regroup, VaultPasswords.none());
+    }
+
+    /** As above, opening Ansible Vault data (whole files and inline !vault values) with vault's passwords. */
+    public static Inventory load(List<Path> sources, List<Path> playbookDirs, Map<String, List<String>> regroup, VaultPasswords vault) {
         Errors errors = new Errors();
         InventoryDraft draft = new InventoryDraft();
         int parsed = 0;
-        for (Path source : sources) parsed += loadSource(source, draft, errors);
+        for (Path source : sources) parsed += loadSource(source, draft, errors, vault);
         if (parsed == 0 && errors.isEmpty()) {
             errors.add(Source.of(sources.isEmpty() ? Path.of("inventory") : sources.get(0), 0, 0), "no inventory file found");
         }
@@ -88,18 +94,19 @@ public final class InventoryLoader {
         for (Path source : sources) {
             if (isHostList(source)) continue;
             Path dir = Files.isDirectory(source) ? source : Optional.ofNullable(source.getParent()).orElse(Path.of(""));
-            inventoryDirs.add(varsDir(dir, draft, errors));
+            inventoryDirs.add(varsDir(dir, draft, errors, vault));
         }
         List<InventoryBuilder.VarsDir> besidePlaybooks = new ArrayList<>();
-        for (Path dir : playbookDirs) besidePlaybooks.add(varsDir(dir, draft, errors));
+        for (Path dir : playbookDirs) besidePlaybooks.add(varsDir(dir, draft, errors, vault));
+        draft.secretValues.addAll(vault.decrypted());
         errors.throwIfAny();
         return InventoryBuilder.build(draft, inventoryDirs, besidePlaybooks);
     }
 
-    private static InventoryBuilder.VarsDir varsDir(Path dir, InventoryDraft draft, Errors errors) {
+    private static InventoryBuilder.VarsDir varsDir(Path dir, InventoryDraft draft, Errors errors, VaultPasswords vault) {
         return new InventoryBuilder.VarsDir(
-                new VarsFiles(dir.resolve("group_vars"), "group_vars", errors).load(draft.groups.keySet()),
-                new VarsFiles(dir.resolve("host_vars"), "host_vars", errors).load(draft.hostVars.keySet()));
+                new VarsFiles(dir.resolve("group_vars"), "group_vars", errors, vault).load(draft.groups.keySet()),
+                new VarsFiles(dir.resolve("host_vars"), "host_vars", errors, vault).load(draft.hostVars.keySet()));
     }
 
     /** Ansible's host_list source: "web1,web2," (a comma and no such file). */
@@ -108,7 +115,7 @@ public final class InventoryLoader {
     }
 
     /** Parses one -i value into draft; returns how many files it held. */
-    private static int loadSource(Path source, InventoryDraft draft, Errors errors) {
+    private static int loadSource(Path source, InventoryDraft draft, Errors errors, VaultPasswords vault) {
         if (isHostList(source)) {
             for (String host : source.toString().split(",")) {
                 if (!host.isBlank()) draft.addHost(host.strip(), draft.group(Inventory.UNGROUPED), Map.of());
@@ -126,7 +133,7 @@ public final class InventoryLoader {
             int parsed = 0;
             for (Path entry : entries) {
                 if (isIgnored(entry.getFileName().toString())) continue;
-                parsed += loadSource(entry, draft, errors);
+                parsed += loadSource(entry, draft, errors, vault);
             }
             return parsed;
         }
@@ -143,7 +150,7 @@ public final class InventoryLoader {
             errors.add(Source.of(source, 0, 0), "executable inventory scripts are not supported; make the file not executable if it is a static inventory");
             return 0;
         }
-        InventoryFormat.parse(source, draft, errors);
+        InventoryFormat.parse(source, draft, errors, vault);
         return 1;
     }
 

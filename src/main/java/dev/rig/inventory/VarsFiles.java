@@ -2,6 +2,7 @@ package dev.rig.inventory;
 
 import dev.rig.core.Errors;
 import dev.rig.core.Source;
+import dev.rig.vault.VaultPasswords;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,12 +26,18 @@ final class VarsFiles {
     private final Path dir;
     private final String description;
     private final Errors errors;
+    private final VaultPasswords vault;
 
     /** @param description how the operator knows this directory, e.g. "group_vars", for messages */
     VarsFiles(Path dir, String description, Errors errors) {
+        this(dir, description, errors, VaultPasswords.none());
+    }
+
+    VarsFiles(Path dir, String description, Errors errors, VaultPasswords vault) {
         this.dir = dir;
         this.description = description;
         this.errors = errors;
+        this.vault = vault;
     }
 
     /** Name → the merged variables of its files, for each name that has any. */
@@ -77,8 +84,18 @@ final class VarsFiles {
     }
 
     private Map<String, Object> read(Path file) {
-        YamlReader yaml = new YamlReader(file, errors);
-        return yaml.root().map(root -> yaml.vars(root, "a " + description + " file")).orElse(Map.of());
+        YamlReader yaml = new YamlReader(file, errors, vault);
+        Map<String, Object> vars = yaml.root().map(root -> yaml.vars(root, "a " + description + " file")).orElse(Map.of());
+        if (yaml.wasEncrypted()) rememberLeaves(vars.values()); // every value of an encrypted file is a secret
+        return vars;
+    }
+
+    private void rememberLeaves(Collection<?> values) {
+        for (Object value : values) {
+            if (value instanceof Map<?, ?> map) rememberLeaves(map.values());
+            else if (value instanceof Collection<?> list) rememberLeaves(list);
+            else if (value instanceof String || value instanceof Number) vault.remember(String.valueOf(value));
+        }
     }
 
     private static String extension(String fileName) {

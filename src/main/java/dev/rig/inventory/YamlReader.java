@@ -4,7 +4,10 @@ import dev.rig.core.Errors;
 import dev.rig.core.Source;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -16,7 +19,6 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,17 +44,41 @@ final class YamlReader {
 
     private final Path file;
     private final Errors errors;
-    private final ValueConstructor constructor = new ValueConstructor();
+    private final VaultPasswords vault;
+    private final ValueConstructor constructor;
+    private boolean encrypted;
 
     YamlReader(Path file, Errors errors) {
+        this(file, errors, VaultPasswords.none());
+    }
+
+    /** vault: opens a file encrypted whole with Ansible Vault, and inline !vault values. */
+    YamlReader(Path file, Errors errors, VaultPasswords vault) {
         this.file = file;
         this.errors = errors;
+        this.vault = vault;
+        this.constructor = new ValueConstructor(vault);
+    }
+
+    /** True when the file was encrypted whole: every value in it is then a secret. */
+    boolean wasEncrypted() {
+        return encrypted;
     }
 
     /** The document's root node; empty for an empty document or when the file could not be read. */
     Optional<Node> root() {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            Node root = new Yaml(constructor).compose(reader);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (VaultCipher.isVault(text)) {
+                try {
+                    text = vault.decrypt(text);
+                    encrypted = true;
+                } catch (IllegalArgumentException e) {
+                    errors.add(fileSource(), e.getMessage());
+                    return Optional.empty();
+                }
+            }
+            Node root = new Yaml(constructor).compose(new java.io.StringReader(text));
             return Optional.ofNullable(root).filter(node -> !isNull(node));
         } catch (MarkedYAMLException e) {
             errors.add(source(e), "YAML syntax error: " + describe(e));
@@ -201,8 +227,20 @@ final class YamlReader {
 
     /** SnakeYAML's safe constructor, opened up to build single nodes and to apply merge keys. */
     private static final class ValueConstructor extends SafeConstructor {
-        ValueConstructor() {
+        ValueConstructor(VaultPasswords vault) {
             super(loaderOptions());
+            // Ansible's inline "!vault |" value: decrypted here, its plaintext a secret whatever its name.
+            yamlConstructors.put(new Tag("!vault"), new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    String envelope = constructScalar((ScalarNode) node);
+                    try {
+                        return vault.decrypt(envelope);
+                    } catch (IllegalArgumentException e) {
+                        throw new MarkedYAMLException(null, null, "inline !vault value: " + e.getMessage(), node.getStartMark()) { };
+                    }
+                }
+            });
         }
 
         Object construct(Node node) {

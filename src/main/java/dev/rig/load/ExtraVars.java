@@ -18,13 +18,29 @@ public final class ExtraVars {
     private ExtraVars() {}
 
     public static Map<String, Object> parse(List<String> values) {
+        return parse(values, dev.rig.vault.VaultPasswords.none());
+    }
+
+    /** As above; an @FILE encrypted whole with Ansible Vault is opened with vault's passwords, as Ansible does. */
+    public static Map<String, Object> parse(List<String> values, dev.rig.vault.VaultPasswords vault) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String v : values) {
             String s = v.strip();
             if (s.startsWith("@")) {
                 Path p = Path.of(s.substring(1));
                 try {
-                    out.putAll(map(Files.readString(p), p.toString()));
+                    String text = Files.readString(p);
+                    boolean encrypted = dev.rig.vault.VaultCipher.isVault(text);
+                    if (encrypted) {
+                        try {
+                            text = vault.decrypt(text);
+                        } catch (IllegalArgumentException e) {
+                            throw new InvalidInputException(new Source(p.toString(), 0, 0), e.getMessage());
+                        }
+                    }
+                    Map<String, Object> vars = map(text, p.toString());
+                    if (encrypted) rememberLeaves(vars.values(), vault);
+                    out.putAll(vars);
                 } catch (IOException e) {
                     throw new InvalidInputException(new Source(p.toString(), 0, 0), "cannot read extra vars file: " + e.getMessage());
                 }
@@ -37,6 +53,14 @@ public final class ExtraVars {
             }
         }
         return out;
+    }
+
+    private static void rememberLeaves(java.util.Collection<?> values, dev.rig.vault.VaultPasswords vault) {
+        for (Object value : values) {
+            if (value instanceof Map<?, ?> m) rememberLeaves(m.values(), vault);
+            else if (value instanceof java.util.Collection<?> c) rememberLeaves(c, vault);
+            else if (value instanceof String || value instanceof Number) vault.remember(String.valueOf(value));
+        }
     }
 
     private static Map<String, Object> map(String text, String where) {

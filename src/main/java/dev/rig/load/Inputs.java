@@ -14,6 +14,7 @@ import dev.rig.playbook.Play;
 import dev.rig.playbook.Playbook;
 import dev.rig.playbook.PlaybookLoader;
 import dev.rig.template.Templates;
+import dev.rig.vault.VaultPasswords;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ public final class Inputs {
      * first, for messages and saved plans).
      */
     public record Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks,
-                          List<Path> inventories) {
+                          List<Path> inventories, VaultPasswords vault) {
         public Request {
             regroup = Map.copyOf(regroup);
             extraVars = List.copyOf(extraVars);
@@ -48,12 +49,17 @@ public final class Inputs {
         }
 
         public Request(Path inventory, String limit, Map<String, List<String>> regroup, List<String> extraVars, List<Path> playbooks) {
-            this(inventory, limit, regroup, extraVars, playbooks, List.of(inventory));
+            this(inventory, limit, regroup, extraVars, playbooks, List.of(inventory), VaultPasswords.none());
+        }
+
+        /** The vault passwords that open encrypted vars files, inline !vault values and -e @FILE. */
+        public Request withVault(VaultPasswords passwords) {
+            return new Request(inventory, limit, regroup, extraVars, playbooks, inventories, passwords);
         }
 
         /** Several -i; the first becomes inventory. */
         public Request withInventories(List<Path> sources) {
-            return new Request(sources.get(0), limit, regroup, extraVars, playbooks, sources);
+            return new Request(sources.get(0), limit, regroup, extraVars, playbooks, sources, vault);
         }
 
         /** group_vars/ and host_vars/ are read beside each playbook's directory too, as Ansible does. */
@@ -67,11 +73,11 @@ public final class Inputs {
         }
 
         public Request withPlaybooks(List<Path> others) {
-            return new Request(inventory, limit, regroup, extraVars, others, inventories);
+            return new Request(inventory, limit, regroup, extraVars, others, inventories, vault);
         }
 
         public Request withRegroup(Map<String, List<String>> groups) {
-            return new Request(inventory, limit, groups, extraVars, playbooks, inventories);
+            return new Request(inventory, limit, groups, extraVars, playbooks, inventories, vault);
         }
     }
 
@@ -91,6 +97,7 @@ public final class Inputs {
         this.modules = modules;
         this.templates = templates;
         this.secrets = collectSecrets(inventory, playbooks, extraVars);
+        this.secrets.addAll(request.vault().decrypted()); // every value decrypted from Ansible Vault, whatever its name
     }
 
     /** Loads and checks everything; limitMustMatch: a --limit that selects no host is an error (plan, apply, render). */
@@ -100,13 +107,13 @@ public final class Inputs {
         List<InputError> errors = new ArrayList<>();
         Inventory inventory = null;
         try {
-            inventory = InventoryLoader.load(request.inventories(), request.playbookDirs(), request.regroup());
+            inventory = InventoryLoader.load(request.inventories(), request.playbookDirs(), request.regroup(), request.vault());
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
         Map<String, Object> extra = Map.of();
         try {
-            extra = ExtraVars.parse(request.extraVars());
+            extra = ExtraVars.parse(request.extraVars(), request.vault());
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
@@ -130,9 +137,9 @@ public final class Inputs {
     }
 
     /** The inventory alone from several -i, with group_vars/host_vars beside playbookDir too when given (rig inventory --playbook-dir). */
-    public static Inputs inventoryOnly(List<Path> inventories, Path playbookDir) {
-        Inventory inventory = InventoryLoader.load(inventories, playbookDir == null ? List.of() : List.of(playbookDir), Map.of());
-        Request request = Request.of(inventories.get(0), null, List.of(), List.of()).withInventories(inventories);
+    public static Inputs inventoryOnly(List<Path> inventories, Path playbookDir, VaultPasswords vault) {
+        Inventory inventory = InventoryLoader.load(inventories, playbookDir == null ? List.of() : List.of(playbookDir), Map.of(), vault);
+        Request request = Request.of(inventories.get(0), null, List.of(), List.of()).withInventories(inventories).withVault(vault);
         return new Inputs(request, inventory, List.of(), Map.of(), new Modules(), new Templates());
     }
 

@@ -130,6 +130,7 @@ class ModulesOnLabHostTest {
     void firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges() {
         onHost("printf 'HostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\nPort 22\\n' > /srv/app-sshd; true");
         onHost("mkdir -p /srv/app && cp /srv/app-sshd /srv/app/sshd_config");
+        onHost("mkdir -p /srv/app/tree/sub && touch /srv/app/tree/sub/f && chmod 600 /srv/app/tree/sub/f && echo old > /srv/app/current");
         Rig first = rig("apply", "--yes");
         assertEquals(0, first.exit(), first::toString);
         assertEquals("# BEGIN rig sudo\ndeploy ALL=(ALL) NOPASSWD: /usr/bin/systemctl\n# END rig sudo\n", onHost("cat /srv/app/sudoers"));
@@ -141,6 +142,8 @@ class ModulesOnLabHostTest {
         assertEquals(APP_SHA + "  -\n", onHost("sha256sum < /opt/app.tgz"), "downloaded into the directory under the URL's name");
         assertEquals("welcome\n", onHost("cat /srv/app/motd"));
         assertEquals(2, requests("/dl/app.tgz"));
+        assertEquals("750 750 750\n", onHost("stat -c %a /srv/app/tree /srv/app/tree/sub /srv/app/tree/sub/f | tr '\\n' ' ' | sed 's/ $/\\n/'"));
+        assertEquals("/srv/app/app.tgz\n", onHost("readlink /srv/app/current"), "force: the file became the link");
         assertEquals("1", onHost("ls /srv/app | grep -c '^sshd_config\\..*~$'").strip(), "one backup of the old sshd_config");
 
         int sums = requests("/dl/SHA256SUMS");

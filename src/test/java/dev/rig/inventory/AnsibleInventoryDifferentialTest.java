@@ -137,7 +137,9 @@ class AnsibleInventoryDifferentialTest {
             if (line.isBlank() || line.startsWith("#")) continue;
             String arg = line.strip();
             // arguments naming files of the case are relative to it
-            args.add(arg.startsWith("-") || arg.contains(",") ? arg : c.resolve(arg).toString());
+            if (arg.startsWith("-") || arg.contains(",")) args.add(arg);
+            else if (arg.contains("@")) args.add(arg.substring(0, arg.indexOf('@') + 1) + c.resolve(arg.substring(arg.indexOf('@') + 1))); // label@file
+            else args.add(c.resolve(arg).toString());
         }
         return args;
     }

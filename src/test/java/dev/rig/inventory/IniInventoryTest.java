@@ -128,4 +128,15 @@ class IniInventoryTest {
     private static List<String> names(List<Host> hosts) {
         return hosts.stream().map(Host::name).toList();
     }
+
+    @Test
+    void connectionVariablesRrigCannotHonourAreRefusedWhereWritten() {
+        InputError docker = onlyError("[web]\nweb1 ansible_connection=docker\n");
+        assertEquals(new Source(dir.resolve("hosts").toString(), 2, 6), docker.source());
+        assertEquals("ansible_connection 'docker' is not supported: rig connects with ssh or local only", docker.message());
+        InputError args = onlyError("[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ProxyJump=bastion'\n");
+        assertTrue(args.message().startsWith("ansible_ssh_common_args is not applied by rig yet"), args.message());
+        Path ok = write(dir, "ok", "[web]\nweb1 ansible_connection=local\nweb2 ansible_connection=ssh\n");
+        assertEquals(2, InventoryLoader.load(ok).hosts().size());
+    }
 }
