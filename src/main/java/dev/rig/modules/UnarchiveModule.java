@@ -154,7 +154,7 @@ public final class UnarchiveModule implements Module {
     }
 
     private static String upload(String sha, String dest, String ownership, List<String> members) {
-        return "set -e\nt=$(mktemp /tmp/.rig-unarchive-XXXXXXXX)\ntrap 'rm -f \"$t\"' EXIT\ncat > \"$t\"\n"
+        return "set -e\n" + FileContent.tempFile("/tmp", ".rig-unarchive-", "") + "cat > \"$t\"\n"
                 + "h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = " + sha + " ] || { echo 'the archive arrived damaged' >&2; exit 1; }\n"
                 + extract("\"$t\"", dest, ownership, members);
     }
