@@ -55,7 +55,8 @@ public final class StackVerify {
         Host h = fleet.inventory.host(host).orElseThrow();
         String command = fleet.string(host, "monitoring_log_canary_command");
         Remote remote = connector.connect(h);
-        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30));
+        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30),
+                "writing rig verify's log canary");
         if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
     }
 

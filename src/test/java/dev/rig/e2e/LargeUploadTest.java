@@ -152,4 +152,32 @@ class LargeUploadTest {
         assertTrue(Pattern.compile("connection to big1 \\([^)]*\\) was lost while running task 'Slow migration'").matcher(cut.all()).find(), cut.toString());
         assertFalse(cut.all().contains("sh -c"), cut.toString());
     }
+
+    @Test
+    void aConnectionLostWhileReadingTheHostsStateSaysSo() throws Exception {
+        // A sparse file far larger than the host could hash before it is stopped: copy's probe hashes the dest.
+        lab.exec("big1", "truncate -s 500G /srv/huge.bin");
+        Path playbook = playbook("probe.yml", "    - name: Small file over a huge one\n      copy: {content: \"x\\n\", dest: /srv/huge.bin}\n");
+        CompletableFuture<Rig> running = CompletableFuture.supplyAsync(() -> Rig.run(args("apply", playbook)));
+        while (lab.exec("big1", "pgrep -x sha256sum || true").isBlank()) {
+            assertFalse(running.isDone(), "the probe ended before the host could be stopped: " + (running.isDone() ? running.get() : ""));
+            Thread.sleep(10);
+        }
+        lab.fleet().stop("big1");
+        Rig cut = running.get();
+        assertEquals(1, cut.exit(), cut.toString());
+        assertTrue(Pattern.compile("connection to big1 \\([^)]*\\) was lost while reading the host's state").matcher(cut.all()).find(), cut.toString());
+        assertFalse(cut.all().contains("sh -c") || cut.all().contains("sha256sum"), "no script in the message:\n" + cut);
+    }
+
+    @Test
+    void aCommandThatTimesOutIsNamedByItsTask() throws Exception {
+        Path playbook = playbook("hang.yml", "    - name: Hanging migration\n      command: sleep 41\n");
+        List<String> args = new java.util.ArrayList<>(args("apply", playbook));
+        args.addAll(1, List.of("--command-timeout", "2"));
+        Rig hung = Rig.run(args);
+        assertEquals(1, hung.exit(), hung.toString());
+        assertTrue(Pattern.compile("running task 'Hanging migration' on big1 \\([^)]*\\) did not finish within 2 s").matcher(hung.all()).find(), hung.toString());
+        assertFalse(hung.all().contains("sh -c"), hung.toString());
+    }
 }
