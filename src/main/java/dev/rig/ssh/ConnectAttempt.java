@@ -59,7 +59,7 @@ final class ConnectAttempt {
     private Hop jumpHop(HostConfigEntry entry) throws SshException {
         HopConfig config;
         try {
-            config = HopConfig.of(entry.getHost(), entry, settings, Optional.empty(), Optional.empty(), SshOptions.NONE);
+            config = HopConfig.of(entry.getHost(), entry, settings, Optional.empty(), Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new SshException(SshException.Kind.CONFIG, "jump host " + entry.getHost() + " for " + target.config().label()
                     + ": " + e.getMessage(), e);

@@ -47,6 +47,12 @@ record HopConfig(String name, String hostName, int port, String user, Optional<P
      * inventory). Throws IllegalArgumentException naming the host and keyword for a value rig cannot use.
      */
     static HopConfig of(String name, HostConfigEntry entry, SshSettings settings, Optional<Path> requiredIdentity,
+            Optional<Duration> connectTimeout) {
+        return of(name, entry, settings, requiredIdentity, connectTimeout, SshOptions.NONE);
+    }
+
+    /** As above, with the target's ssh command-line options between the settings and ssh_config. */
+    static HopConfig of(String name, HostConfigEntry entry, SshSettings settings, Optional<Path> requiredIdentity,
             Optional<Duration> connectTimeout, SshOptions options) {
         String proxyCommand = entry.getProperty("ProxyCommand");
         if (proxyCommand != null && !proxyCommand.equalsIgnoreCase("none")) {
