@@ -100,6 +100,31 @@ class AlertingRulesTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void everyRenderedRuleHasAFiringAndASilentUnitTest() throws IOException {
+        Map<String, Object> tests;
+        try (InputStream in = AlertingRulesTest.class.getResourceAsStream("/alerting/alerts.test.yml")) {
+            tests = new Yaml().load(in);
+        }
+        Set<String> fires = new TreeSet<>();
+        Set<String> silent = new TreeSet<>();
+        for (Map<String, Object> test : (List<Map<String, Object>>) tests.get("tests")) {
+            for (Map<String, Object> c : (List<Map<String, Object>>) test.get("alert_rule_test")) {
+                String name = String.valueOf(c.get("alertname"));
+                (((List<?>) c.get("exp_alerts")).isEmpty() ? silent : fires).add(name);
+            }
+        }
+        Set<String> rules = new TreeSet<>(ruleNames(example.file("monitor-1", CENTRAL + "/prometheus/rules/alerts.yml")));
+        Set<String> neverFired = new TreeSet<>(rules);
+        neverFired.removeAll(fires);
+        assertEquals(Set.of(), neverFired, "rules without a unit test where they fire");
+        // (the firing cases' other series, another host or mount, show silence too: exp_alerts is the complete list)
+        Set<String> neverSilent = new TreeSet<>(rules);
+        neverSilent.removeAll(silent);
+        assertEquals(Set.of(), neverSilent, "rules without a unit test where they stay silent");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void renderedAlertmanagerConfigPassesAmtoolAndRoutesBySeverity() throws Exception {
         Path config = example.file("monitor-1", CENTRAL + "/alertmanager/alertmanager.yml");
         Run check = run(dir, "amtool", "check-config", config.toString());
