@@ -717,7 +717,7 @@ final class HostRun {
     /** Registers the values of the secret-named entries of {@code candidates}, rendered with {@code vars}. */
     private void collectSecrets(Map<String, Object> candidates, Map<String, Object> vars) {
         for (Map.Entry<String, Object> e : candidates.entrySet()) {
-            if (!Secrets.isSecretName(e.getKey())) continue;
+            if (!run.secrets.isSecret(e.getKey())) continue;
             Object val = e.getValue();
             if (val instanceof String s && Templates.isTemplated(s)) {
                 try {
