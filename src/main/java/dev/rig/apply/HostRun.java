@@ -639,18 +639,27 @@ final class HostRun {
     }
 
     /**
-     * Precedence, lowest first: role defaults, inventory (group_vars all < parent < child <
+     * Precedence, lowest first: role defaults (the task's own role's on top), inventory (group_vars all < parent < child <
      * host_vars), play vars and vars_files, role vars, task vars, facts set during the run
      * (set_fact, register), extra vars (-e).
      */
     private Map<String, Object> vars(Task task, Item item) {
-        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, state.gathered, play.vars(), play.roleVars(),
+        Map<String, Object> v = layered(onTop(play.roleDefaults(), task == null ? null : task.roleVars().defaults()), host, run.magicVars,
+                state.gathered, play.vars(), onTop(play.roleVars(), task == null ? null : task.roleVars().vars()),
                 task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
         v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
         if (item != null) {
             v.put(item.name(), item.value());
             v.putAll(item.extra());
         }
+        return v;
+    }
+
+    /** Every role's exported variables, with the running task's own role above them (Ansible's VariableManager). */
+    private static Map<String, Object> onTop(Map<String, Object> play, Map<String, Object> own) {
+        if (own == null || own.isEmpty()) return play;
+        Map<String, Object> v = new HashMap<>(play);
+        v.putAll(own);
         return v;
     }
 

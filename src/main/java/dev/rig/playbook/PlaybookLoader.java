@@ -177,13 +177,17 @@ public final class PlaybookLoader {
         Map<String, Object> playEnv = map(file, keys.get("environment"));
         playEnvironment = playEnv;
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnv));
+                new Inherited(null, null, Map.of(), null, List.of(), playEnv), Task.RoleVars.NONE);
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
-            Set<String> rolesRun = new LinkedHashSet<>();
+            Map<String, Task.RoleVars> rolesRun = new LinkedHashMap<>();
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
-                role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers, rolesRun, new ArrayList<>());
+                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, rolesRun, new ArrayList<>(), Task.RoleVars.NONE);
+                if (exported != null) {
+                    roleDefaults.putAll(exported.defaults());
+                    roleVars.putAll(exported.vars());
+                }
             }
         }
         tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
@@ -202,10 +206,11 @@ public final class PlaybookLoader {
                 "local".equals(connection));
     }
 
-    /** Everything in a task that may name a variable. */
+    /** Everything in a task that may name a variable: its blocks' whens and its environment and until too. */
     private static String text(Task t) {
         return t.name() + "\n" + t.args() + "\n" + t.when() + "\n" + t.loop() + "\n" + t.loopLabel() + "\n" + t.vars()
-                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies();
+                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies() + "\n" + t.blockConditions()
+                + "\n" + t.control().environment() + "\n" + t.control().until() + "\n" + t.roleVars();
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
@@ -215,19 +220,23 @@ public final class PlaybookLoader {
         static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of(), Map.of());
     }
 
-    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited) {
-        TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {
-            this(role, fileDirs, templateDirs, tags, Inherited.NONE);
+    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited,
+                             Task.RoleVars roleVars) {
+        TaskScope with(Set<String> tags, Inherited inherited) {
+            return new TaskScope(role, fileDirs, templateDirs, tags, inherited, roleVars);
         }
     }
 
     /**
      * A role entry: its dependencies (meta/main.yml) first, then its own tasks. As in Ansible, a role
      * with the same variables runs once per play unless its meta says {@code allow_duplicates: true};
-     * {@code rolesRun} holds the roles already in the play, {@code chain} the roles depending on this one.
+     * {@code rolesRun} holds the roles already in the play with what each exports, {@code chain} the
+     * roles depending on this one and {@code parents} their variables (Ansible's dep_chain). Returns
+     * what the role exports to the play (defaults, the entry's vars and vars/, its dependencies'
+     * included, as Ansible 2.14 exports them), or null when it could not be read.
      */
-    private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
-                      Map<String, Object> vars, List<Step> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
+    private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, List<Step> tasks, List<Task> handlers,
+                               Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -245,36 +254,67 @@ public final class PlaybookLoader {
             else if (m.get("tags") instanceof String t) tags.add(t);
         } else {
             errors.add(src, "expected a role name or a map with 'role', found " + describe(entry));
-            return;
+            return null;
         }
         Path roleDir = playbookDir.resolve("roles").resolve(roleName);
         if (!Files.isDirectory(roleDir)) {
             errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
-            return;
+            return null;
         }
         if (chain.contains(roleName)) {
             errors.add(src, "role dependency loop: " + String.join(" -> ", chain) + " -> " + roleName);
-            return;
+            return null;
         }
         RoleMeta meta = roleMeta(roleDir, src);
-        if (!rolesRun.add(roleName + "\0" + entryVars) && !meta.allowDuplicates()) return;
+        String key = roleName + "\0" + entryVars;
+        if (rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
+        rolesRun.put(key, null);
+        Path d = yamlIn(roleDir.resolve("defaults"));
+        Map<String, Object> ownDefaults = d != null ? varsFile(d, src) : Map.of();
+        Path v = yamlIn(roleDir.resolve("vars"));
+        Map<String, Object> ownVars = v != null ? varsFile(v, src) : Map.of();
+        // What this role's dependencies inherit from it: its defaults under theirs, its entry vars and vars/ under theirs.
+        Map<String, Object> chainDefaults = new LinkedHashMap<>(parents.defaults());
+        chainDefaults.putAll(ownDefaults);
+        Map<String, Object> chainVars = new LinkedHashMap<>(parents.vars());
+        chainVars.putAll(entryVars);
+        chainVars.putAll(ownVars);
         List<String> inner = new ArrayList<>(chain);
         inner.add(roleName);
+        Map<String, Object> depDefaults = new LinkedHashMap<>();
+        Map<String, Object> depVars = new LinkedHashMap<>();
         for (Map.Entry<Source, Object> dep : meta.dependencies()) {
-            role(playbookDir, dep.getKey(), dep.getValue(), tags, defaults, vars, tasks, handlers, rolesRun, inner);
+            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, tasks, handlers, rolesRun, inner,
+                    new Task.RoleVars(chainDefaults, chainVars));
+            if (exported != null) {
+                depDefaults.putAll(exported.defaults());
+                depVars.putAll(exported.vars());
+            }
         }
-        Path d = yamlIn(roleDir.resolve("defaults"));
-        if (d != null) defaults.putAll(varsFile(d, src));
-        Path v = yamlIn(roleDir.resolve("vars"));
-        if (v != null) vars.putAll(varsFile(v, src));
-        vars.putAll(entryVars);
+        // Ansible's Role.get_default_vars(dep_chain) and get_vars(dep_chain) for this role's own tasks.
+        Map<String, Object> myDefaults = new LinkedHashMap<>(depDefaults);
+        myDefaults.putAll(parents.defaults());
+        myDefaults.putAll(ownDefaults);
+        // As Ansible 2.14's Role.get_vars: the entry's vars under the role's vars/.
+        Map<String, Object> myVars = new LinkedHashMap<>(parents.vars());
+        myVars.putAll(depVars);
+        myVars.putAll(entryVars);
+        myVars.putAll(ownVars);
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
                 List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment));
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), new Task.RoleVars(myDefaults, myVars));
         Path t = yamlIn(roleDir.resolve("tasks"));
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
         if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
+        Map<String, Object> exportedDefaults = new LinkedHashMap<>(depDefaults);
+        exportedDefaults.putAll(ownDefaults);
+        Map<String, Object> exportedVars = new LinkedHashMap<>(depVars);
+        exportedVars.putAll(entryVars);
+        exportedVars.putAll(ownVars);
+        Task.RoleVars exports = new Task.RoleVars(exportedDefaults, exportedVars);
+        rolesRun.put(key, exports);
+        return exports;
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -386,7 +426,7 @@ public final class PlaybookLoader {
         env.putAll(map(file, keys.get("environment")));
         Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
-        TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, inherited);
+        TaskScope inner = scope.with(tags, inherited);
         return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
                 taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
     }
@@ -440,7 +480,7 @@ public final class PlaybookLoader {
             }
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(tags(file, keywords.get("tags")));
-            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
+            TaskScope inner = scope.with(tags, scope.inherited());
             return taskFile(target, inner, usedAt, chain);
         }
         if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
@@ -547,7 +587,8 @@ public final class PlaybookLoader {
                 notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
-                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended)));
+                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended),
+                scope.roleVars()));
     }
 
     /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
@@ -580,7 +621,7 @@ public final class PlaybookLoader {
         return List.of(new Task(string(file, keywords.get("name")), src, "meta", args, Map.of("action", at), when, whenSrc, null, null,
                 "item", null, List.of(), tags, null, null, null, null, false, false, new LinkedHashMap<>(scope.inherited().vars()),
                 scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), scope.inherited().conditions(),
-                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false)));
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false), scope.roleVars()));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {

@@ -198,7 +198,44 @@ final class Pairs {
         p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
                 + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
+        roleScopes(p);
         return p;
+    }
+
+    /** Each role's tasks see their own role's variables above every other role's (Ansible's VariableManager). */
+    private static void roleScopes(List<Pair> p) {
+        String roles = "  roles:\n    - role: svc\n      vars: {port: 1}\n    - role: svc\n      vars: {port: 2}\n    - ra\n    - rb\n";
+        p.add(plays("role scopes: two instances, two roles with one default name, the play after them",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"{{ shared }} {{ color }} {{ port | default('none') }}\"}\n",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"${shared} ${color} ${port!'none'}\"}\n",
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo {{ port }} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"{{ shared }} {{ color }}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"{{ shared }} {{ color }}\"}\n"),
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo ${port} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"${shared} ${color}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"${shared} ${color}\"}\n")));
+        p.add(plays("role scopes: a dependency sees its parent's vars, the parent its dependency's",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"{{ level }} {{ who }} {{ base_only }}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"{{ level }} {{ who }}\"}\n"),
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"${level} ${who} ${base_only}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"${level} ${who}\"}\n")));
+        p.add(plays("role scopes: vars/ over the entry's vars (Ansible 2.14), task vars over both",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"{{ v }} {{ w }}\"}\n- copy: {dest: /srv/t/task, content: \"{{ v }}\"}\n  vars: {v: task}\n"),
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"${v} ${w}\"}\n- copy: {dest: /srv/t/task, content: \"${v}\"}\n  vars: {v: task}\n")));
     }
 
     private static Map<String, String> roles(String commonTasks, boolean duplicates) {
