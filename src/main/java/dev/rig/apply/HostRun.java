@@ -126,6 +126,7 @@ final class HostRun {
             }
             case "end_host", "end_play" -> {
                 ended = true;
+                if (action.equals("end_play")) run.playsEnded.add(play); // the whole play ends, not this batch only
                 run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
                         "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
                 return true;

@@ -198,6 +198,15 @@ final class Pairs {
         p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
                 + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
+        p.add(plays("meta end_play ends every serial batch", HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n",
+                HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n", Map.of(), Map.of()));
+        p.add(pair("facts: named only in a block's when",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == 'Debian'",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
         roleScopes(p);
         return p;
     }
