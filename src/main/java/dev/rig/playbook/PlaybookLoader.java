@@ -199,6 +199,7 @@ public final class PlaybookLoader {
         }
         boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
                 + Step.tasks(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + Step.includes(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
                 + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
@@ -400,6 +401,7 @@ public final class PlaybookLoader {
         for (Step s : steps) {
             if (s instanceof Task t) out.add(t);
             else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
+            else if (s instanceof Include i) errors.add(i.task().source(), "include_tasks among handlers is not supported; write each handler as a task");
         }
         return out;
     }
@@ -444,27 +446,24 @@ public final class PlaybookLoader {
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
             if (TASK_KEYS.contains(k)) keywords.put(k, t);
-            else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else if (moduleName(k).equals("import_tasks") || moduleName(k).equals("include_tasks")) importTasks = t;
             else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
             else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
         }
         if (importTasks != null) {
-            if (!moduleKeys.isEmpty()) errors.add(src, "a task with import_tasks cannot also name a module");
-            // Only name and tags are carried over; anything else would be silently dropped.
+            boolean dynamic = moduleName(YamlFiles.keyName(importTasks)).equals("include_tasks");
+            String what = dynamic ? "include_tasks" : "import_tasks";
+            if (!moduleKeys.isEmpty()) errors.add(src, "a task with " + what + " cannot also name a module");
+            Set<String> allowed = dynamic ? INCLUDE_KEYS : IMPORT_KEYS;
             for (NodeTuple k : keywords.values()) {
                 String kw = YamlFiles.keyName(k);
-                boolean dynamic = YamlFiles.keyName(importTasks).equals("include_tasks");
-                if (dynamic && kw.equals("tags")) {
-                    // Ansible's include_tasks tags only the include itself, not the tasks it reads: rig reads the file at load.
-                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'tags' on include_tasks is not supported (in Ansible it would"
-                            + " tag the include, not the included tasks); use import_tasks, or tag the included tasks");
-                } else if (!kw.equals("name") && !kw.equals("tags")) {
-                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
-                            + " (it would not apply to the imported tasks); put it on each imported task");
+                if (!allowed.contains(kw)) {
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on " + what
+                            + " (rig has " + String.join(", ", new java.util.TreeSet<>(allowed)) + " there)");
                 }
             }
-            String rel = string(file, importTasks);
+            String rel = includedFile(file, importTasks, what);
             if (rel == null) return List.of();
             Path target = file.getParent().resolve(rel).normalize();
             Source usedAt = YamlFiles.source(file, importTasks.getValueNode());
@@ -475,13 +474,37 @@ public final class PlaybookLoader {
                 return List.of();
             }
             if (chain.size() >= MAX_IMPORT_DEPTH) {
-                errors.add(usedAt, "import_tasks nested deeper than " + MAX_IMPORT_DEPTH + " levels");
+                errors.add(usedAt, what + " nested deeper than " + MAX_IMPORT_DEPTH + " levels");
                 return List.of();
             }
+            Inherited up = scope.inherited();
+            Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+            vars.putAll(map(file, keywords.get("vars")));
+            String when = condition(file, keywords.get("when"));
+            Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+            Set<String> ownTags = tags(file, keywords.get("tags"));
+            if (!dynamic) {
+                // import_tasks is static: its keywords go to every task it reads, as a block's do.
+                List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+                if (when != null) conditions.add(new Task.Condition(when, whenSrc));
+                Set<String> tags = new LinkedHashSet<>(scope.tags());
+                tags.addAll(ownTags);
+                Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+                return taskFile(target, scope.with(tags, inherited), usedAt, chain);
+            }
+            // include_tasks: its when, loop and tags are its own; its vars are its tasks' too (Ansible inherits vars only).
+            LoopSpec ls = loopSpec(file, keywords);
+            if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
             Set<String> tags = new LinkedHashSet<>(scope.tags());
-            tags.addAll(tags(file, keywords.get("tags")));
-            TaskScope inner = scope.with(tags, scope.inherited());
-            return taskFile(target, inner, usedAt, chain);
+            tags.addAll(ownTags);
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+            List<Step> steps = taskFile(target, scope.with(scope.tags(), inherited), usedAt, chain);
+            Map<String, Object> args = new LinkedHashMap<>(Map.of("file", rel));
+            Task include = new Task(string(file, keywords.get("name")), src, "include_tasks", args, Map.of("file", usedAt), when, whenSrc,
+                    ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false, false, vars, scope.role(),
+                    scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                    new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
+            return List.of(new Include(include, steps));
         }
         if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
             return meta(file, src, moduleKeys.get(0), keywords, scope);
@@ -518,31 +541,14 @@ public final class PlaybookLoader {
         String name = string(file, keywords.get("name"));
         String when = condition(file, keywords.get("when"));
         Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
-        Object loop = null;
-        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop")
-                : keywords.containsKey("with_items") ? keywords.get("with_items") : keywords.get("with_dict");
-        if (loopKey != null) {
-            loop = YamlFiles.value(loopKey.getValueNode());
-            if (!(loop instanceof List<?>) && !(loop instanceof Map<?, ?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
-                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list, a map or a ${...} expression, found " + describe(loop));
-            }
-        }
-        String label = null;
-        String loopVar = "item";
-        String indexVar = null;
-        int pause = 0;
-        boolean extended = false;
-        if (keywords.containsKey("loop_control")) {
-            Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
-            label = string(file, lc.get("label"));
-            if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
-            String lv = string(file, lc.get("loop_var"));
-            if (lv != null) loopVar = lv;
-            indexVar = string(file, lc.get("index_var"));
-            Integer p = integer(file, lc.get("pause"));
-            if (p != null) pause = p;
-            extended = Boolean.TRUE.equals(bool(file, lc.get("extended")));
-        }
+        LoopSpec ls = loopSpec(file, keywords);
+        Object loop = ls.loop();
+        NodeTuple loopKey = ls.key();
+        String label = ls.label();
+        String loopVar = ls.loopVar();
+        String indexVar = ls.indexVar();
+        int pause = ls.pause();
+        boolean extended = ls.extended();
         Map<String, Object> environment = new LinkedHashMap<>(scope.inherited().environment());
         environment.putAll(map(file, keywords.get("environment")));
         String until = condition(file, keywords.get("until"));
@@ -589,6 +595,63 @@ public final class PlaybookLoader {
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
                 new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended),
                 scope.roleVars()));
+    }
+
+    /** A task's loop (loop, with_items or with_dict) and its loop_control. */
+    private record LoopSpec(NodeTuple key, Object loop, String label, String loopVar, String indexVar, int pause, boolean extended) {}
+
+    private LoopSpec loopSpec(Path file, Map<String, NodeTuple> keywords) {
+        Object loop = null;
+        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop")
+                : keywords.containsKey("with_items") ? keywords.get("with_items") : keywords.get("with_dict");
+        if (loopKey != null) {
+            loop = YamlFiles.value(loopKey.getValueNode());
+            if (!(loop instanceof List<?>) && !(loop instanceof Map<?, ?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
+                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list, a map or a ${...} expression, found " + describe(loop));
+            }
+        }
+        String label = null;
+        String loopVar = "item";
+        String indexVar = null;
+        int pause = 0;
+        boolean extended = false;
+        if (keywords.containsKey("loop_control")) {
+            Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
+            label = string(file, lc.get("label"));
+            if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
+            String lv = string(file, lc.get("loop_var"));
+            if (lv != null) loopVar = lv;
+            indexVar = string(file, lc.get("index_var"));
+            Integer p = integer(file, lc.get("pause"));
+            if (p != null) pause = p;
+            extended = Boolean.TRUE.equals(bool(file, lc.get("extended")));
+        }
+        return new LoopSpec(loopKey, loop, label, loopVar, indexVar, pause, extended);
+    }
+
+    /** The keywords rig has on import_tasks (they apply to every imported task) and on include_tasks (they are the include's). */
+    static final Set<String> IMPORT_KEYS = Set.of("name", "tags", "when", "vars");
+    static final Set<String> INCLUDE_KEYS = Set.of("name", "tags", "when", "vars", "loop", "with_items", "with_dict", "loop_control");
+
+    /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
+    private String includedFile(Path file, NodeTuple t, String what) {
+        String rel;
+        if (t.getValueNode() instanceof MappingNode m) {
+            Map<String, NodeTuple> keys = keyed(file, m, Set.of("file"), what);
+            if (!keys.containsKey("file")) {
+                errors.add(YamlFiles.source(file, m), what + " needs 'file' (the task file to read)");
+                return null;
+            }
+            rel = string(file, keys.get("file"));
+        } else {
+            rel = string(file, t);
+        }
+        if (rel != null && Templates.isTemplated(rel)) {
+            errors.add(textSource(file, t.getValueNode()), what + " of a templated file name ('" + rel + "') is not supported: rig reads"
+                    + " and checks every task file before it contacts a host; name the file, and use when to choose");
+            return null;
+        }
+        return rel;
     }
 
     /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
