@@ -20,10 +20,16 @@ final class ProbeCache {
         entries.put(key, new Entry(output, reads == null ? null : normalized(reads)));
     }
 
-    /** The answer for key, once: a later ask reads the host again. */
+    /**
+     * The answer for key. One that says what it reads stays for the next task that asks the same (two
+     * edits of one file: the first one's change drops it); any other is given once (a port or a service
+     * may change by itself), a later ask reads the host again.
+     */
     ProbeBatch.Output take(String key) {
-        Entry e = entries.remove(key);
-        return e == null ? null : e.output();
+        Entry e = entries.get(key);
+        if (e == null) return null;
+        if (e.reads() == null) entries.remove(key);
+        return e.output();
     }
 
     void clear() {

@@ -82,6 +82,18 @@ class ProbeCacheTest {
     }
 
     @Test
+    void anAnswerAboutPathsServesEveryAskUntilAChangeDropsItOthersOnlyOne() {
+        ProbeCache c = with("/etc/env");
+        c.put("service", null, OUT);
+        assertNotNull(c.take("/etc/env"));
+        assertNotNull(c.take("/etc/env"), "two tasks reading one file before either changes it");
+        assertNotNull(c.take("service"));
+        assertNull(c.take("service"), "a service or a port may change by itself: read again");
+        c.touched(paths("/etc/env"));
+        assertNull(c.take("/etc/env"));
+    }
+
+    @Test
     void unknownReadsOrTouchesDropEverything() {
         ProbeCache c = with("/a/b");
         c.put("service", null, OUT);
