@@ -113,6 +113,12 @@ public final class SshConnector implements Connector {
         }
 
         @Override
+        public Held holdAnswering(String command, byte[] input, String doneMarker, Duration timeout) throws SshException {
+            dev.rig.ssh.HeldCommand.Started started = connection.holdAnswering(command, input, doneMarker, timeout);
+            return new Held(started.held(), started.out(), started.err());
+        }
+
+        @Override
         public void upload(java.nio.file.Path local, String remotePath) throws SshException {
             connection.upload(local, remotePath);
         }
