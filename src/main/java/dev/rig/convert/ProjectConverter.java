@@ -11,6 +11,8 @@ import dev.rig.core.InputError;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Trees;
 import dev.rig.template.Templates;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -61,9 +63,18 @@ public final class ProjectConverter {
             "block", "meta");
 
     private final ModuleCatalog catalog;
+    /** Opens Ansible Vault content so that Jinja2 inside it is converted too (then encrypted again); none: it is copied and reported. */
+    private final VaultPasswords vault;
+    /** Files (relative to SRC) encrypted whole with Ansible Vault. */
+    private final Set<String> encryptedFiles = new TreeSet<>();
 
     public ProjectConverter(ModuleCatalog catalog) {
+        this(catalog, VaultPasswords.none());
+    }
+
+    public ProjectConverter(ModuleCatalog catalog, VaultPasswords vault) {
         this.catalog = catalog;
+        this.vault = vault;
     }
 
     /** What one conversion did. */
@@ -110,6 +121,11 @@ public final class ProjectConverter {
             } else if (rel.endsWith(".yml") || rel.endsWith(".yaml")) {
                 yaml++;
                 String text = Files.readString(file, StandardCharsets.UTF_8);
+                if (VaultCipher.isVault(text)) {
+                    encryptedFiles.add(rel);
+                    write(d.resolve(rel), encryptedFile(rel, text, findings));
+                    continue;
+                }
                 YamlFile y = new YamlFile(rel, text, findings);
                 write(d.resolve(rel), y.convert());
                 if (y.playbook) playbooks.add(rel);
@@ -136,10 +152,74 @@ public final class ProjectConverter {
                     String file = err.source().file();
                     String where = file.startsWith(dest.toString() + "/") ? file.substring(dest.toString().length() + 1) : file;
                     boolean known = findings.stream().anyMatch(f -> f.file().equals(where) && f.line() == err.source().line());
-                    if (!known) findings.add(new Finding(where, err.source().line(), err.source().column(), "rig refuses the converted file: " + err.message()));
+                    if (known) continue;
+                    String reason = encryptedFiles.contains(where)
+                            ? "encrypted with Ansible Vault: rig reads vault-encrypted variables files in group_vars/ and host_vars/, not yet in a playbook's vars_files or a role; move these variables there"
+                            : "rig refuses the converted file: " + err.message();
+                    findings.add(new Finding(where, err.source().line(), err.source().column(), reason));
                 }
+            } catch (RuntimeException e) {
+                // rig's loader failing outright (not one of its reported errors): the conversion still has a report
+                boolean explained = findings.stream().anyMatch(f -> f.reason().contains("!vault"));
+                String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                if (!explained) findings.add(new Finding(rel, 0, 0, "rig cannot load the converted playbook: " + first));
             }
         }
+    }
+
+    /** The plaintext of Ansible Vault content, with the password and label that opened it. */
+    private record Opened(String plaintext, byte[] password, String label) {}
+
+    private Opened open(String envelope) {
+        String label = VaultCipher.label(envelope).orElse(null);
+        List<VaultPasswords.Password> ordered = new ArrayList<>(vault.passwords());
+        ordered.sort((a, b) -> Boolean.compare(!a.label().equals(label), !b.label().equals(label)));
+        String problem = "no vault password was given";
+        for (VaultPasswords.Password p : ordered) {
+            try {
+                return new Opened(new String(VaultCipher.decrypt(envelope, p.secret()), StandardCharsets.UTF_8), p.secret(), label);
+            } catch (VaultCipher.VaultException e) {
+                problem = e.getMessage();
+                if (!e.wrongPassword) break;
+            }
+        }
+        throw new IllegalArgumentException(problem);
+    }
+
+    /** Encrypted content converted: unchanged plaintext keeps its envelope byte for byte; changed is encrypted again with the same password and label. */
+    private String reencrypted(String envelope, Opened o, String converted) {
+        if (converted.equals(o.plaintext())) return envelope;
+        return VaultCipher.encryptDeterministic(converted.getBytes(StandardCharsets.UTF_8), o.password(), o.label());
+    }
+
+    /** A YAML file encrypted whole: converted inside when a vault password opens it, else copied as it is and reported. */
+    private String encryptedFile(String rel, String text, List<Finding> findings) {
+        if (vault.isEmpty()) {
+            findings.add(new Finding(rel, 1, 1, "encrypted with Ansible Vault and no vault password given: copied as it is, Jinja2 inside it not converted "
+                    + "(convert with --vault-password-file FILE to convert it too)"));
+            return text;
+        }
+        Opened o;
+        try {
+            o = open(text);
+        } catch (IllegalArgumentException e) {
+            findings.add(new Finding(rel, 1, 1, "encrypted with Ansible Vault and not opened (" + e.getMessage() + "): copied as it is, Jinja2 inside it not converted"));
+            return text;
+        }
+        List<Finding> inside = new ArrayList<>();
+        String converted = new YamlFile(rel, o.plaintext(), inside).convert();
+        // positions are the decrypted text's
+        for (Finding f : inside) findings.add(new Finding(f.file(), f.line(), f.column(), secretSafe(f.reason()) + " [in the vault-encrypted content]"));
+        return reencrypted(text, o, converted);
+    }
+
+    /** A reason about decrypted content: quoted text other than a name (a filter's, a module's) could be part of a secret, so it is left out. */
+    static String secretSafe(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^']*)'").matcher(reason);
+        while (m.find()) {
+            if (!m.group(1).matches("[A-Za-z_][A-Za-z0-9_.]*(\\(\\.\\.\\.\\))?")) return "Jinja2 that rig convert cannot convert (the reason is not shown: it would quote the encrypted text)";
+        }
+        return reason;
     }
 
     private static void write(Path file, String text) throws IOException {
@@ -194,6 +274,9 @@ public final class ProjectConverter {
         private final List<int[]> spans = new ArrayList<>();
         private final List<String> replacements = new ArrayList<>();
         boolean playbook;
+        /** Inline !vault values left closed (no password given), and the first of them, for one finding per file. */
+        private int unopenedVault;
+        private ScalarNode firstUnopenedVault;
 
         YamlFile(String rel, String text, List<Finding> findings) {
             this.rel = rel;
@@ -223,6 +306,11 @@ public final class ProjectConverter {
                     plays(seq);
                 }
                 else values(doc);
+            }
+            if (unopenedVault > 0) {
+                finding(firstUnopenedVault, unopenedVault + " inline !vault value" + (unopenedVault == 1 ? "" : "s") + " and no vault password given: copied as "
+                        + (unopenedVault == 1 ? "it is" : "they are") + ", a ${ inside not escaped for rig (convert with --vault-password-file FILE to escape "
+                        + (unopenedVault == 1 ? "it" : "them") + " too)");
             }
             StringBuilder out = new StringBuilder(text);
             for (int i = spans.size() - 1; i >= 0; i--) out.replace(spans.get(i)[0], spans.get(i)[1], replacements.get(i));
@@ -337,6 +425,40 @@ public final class ProjectConverter {
             if (n instanceof SequenceNode seq) seq.getValue().forEach(this::values);
             else if (n instanceof MappingNode map) map.getValue().forEach(t -> values(t.getValueNode()));
             else if (n instanceof ScalarNode sc && sc.getTag().equals(Tag.STR)) value(sc);
+            else if (n instanceof ScalarNode sc && sc.getTag().getValue().equals("!vault")) inlineVault(sc);
+        }
+
+        /** An inline "!vault |" value: escaped inside when a password opens it (encrypted again), else counted for one finding per file. */
+        private void inlineVault(ScalarNode sc) {
+            boolean rigReadsIt = !playbook && !("/" + rel).matches(".*/(tasks|handlers|vars|defaults|roles)/.*");
+            if (!rigReadsIt) {
+                finding(sc, "an inline !vault value: rig reads these in inventories (group_vars/, host_vars/, inventory files), not yet in playbooks, "
+                        + "roles or vars_files; move the variable there");
+            }
+            if (vault.isEmpty()) {
+                if (unopenedVault++ == 0) firstUnopenedVault = sc;
+                return;
+            }
+            Opened o;
+            try {
+                o = open(sc.getValue());
+            } catch (IllegalArgumentException e) {
+                finding(sc, "an inline !vault value not opened (" + e.getMessage() + "): copied as it is, Jinja2 inside it not converted");
+                return;
+            }
+            // Ansible never templates an inline vault value (it is not a str to its templar): its text is literal, so only rig's syntax is escaped
+            String v = o.plaintext();
+            String out = FreeMarkerEmitter.escapeText(v);
+            if (out.equals(v)) return;
+            String envelope = reencrypted(sc.getValue(), o, out);
+            int start = sc.getStartMark().getIndex(), end = sc.getEndMark().getIndex();
+            while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+            int indent = indentOf(sc);
+            StringBuilder written = new StringBuilder("!vault |");
+            for (String line : envelope.strip().split("\n")) written.append('\n').append(" ".repeat(indent)).append(line);
+            spans.add(new int[]{start, end});
+            replacements.add(written.toString());
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > start) sortEdits();
         }
 
         private void value(ScalarNode sc) {
