@@ -90,8 +90,7 @@ public final class ProjectConverter {
      */
     public Result convert(Path src, Path dest) throws IOException {
         Path s = src.toRealPath();
-        Path d = dest.toAbsolutePath().normalize();
-        if (Files.exists(d)) d = d.toRealPath();
+        Path d = realPath(dest);
         if (d.startsWith(s) || s.startsWith(d)) throw new IllegalArgumentException("the output directory must be outside the Ansible project (and not contain it)");
         if (Files.exists(d)) {
             if (!Files.isDirectory(d)) throw new IllegalArgumentException(dest + " exists and is not a directory");
@@ -139,6 +138,15 @@ public final class ProjectConverter {
         validate(d, playbooks, findings);
         findings.sort(Comparator.naturalOrder());
         return new Result(List.copyOf(new TreeSet<>(findings)), yaml, templates, copied, List.copyOf(playbooks));
+    }
+
+    /** Where a path really is, existing or not: its nearest existing ancestor with symbolic links resolved, and the rest of it. */
+    static Path realPath(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return abs;
+        return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
     }
 
     /** Loads each converted playbook as rig would; its errors on lines not already reported become findings. */
