@@ -62,6 +62,9 @@ public final class ProjectConverter {
     static final Set<String> STRUCTURAL = Set.of("import_tasks", "include_tasks", "import_role", "include_role", "import_playbook", "include_vars",
             "block", "meta");
 
+    private static final String TEMPLATED_SRC = "a template src computed with Jinja2: rig convert renames x.j2 files to x.ftl and cannot follow a computed name; "
+            + "write the name (ending .ftl) in the converted task";
+
     private final ModuleCatalog catalog;
     /** Opens Ansible Vault content so that Jinja2 inside it is converted too (then encrypted again); none: it is copied and reported. */
     private final VaultPasswords vault;
@@ -112,14 +115,20 @@ public final class ProjectConverter {
         List<String> playbooks = new ArrayList<>();
         for (Path file : files) {
             String rel = s.relativize(file).toString().replace('\\', '/');
-            if (isTemplate(rel)) {
+            Optional<String> utf8 = isTemplate(rel) || rel.endsWith(".yml") || rel.endsWith(".yaml") ? utf8(file) : Optional.empty();
+            if ((isTemplate(rel) || rel.endsWith(".yml") || rel.endsWith(".yaml")) && utf8.isEmpty()) {
+                findings.add(new Finding(rel, 0, 0, "not UTF-8 text: copied as it is, not converted (Ansible's template module cannot render it either; a binary file belongs in files/)"));
+                copied++;
+                Files.createDirectories(d.resolve(rel).getParent());
+                Files.copy(file, d.resolve(rel), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else if (isTemplate(rel)) {
                 templates++;
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String text = utf8.get();
                 Optional<String> ftl = convertTemplate(rel, text, findings);
                 write(d.resolve(ftl.isPresent() ? templateName(rel) : rel), ftl.orElse(text));
             } else if (rel.endsWith(".yml") || rel.endsWith(".yaml")) {
                 yaml++;
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String text = utf8.get();
                 if (VaultCipher.isVault(text)) {
                     encryptedFiles.add(rel);
                     write(d.resolve(rel), encryptedFile(rel, text, findings));
@@ -252,9 +261,20 @@ public final class ProjectConverter {
         }
     }
 
-    /** Files Ansible's template module renders: .j2 anywhere, anything under a templates/ directory. */
+    /** Files Ansible's template module renders: .j2 anywhere, anything under a templates/ directory; never under files/, which copy sends as they are. */
     static boolean isTemplate(String rel) {
-        return rel.endsWith(".j2") || ("/" + rel).contains("/templates/");
+        String path = "/" + rel;
+        if (path.contains("/files/")) return false;
+        return rel.endsWith(".j2") || path.contains("/templates/");
+    }
+
+    /** The file's text, or empty when it is not valid UTF-8 (a binary file). */
+    private static Optional<String> utf8(Path file) throws IOException {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
 
     /** x.conf.j2 → x.conf.ftl; x.conf (a template without .j2) → x.conf.ftl. */
@@ -282,6 +302,9 @@ public final class ProjectConverter {
         private final List<int[]> spans = new ArrayList<>();
         private final List<String> replacements = new ArrayList<>();
         boolean playbook;
+        /** Free-form key=value arguments written as a map, with their keys (checked as a map's would be). */
+        private final Set<ScalarNode> freeFormMapped = new java.util.HashSet<>();
+        private final java.util.Map<ScalarNode, List<String>> freeFormKeys = new java.util.HashMap<>();
         /** Inline !vault values left closed (no password given), and the first of them, for one finding per file. */
         private int unopenedVault;
         private ScalarNode firstUnopenedVault;
@@ -370,6 +393,10 @@ public final class ProjectConverter {
 
         private void moduleArgs(String module, NodeTuple entry) {
             org.yaml.snakeyaml.nodes.Node v = entry.getValueNode();
+            Optional<ModuleSpec> spec = module == null ? Optional.empty() : catalog.find(module);
+            if (v instanceof ScalarNode sc && sc.getTag().equals(Tag.STR) && spec.isPresent() && spec.get().freeFormArg() == null && freeFormToMap(module, sc)) {
+                return;
+            }
             if (!(v instanceof MappingNode args)) {
                 values(v);
                 return;
@@ -379,6 +406,8 @@ public final class ProjectConverter {
                 if ("assert".equals(module) && k.equals("that")) conditions(a.getValueNode());
                 else if ("template".equals(module) && k.equals("src") && a.getValueNode() instanceof ScalarNode src && !JinjaParser.isTemplated(src.getValue())) {
                     replace(src, templateName(src.getValue()));
+                } else if ("template".equals(module) && k.equals("src") && a.getValueNode() instanceof ScalarNode src) {
+                    finding(src, TEMPLATED_SRC);
                 } else values(a.getValueNode());
             }
         }
@@ -392,7 +421,12 @@ public final class ProjectConverter {
             ModuleSpec m = spec.get();
             List<NodeTuple> args = new ArrayList<>();
             if (entry.getValueNode() instanceof MappingNode map) args.addAll(map.getValue());
-            else if (entry.getValueNode() instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && m.freeFormArg() == null) {
+            else if (entry.getValueNode() instanceof ScalarNode sc && freeFormMapped.contains(sc)) {
+                Set<String> known = m.args().stream().map(ArgSpec::name).collect(Collectors.toSet());
+                for (String k : freeFormKeys.get(sc)) {
+                    if (!m.acceptsAnyArgs() && !known.contains(k)) finding(sc, "module '" + module + "' has no argument '" + k + "' in rig");
+                }
+            } else if (entry.getValueNode() instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && m.freeFormArg() == null) {
                 finding(entry.getValueNode(), "module '" + module + "' takes no free-form arguments in rig; write them as a map");
             }
             for (NodeTuple t : task.getValue()) if (key(t).equals("args") && t.getValueNode() instanceof MappingNode map) args.addAll(map.getValue());
@@ -434,6 +468,20 @@ public final class ProjectConverter {
             else if (n instanceof MappingNode map) map.getValue().forEach(t -> values(t.getValueNode()));
             else if (n instanceof ScalarNode sc && sc.getTag().equals(Tag.STR)) value(sc);
             else if (n instanceof ScalarNode sc && sc.getTag().getValue().equals("!vault")) inlineVault(sc);
+            else if (n instanceof ScalarNode sc && sc.getTag().getValue().equals("!unsafe")) unsafe(sc);
+        }
+
+        /** "!unsafe": Ansible never templates the text; rig has no such tag, so the text is written as a plain string with rig's syntax escaped. */
+        private void unsafe(ScalarNode sc) {
+            String literal = FreeMarkerEmitter.escapeText(sc.getValue());
+            int start = sc.getStartMark().getIndex(), end = sc.getEndMark().getIndex();
+            // a block scalar's end is past its line breaks: keep them for the key after it
+            if (sc.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL || sc.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+                while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+            }
+            spans.add(new int[]{start, end});
+            replacements.add(doubleQuoted(literal));
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > sc.getStartMark().getIndex()) sortEdits();
         }
 
         /** An inline "!vault |" value: escaped inside when a password opens it (encrypted again), else counted for one finding per file. */
@@ -470,15 +518,51 @@ public final class ProjectConverter {
         }
 
         private void value(ScalarNode sc) {
+            converted(sc).ifPresent(out -> {
+                if (!out.equals(sc.getValue())) replace(sc, out);
+            });
+        }
+
+        /** A string value in rig's syntax; empty (and reported) when it cannot be converted. */
+        private Optional<String> converted(ScalarNode sc) {
             String v = sc.getValue();
             try {
-                String out = JinjaParser.isTemplated(v) ? new FreeMarkerEmitter().value(JinjaParser.parseTemplate(v, true)) : FreeMarkerEmitter.escapeText(v);
-                if (!out.equals(v)) replace(sc, out);
+                return Optional.of(JinjaParser.isTemplated(v) ? new FreeMarkerEmitter().value(JinjaParser.parseTemplate(v, true)) : FreeMarkerEmitter.escapeText(v));
             } catch (JinjaSyntaxError e) {
                 finding(sc, e.pos(), "Jinja2 syntax error: " + e.getMessage());
             } catch (Unconvertible e) {
                 finding(sc, e.pos(), e.getMessage());
             }
+            return Optional.empty();
+        }
+
+        /**
+         * "file: path=/x state=directory": Ansible's key=value free form, which rig takes only as a map, written as a flow map of the
+         * converted values (a template's src= renamed as its .j2 file is). False when it is not all key=value words.
+         */
+        private boolean freeFormToMap(String module, ScalarNode sc) {
+            Optional<String> out = converted(sc);
+            if (out.isEmpty()) return true;
+            dev.rig.playbook.FreeFormArgs.Parsed parsed = dev.rig.playbook.FreeFormArgs.parse(out.get(), false);
+            if (parsed.raw() != null || parsed.options().isEmpty()) return false;
+            StringBuilder map = new StringBuilder("{");
+            for (var e : parsed.options().entrySet()) {
+                String value = e.getValue();
+                if ("template".equals(module) && e.getKey().equals("src")) {
+                    if (value.contains("${") || value.contains("<#")) finding(sc, TEMPLATED_SRC);
+                    else value = templateName(value);
+                }
+                if (map.length() > 1) map.append(", ");
+                // key=value values are strings; a YAML boolean or plain integer is left for the module's type, as Ansible converts them
+                boolean typed = value.matches("(?i)yes|no|true|false") || value.matches("[1-9][0-9]*|0");
+                map.append(e.getKey()).append(": ").append(typed ? value : doubleQuoted(value));
+            }
+            freeFormMapped.add(sc);
+            freeFormKeys.put(sc, List.copyOf(parsed.options().keySet()));
+            spans.add(new int[]{sc.getStartMark().getIndex(), sc.getEndMark().getIndex()});
+            replacements.add(map.append('}').toString());
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > sc.getStartMark().getIndex()) sortEdits();
+            return true;
         }
 
         private void finding(org.yaml.snakeyaml.nodes.Node n, String reason) {

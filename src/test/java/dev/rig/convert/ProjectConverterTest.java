@@ -229,4 +229,51 @@ class ProjectConverterTest {
         assertTrue(o.toString().contains("vars/secret.yml:1:1: encrypted with Ansible Vault: rig reads vault-encrypted variables files in group_vars/ and host_vars/"), o.toString());
         assertFalse(o.toString().contains("expected a map"), o.toString());
     }
+
+    @Test
+    void binaryFilesFilesJ2UnsafeAndFreeFormArguments() throws IOException {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src.resolve("templates"));
+        Files.createDirectories(src.resolve("roles/r/files"));
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', (byte) 0xff, (byte) 0xd8, 0, 1};
+        Files.write(src.resolve("templates/logo.png"), png);
+        Files.writeString(src.resolve("roles/r/files/conf.j2"), "x={{ x }} ${HOME}\n");
+        Files.writeString(src.resolve("templates/motd.j2"), "hello {{ inventory_hostname }}\n");
+        Files.writeString(src.resolve("site.yml"), """
+                - hosts: all
+                  vars:
+                    tpl: motd
+                    raw: !unsafe "{{ not templated }} ${HOME}"
+                    block: !unsafe |
+                      {{ a }} ${b}
+                    after: 1
+                  tasks:
+                    - name: free form
+                      template: src=templates/motd.j2 dest=/tmp/{{ tpl }} mode=0644
+                    - name: free form file
+                      file: path=/tmp/d state=directory
+                    - name: computed
+                      template:
+                        src: "templates/{{ tpl }}.j2"
+                        dest: /tmp/x
+                """);
+        Path out = tmp.resolve("out");
+        List<Finding> findings = converter().convert(src, out).findings();
+        String report = findings.toString();
+        assertTrue(report.contains("templates/logo.png: not UTF-8 text: copied as it is"), report);
+        assertTrue(report.contains("site.yml:15:14: a template src computed with Jinja2"), report);
+        assertFalse(report.contains("free-form"), report);
+        assertTrue(findings.stream().noneMatch(f -> f.line() >= 1 && f.line() <= 12), report);
+        // a binary file and a files/*.j2 are copied byte for byte, under their own names
+        assertEquals(java.util.Arrays.toString(png), java.util.Arrays.toString(Files.readAllBytes(out.resolve("templates/logo.png"))));
+        assertEquals("x={{ x }} ${HOME}\n", Files.readString(out.resolve("roles/r/files/conf.j2")));
+        assertFalse(Files.exists(out.resolve("roles/r/files/conf.ftl")));
+        String site = Files.readString(out.resolve("site.yml"));
+        // !unsafe: Ansible does not template it; rig has no such tag, so the text stays literal with ${ escaped
+        assertTrue(site.contains("    raw: \"{{ not templated }} $${HOME}\"\n"), site);
+        assertTrue(site.contains("    block: \"{{ a }} $${b}\\n\"\n    after: 1\n"), site);
+        // key=value free form becomes a map, the template's src renamed
+        assertTrue(site.contains("      template: {src: \"templates/motd.ftl\", dest: \"/tmp/${tpl}\", mode: \"0644\"}\n"), site);
+        assertTrue(site.contains("      file: {path: \"/tmp/d\", state: \"directory\"}\n"), site);
+    }
 }
