@@ -18,6 +18,7 @@ VARS = {
     "d": {"b": 2, "a": 1}, "s": "  Hello World  ", "path": "/etc/app/conf.d/x.conf", "empty": "", "nums": "42", "answer": "yes",
     "words": ["b", "a", "c"],
     "mixed": ["banana", "Apple", "cherry", "apple", "Banana"], "f2": 2.0, "neg": -3,
+    "ml": {"k": "a\nb\n", "long": "word " * 20 + "end", "m": {"x": "p\n\nq", "q": "it's\nok"}, "l": ["r\ns", " lead\nx"], "plain": "x y"},
 }
 
 CASES = [
@@ -87,6 +88,8 @@ CASES = [
     "{% if f2 is integer %}int{% else %}notint{% endif %} {% if port is integer %}int{% endif %} {% if f2 is float %}float{% endif %} {% if neg is odd %}odd{% endif %}{% if neg is even %}even{% endif %}",
     # a set inside a loop whose name is not used outside it: Jinja2's loop scope changes nothing
     "{% for x in xs %}{% set sq = x * x %}{{ sq }},{% endfor %}",
+    # to_nice_yaml of multi-line and long strings: PyYAML's single quotes with doubled breaks, folding at 80 columns
+    "{{ ml | to_nice_yaml }}{{ ml | to_nice_yaml(indent=2) }}{{ ml.k | to_nice_yaml }}{{ ml.plain | to_nice_yaml }}{{ ml.plain | to_yaml }}{{ port | to_nice_yaml }}",
 ]
 
 env = Environment(trim_blocks=True, keep_trailing_newline=True, undefined=AnsibleUndefined)

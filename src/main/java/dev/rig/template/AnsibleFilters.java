@@ -482,8 +482,12 @@ final class AnsibleFilters {
         static String dump(Object o, int indent, boolean flowLeaves) {
             StringBuilder b = new StringBuilder();
             if (isScalar(o) || flowLeaves && leaf(o)) {
-                b.append(isScalar(o) ? scalar(o) : flow(o)).append('\n');
-                if (isScalar(o)) b.append("...\n");
+                if (!isScalar(o)) b.append(flow(o));
+                else {
+                    blockScalar(o, b, indent);
+                    b.append('\n'); // PyYAML would end a plain scalar's document with "...", Ansible's filters do not
+                }
+                if (!isScalar(o)) b.append('\n');
                 return b.toString();
             }
             block(o, indent, flowLeaves, 0, b);
@@ -514,7 +518,10 @@ final class AnsibleFilters {
                     b.append(scalar(e.getKey())).append(':');
                     Object v = e.getValue();
                     if (inline(v, flowLeaves)) {
-                        b.append(' ').append(isScalar(v) ? scalar(v) : flow(v)).append('\n');
+                        b.append(' ');
+                        if (isScalar(v)) blockScalar(v, b, col + indent);
+                        else b.append(flow(v));
+                        b.append('\n');
                     } else if (v instanceof List<?>) {
                         b.append('\n').append(" ".repeat(col));
                         block(v, indent, flowLeaves, col, b); // PyYAML does not indent a list inside a map
@@ -529,7 +536,10 @@ final class AnsibleFilters {
                     if (!first) b.append(" ".repeat(col));
                     first = false;
                     if (inline(v, flowLeaves)) {
-                        b.append("- ").append(isScalar(v) ? scalar(v) : flow(v)).append('\n');
+                        b.append("- ");
+                        if (isScalar(v)) blockScalar(v, b, col + indent);
+                        else b.append(flow(v));
+                        b.append('\n');
                     } else {
                         b.append('-').append(" ".repeat(indent - 1));
                         block(v, indent, flowLeaves, col + indent, b);
@@ -552,6 +562,85 @@ final class AnsibleFilters {
             return "{" + String.join(", ", parts) + "}";
         }
 
+        private static final int WIDTH = 80;
+
+        /**
+         * A scalar in block context, as PyYAML's emitter writes it (width 80): a plain string folded at a single space past the
+         * width, a single-quoted one with its line breaks doubled and continued at {@code indent}. True when it was written plain.
+         */
+        static boolean blockScalar(Object o, StringBuilder b, int indent) {
+            String s = o instanceof String str ? str : null;
+            String simple = scalar(o);
+            if (s == null || simple.startsWith("\"")) {
+                b.append(simple);
+                return s == null;
+            }
+            boolean plain = !simple.startsWith("'");
+            if (plain) {
+                if (s.contains(" ")) b.append(folded(s, b, indent, false));
+                else b.append(s);
+                return true;
+            }
+            b.append(folded(s, b, indent, true));
+            return false;
+        }
+
+        private static int column(StringBuilder b) {
+            return b.length() - (b.lastIndexOf("\n") + 1);
+        }
+
+        /** PyYAML's write_plain / write_single_quoted with split: a lone space past the width becomes a line break and the indent. */
+        private static String folded(String text, StringBuilder before, int indent, boolean quoted) {
+            StringBuilder out = new StringBuilder();
+            int column = column(before);
+            if (quoted) {
+                out.append('\'');
+                column++;
+            }
+            int start = 0;
+            boolean spaces = false, breaks = false;
+            for (int end = 0; end <= text.length(); end++) {
+                Character ch = end < text.length() ? text.charAt(end) : null;
+                if (spaces) {
+                    if (ch == null || ch != ' ') {
+                        if (start + 1 == end && column > WIDTH && start != 0 && end != text.length()) {
+                            out.append('\n').append(" ".repeat(indent));
+                            column = indent;
+                        } else {
+                            out.append(text, start, end);
+                            column += end - start;
+                        }
+                        start = end;
+                    }
+                } else if (breaks) {
+                    if (ch == null || ch != '\n') {
+                        if (text.charAt(start) == '\n') out.append('\n');
+                        for (int i = start; i < end; i++) out.append('\n');
+                        out.append(" ".repeat(indent));
+                        column = indent;
+                        start = end;
+                    }
+                } else if (ch == null || ch == ' ' || ch == '\n' || quoted && ch == '\'') {
+                    if (start < end) {
+                        out.append(text, start, end);
+                        column += end - start;
+                        start = end;
+                    }
+                }
+                if (quoted && ch != null && ch == '\'') {
+                    out.append("''");
+                    column += 2;
+                    start = end + 1;
+                }
+                if (ch != null) {
+                    spaces = ch == ' ';
+                    breaks = ch == '\n';
+                }
+            }
+            if (quoted) out.append('\'');
+            return out.toString();
+        }
+
         static String scalar(Object o) {
             if (o == null) return "null";
             if (o instanceof Boolean x) return x.toString();
@@ -559,7 +648,7 @@ final class AnsibleFilters {
             String s = String.valueOf(o);
             if (s.isEmpty()) return "''";
             if (PLAIN.matcher(s).matches() && !RESOLVES.matcher(s).matches() && !s.endsWith(" ")) return s;
-            if (s.contains("\n") || s.chars().anyMatch(c -> c < 0x20)) {
+            if (s.chars().anyMatch(c -> c < 0x20 && c != '\n') || s.contains(" \n")) { // PyYAML: special characters, or a space before a break
                 StringBuilder b = new StringBuilder();
                 Json.string(s, b);
                 return b.toString();
