@@ -163,17 +163,13 @@ public final class ProjectConverter {
         Templates templates = new Templates();
         for (String rel : playbooks) {
             try {
-                PlaybookLoader.load(dest.resolve(rel), catalog, templates);
+                PlaybookLoader.load(dest.resolve(rel), catalog, templates, vault);
             } catch (InvalidInputException e) {
                 for (InputError err : e.errors()) {
                     String file = err.source().file();
                     String where = file.startsWith(dest.toString() + "/") ? file.substring(dest.toString().length() + 1) : file;
-                    boolean known = findings.stream().anyMatch(f -> f.file().equals(where) && f.line() == err.source().line());
-                    if (known) continue;
-                    String reason = encryptedFiles.contains(where)
-                            ? "encrypted with Ansible Vault: rig reads vault-encrypted variables files in group_vars/ and host_vars/, not yet in a playbook's vars_files or a role; move these variables there"
-                            : "rig refuses the converted file: " + err.message();
-                    findings.add(new Finding(where, err.source().line(), err.source().column(), reason));
+                    boolean known = findings.stream().anyMatch(f -> f.file().equals(where) && (f.line() == err.source().line() || err.source().line() == 0));
+                    if (!known) findings.add(new Finding(where, err.source().line(), err.source().column(), "rig refuses the converted file: " + err.message()));
                 }
             } catch (RuntimeException e) {
                 // rig's loader failing outright (not one of its reported errors): the conversion still has a report
@@ -486,10 +482,10 @@ public final class ProjectConverter {
 
         /** An inline "!vault |" value: escaped inside when a password opens it (encrypted again), else counted for one finding per file. */
         private void inlineVault(ScalarNode sc) {
-            boolean rigReadsIt = !playbook && !("/" + rel).matches(".*/(tasks|handlers|vars|defaults|roles)/.*");
+            boolean rigReadsIt = !playbook && !("/" + rel).matches(".*/(tasks|handlers)/.*");
             if (!rigReadsIt) {
-                finding(sc, "an inline !vault value: rig reads these in inventories (group_vars/, host_vars/, inventory files), not yet in playbooks, "
-                        + "roles or vars_files; move the variable there");
+                finding(sc, "an inline !vault value in a playbook or task file: rig reads these in inventories and variables files "
+                        + "(group_vars/, host_vars/, vars_files, a role's vars/ and defaults/), not yet here; move the variable there");
             }
             if (vault.isEmpty()) {
                 if (unopenedVault++ == 0) firstUnopenedVault = sc;
