@@ -48,6 +48,13 @@ public final class PlaybookLoader {
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
     /** The environment of the play being read, passed to its roles' tasks. */
     private Map<String, Object> playEnvironment = Map.of();
+    /** The play being read: its directory (where roles/ is), its handlers, what its roles export, the roles already in it. */
+    private Path playDir;
+    private List<Task> playHandlers = new ArrayList<>();
+    private Map<String, Object> playRoleDefaults = new LinkedHashMap<>();
+    private Map<String, Object> playRoleVars = new LinkedHashMap<>();
+    private Map<String, Task.RoleVars> playRolesRun = new LinkedHashMap<>();
+    private Set<Path> playHandlerFiles = new LinkedHashSet<>();
     /** A template of the play being read uses a gathered fact. */
     private boolean factSeenInTemplates;
 
@@ -176,14 +183,19 @@ public final class PlaybookLoader {
         Path dir = file.getParent();
         Map<String, Object> playEnv = map(file, keys.get("environment"));
         playEnvironment = playEnv;
+        playDir = dir;
+        playHandlers = handlers;
+        playRoleDefaults = roleDefaults;
+        playRoleVars = roleVars;
+        playRolesRun = new LinkedHashMap<>();
+        playHandlerFiles = new LinkedHashSet<>();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
                 new Inherited(null, null, Map.of(), null, List.of(), playEnv), Task.RoleVars.NONE);
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
-            Map<String, Task.RoleVars> rolesRun = new LinkedHashMap<>();
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
-                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, rolesRun, new ArrayList<>(), Task.RoleVars.NONE);
+                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, playRolesRun, new ArrayList<>(), Task.RoleVars.NONE);
                 if (exported != null) {
                     roleDefaults.putAll(exported.defaults());
                     roleVars.putAll(exported.vars());
@@ -238,6 +250,13 @@ public final class PlaybookLoader {
      */
     private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, List<Step> tasks, List<Task> handlers,
                                Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
+        return role(playbookDir, src, entry, playTags, new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), tasks, handlers,
+                rolesRun, chain, parents);
+    }
+
+    /** {@code inherited}: what the call of the role depending on this one passes to its tasks (an import_role's when and vars). */
+    private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, Inherited inherited, List<Step> tasks,
+                               List<Task> handlers, Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -257,6 +276,24 @@ public final class PlaybookLoader {
             errors.add(src, "expected a role name or a map with 'role', found " + describe(entry));
             return null;
         }
+        return roleCall(playbookDir, src, new RoleCall(roleName, entryVars, tags, Map.of(), inherited, false), tasks, handlers, rolesRun,
+                chain, parents);
+    }
+
+    /**
+     * One use of a role: from a roles: entry, or an import_role or include_role task. {@code from}:
+     * tasks_from, defaults_from, vars_from, handlers_from (by those names); {@code inherited}: what
+     * an import_role passes to every task of the role; {@code always}: runs even if the role ran
+     * already (import_role and include_role, whose allow_duplicates is true in Ansible).
+     */
+    private record RoleCall(String name, Map<String, Object> entryVars, Set<String> tags, Map<String, String> from, Inherited inherited,
+                            boolean always) {}
+
+    private Task.RoleVars roleCall(Path playbookDir, Source src, RoleCall call, List<Step> tasks, List<Task> handlers,
+                                   Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
+        String roleName = call.name();
+        Map<String, Object> entryVars = call.entryVars();
+        Set<String> tags = call.tags();
         Path roleDir = playbookDir.resolve("roles").resolve(roleName);
         if (!Files.isDirectory(roleDir)) {
             errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
@@ -268,11 +305,11 @@ public final class PlaybookLoader {
         }
         RoleMeta meta = roleMeta(roleDir, src);
         String key = roleName + "\0" + entryVars;
-        if (rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
-        rolesRun.put(key, null);
-        Path d = yamlIn(roleDir.resolve("defaults"));
+        if (!call.always() && rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
+        if (!call.always()) rolesRun.put(key, null);
+        Path d = roleFile(roleDir, "defaults", call.from(), src);
         Map<String, Object> ownDefaults = d != null ? varsFile(d, src) : Map.of();
-        Path v = yamlIn(roleDir.resolve("vars"));
+        Path v = roleFile(roleDir, "vars", call.from(), src);
         Map<String, Object> ownVars = v != null ? varsFile(v, src) : Map.of();
         // What this role's dependencies inherit from it: its defaults under theirs, its entry vars and vars/ under theirs.
         Map<String, Object> chainDefaults = new LinkedHashMap<>(parents.defaults());
@@ -285,7 +322,7 @@ public final class PlaybookLoader {
         Map<String, Object> depDefaults = new LinkedHashMap<>();
         Map<String, Object> depVars = new LinkedHashMap<>();
         for (Map.Entry<Source, Object> dep : meta.dependencies()) {
-            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, tasks, handlers, rolesRun, inner,
+            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, call.inherited(), tasks, handlers, rolesRun, inner,
                     new Task.RoleVars(chainDefaults, chainVars));
             if (exported != null) {
                 depDefaults.putAll(exported.defaults());
@@ -303,19 +340,34 @@ public final class PlaybookLoader {
         myVars.putAll(ownVars);
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
                 List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), new Task.RoleVars(myDefaults, myVars));
-        Path t = yamlIn(roleDir.resolve("tasks"));
+                call.inherited(), new Task.RoleVars(myDefaults, myVars));
+        Path t = roleFile(roleDir, "tasks", call.from(), src);
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
-        Path h = yamlIn(roleDir.resolve("handlers"));
-        if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
+        Path h = roleFile(roleDir, "handlers", call.from(), src);
+        // Handlers take only the role's variables and directories from the call, not its when or tags (Ansible's handlers are not in its blocks).
+        // A role used again brings no second copy of its handlers: a notify runs a role's handler once, as in Ansible.
+        if (h != null && playHandlerFiles.add(h)) handlers.addAll(handlerList(taskFile(h, new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags,
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), scope.roleVars()), src, List.of())));
         Map<String, Object> exportedDefaults = new LinkedHashMap<>(depDefaults);
         exportedDefaults.putAll(ownDefaults);
         Map<String, Object> exportedVars = new LinkedHashMap<>(depVars);
         exportedVars.putAll(entryVars);
         exportedVars.putAll(ownVars);
         Task.RoleVars exports = new Task.RoleVars(exportedDefaults, exportedVars);
-        rolesRun.put(key, exports);
+        if (!call.always()) rolesRun.put(key, exports);
         return exports;
+    }
+
+    /** A role's main file of a kind (tasks, defaults, vars, handlers), or the one {@code KIND_from} names (with or without .yml). */
+    private Path roleFile(Path roleDir, String kind, Map<String, String> from, Source src) {
+        String named = from.get(kind + "_from");
+        if (named == null) return yamlIn(roleDir.resolve(kind));
+        for (String candidate : List.of(named, named + ".yml", named + ".yaml")) {
+            Path p = roleDir.resolve(kind).resolve(candidate).normalize();
+            if (p.startsWith(roleDir.resolve(kind)) && Files.isRegularFile(p)) return p;
+        }
+        errors.add(src, kind + "_from '" + named + "' not found in " + roleDir.resolve(kind));
+        return null;
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -443,13 +495,19 @@ public final class PlaybookLoader {
         Map<String, NodeTuple> keywords = new LinkedHashMap<>();
         List<NodeTuple> moduleKeys = new ArrayList<>();
         NodeTuple importTasks = null;
+        NodeTuple roleTask = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
             if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            else if (moduleName(k).equals("import_role") || moduleName(k).equals("include_role")) roleTask = t;
             else if (moduleName(k).equals("import_tasks") || moduleName(k).equals("include_tasks")) importTasks = t;
             else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
             else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
+        }
+        if (roleTask != null) {
+            if (!moduleKeys.isEmpty() || importTasks != null) errors.add(src, "a task with " + YamlFiles.keyName(roleTask) + " cannot also name a module");
+            return roleTask(file, src, roleTask, keywords, scope);
         }
         if (importTasks != null) {
             boolean dynamic = moduleName(YamlFiles.keyName(importTasks)).equals("include_tasks");
@@ -632,6 +690,88 @@ public final class PlaybookLoader {
     /** The keywords rig has on import_tasks (they apply to every imported task) and on include_tasks (they are the include's). */
     static final Set<String> IMPORT_KEYS = Set.of("name", "tags", "when", "vars");
     static final Set<String> INCLUDE_KEYS = Set.of("name", "tags", "when", "vars", "loop", "with_items", "with_dict", "loop_control");
+
+    static final Set<String> ROLE_TASK_ARGS = Set.of("name", "role", "tasks_from", "defaults_from", "vars_from", "handlers_from",
+            "allow_duplicates", "public");
+
+    /**
+     * import_role (static: its when, tags and vars go to every task of the role, and the role's
+     * defaults and vars are the play's, as Ansible exports them at parse time) and include_role
+     * (dynamic: its when, loop and tags are its own, its vars reach the role's tasks, and the role's
+     * variables are its tasks' only, Ansible's {@code public: false}). Both run the role even if it
+     * ran already (Ansible's allow_duplicates, true for them); its handlers join the play's.
+     */
+    private List<Step> roleTask(Path file, Source src, NodeTuple roleTask, Map<String, NodeTuple> keywords, TaskScope scope) {
+        boolean dynamic = moduleName(YamlFiles.keyName(roleTask)).equals("include_role");
+        String what = dynamic ? "include_role" : "import_role";
+        Set<String> allowed = dynamic ? INCLUDE_KEYS : IMPORT_KEYS;
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!allowed.contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on " + what
+                        + " (rig has " + String.join(", ", new java.util.TreeSet<>(allowed)) + " there)");
+            }
+        }
+        Map<String, NodeTuple> args = keyed(file, mapNode(file, roleTask), ROLE_TASK_ARGS, what);
+        String roleName = string(file, args.containsKey("name") ? args.get("name") : args.get("role"));
+        if (roleName == null) {
+            errors.add(YamlFiles.source(file, roleTask.getKeyNode()), what + " needs 'name' (the role)");
+            return List.of();
+        }
+        Map<String, String> from = new LinkedHashMap<>();
+        for (String a : List.of("tasks_from", "defaults_from", "vars_from", "handlers_from")) {
+            String f = string(file, args.get(a));
+            if (f != null && Templates.isTemplated(f)) {
+                errors.add(YamlFiles.source(file, args.get(a).getValueNode()), a + " of a templated file name is not supported: rig reads every file at load");
+            } else if (f != null) {
+                from.put(a, f);
+            }
+        }
+        Source at = YamlFiles.source(file, roleTask.getValueNode());
+        if (args.containsKey("allow_duplicates") && !Boolean.TRUE.equals(bool(file, args.get("allow_duplicates")))) {
+            errors.add(YamlFiles.source(file, args.get("allow_duplicates").getKeyNode()), "'allow_duplicates: false' on " + what
+                    + " is not supported: rig runs the role each time it is imported or included");
+        }
+        if (args.containsKey("public") && (!dynamic || !Boolean.FALSE.equals(bool(file, args.get("public"))))) {
+            errors.add(YamlFiles.source(file, args.get("public").getKeyNode()), dynamic
+                    ? "'public: true' on include_role is not supported: the role's variables stay its tasks' own"
+                    : "'public' is an include_role argument; import_role's variables are the play's anyway");
+        }
+        Inherited up = scope.inherited();
+        Map<String, Object> ownVars = map(file, keywords.get("vars"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(ownVars);
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> ownTags = tags(file, keywords.get("tags"));
+        List<Step> steps = new ArrayList<>();
+        if (!dynamic) {
+            List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+            if (when != null) conditions.add(new Task.Condition(when, whenSrc));
+            Set<String> tags = new LinkedHashSet<>(scope.tags());
+            tags.addAll(ownTags);
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+            Task.RoleVars exported = roleCall(playDir, at, new RoleCall(roleName, ownVars, tags, from, inherited, true), steps, playHandlers,
+                    playRolesRun, new ArrayList<>(), scope.roleVars());
+            if (exported != null) {
+                playRoleDefaults.putAll(exported.defaults());
+                playRoleVars.putAll(exported.vars());
+            }
+            return steps;
+        }
+        LoopSpec ls = loopSpec(file, keywords);
+        if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
+        Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+        roleCall(playDir, at, new RoleCall(roleName, ownVars, scope.tags(), from, inherited, true), steps, playHandlers, playRolesRun,
+                new ArrayList<>(), scope.roleVars());
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(ownTags);
+        Task include = new Task(string(file, keywords.get("name")), src, "include_role", new LinkedHashMap<>(Map.of("file", roleName)),
+                Map.of("file", at), when, whenSrc, ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false,
+                false, vars, scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
+        return List.of(new Include(include, steps));
+    }
 
     /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
     private String includedFile(Path file, NodeTuple t, String what) {

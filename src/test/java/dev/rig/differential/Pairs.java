@@ -209,6 +209,7 @@ final class Pairs {
                 "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
         roleScopes(p);
         includes(p);
+        roleTasks(p);
         return p;
     }
 
@@ -249,6 +250,41 @@ final class Pairs {
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"{{ level }}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n"),
                 Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == \"d2\"\n",
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"${level}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n")));
+    }
+
+    /** import_role and include_role: tasks_from and the other _from files, vars, when, loop, variable visibility, handlers. */
+    private static void roleTasks(List<Pair> p) {
+        Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        a.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        a.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        a.put("roles/r/tasks/main.yml", "- shell: echo \"main {{ who }} {{ item | default('-') }} {{ rdef }}\" >> /srv/t/log\n  notify: r done\n");
+        a.put("roles/r/tasks/second.yml", "- shell: echo \"second {{ who }} {{ rdef }} {{ rvar | default('-') }}\" >> /srv/t/log\n");
+        a.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        r.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        r.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        r.put("roles/r/tasks/main.yml", "- shell: echo \"main ${who} ${item!'-'} ${rdef}\" >> /srv/t/log\n  notify: r done\n");
+        r.put("roles/r/tasks/second.yml", "- shell: echo \"second ${who} ${rdef} ${rvar!'-'}\" >> /srv/t/log\n");
+        r.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        p.add(tasksWithFiles("import_role with tasks_from, vars and when",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == 'd1'",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == \"d1\"", a, r));
+        p.add(tasksWithFiles("include_role with a loop and vars, its handler",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"{{ inventory_hostname }}\"}",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_role's variables are its own, import_role's the play's",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after {{ rdef | default('private') }} {{ rvar | default('private') }}\" >> /srv/t/log",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after ${rdef!'private'} ${rvar!'private'}\" >> /srv/t/log", a, r));
+        p.add(tasksWithFiles("import_role's defaults reach the play's later tasks",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after {{ rdef }}\" >> /srv/t/log",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after ${rdef}\" >> /srv/t/log", a, r));
+        p.add(plays("import_role and include_role of a role the play's roles ran",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == 'd2'\n",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == \"d2\"\n", a, r));
     }
 
     /** Each role's tasks see their own role's variables above every other role's (Ansible's VariableManager). */
