@@ -47,7 +47,7 @@ final class HostRun {
     private final Host host;
     private final HostState state;
     private final Remote remote;
-    private final Map<String, ProbeBatch.Output> probeCache = new HashMap<>();
+    private final ProbeCache probeCache = new ProbeCache();
     private final Set<String> notified = new LinkedHashSet<>();
 
     HostRun(Engine.Context run, Play play, Host host, HostState state, Remote remote) {
@@ -58,11 +58,57 @@ final class HostRun {
         this.remote = remote;
     }
 
-    void run() {
+    private boolean prepared;
+
+    /** The play's selected tasks, in order, and the secrets of its variables; once, before anything reads them. */
+    private void prepare() {
+        if (prepared) return;
+        prepared = true;
         List<Task> tasks = play.tasks().stream().filter(run::selectedByTags).toList();
         for (int i = 0; i < tasks.size(); i++) position.put(tasks.get(i), i);
         flat = tasks;
         collectSecrets();
+    }
+
+    /** The probe batch the play starts with, for the host lock's channel to read (see Engine.lock). */
+    record Opening(List<PendingProbe> batch, String script, RemoteCommands.Become become) {}
+
+    /**
+     * What the play's first probe would read in one batch (the facts, or the first task's probe, and
+     * the probes after it that are known now); null when there is none, or when its sudo needs a
+     * password (that dialogue needs a channel of its own).
+     */
+    Opening opening() {
+        prepare();
+        if (run.mode != Mode.APPLY) return null;
+        List<PendingProbe> batch;
+        try {
+            if (play.gatherFacts()) {
+                batch = batchFor(new PendingProbe(HostFacts.PROBE.script(), become(null), null, false), lookahead(flat));
+            } else {
+                List<PendingProbe> all = lookahead(flat);
+                if (all.isEmpty()) return null;
+                batch = batchFor(all.get(0), all.subList(1, all.size()));
+            }
+        } catch (RuntimeException e) {
+            return null; // the task reports it when it runs
+        }
+        RemoteCommands.Become become = batch.get(0).become();
+        if (become != null && become.password() != null) return null;
+        return new Opening(batch, batchScript(batch), become);
+    }
+
+    /** The outputs of an opening batch, read in the lock's channel: the play's first probes find them. */
+    void preload(Opening opening, Map<Integer, ProbeBatch.Output> outputs) {
+        for (int i = 0; i < opening.batch().size(); i++) {
+            ProbeBatch.Output o = outputs.get(i);
+            if (o != null) cache(opening.batch().get(i), o);
+        }
+    }
+
+    void run() {
+        prepare();
+        List<Task> tasks = flat;
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
         if (!runSteps(play.steps()) || ended) return;
         List<Task> handlers = play.handlers().stream()
@@ -83,7 +129,7 @@ final class HostRun {
             return true;
         }
         try {
-            ProbeBatch.Output out = probeOutput(new PendingProbe(HostFacts.PROBE.script(), become(null)), () -> lookahead(tasks));
+            ProbeBatch.Output out = probeOutput(new PendingProbe(HostFacts.PROBE.script(), become(null), null, false), () -> lookahead(tasks));
             if (out.exitCode() != 0) {
                 state.count(Status.FAILED, false);
                 state.fail("gathering facts: " + clean(out.text(), become(null)));
@@ -267,7 +313,12 @@ final class HostRun {
         List<PendingProbe> probes();
     }
 
-    private record PendingProbe(String script, RemoteCommands.Become become) {}
+    /** A probe to batch: reads and inline as in {@link Probe} (inline only when no environment is exported before it). */
+    record PendingProbe(String script, RemoteCommands.Become become, Set<String> reads, boolean inline) {
+        static PendingProbe of(Probe probe, String script, RemoteCommands.Become become) {
+            return new PendingProbe(script, become, probe.reads(), probe.inline() && script.equals(probe.script()));
+        }
+    }
 
     /** One task, with its loop; false when the host failed. */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
@@ -433,7 +484,7 @@ final class HostRun {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
-                ProbeBatch.Output out = probeOutput(new PendingProbe(withEnvironment(task, vars, probe.script()), become), lookahead);
+                ProbeBatch.Output out = probeOutput(PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become), lookahead);
                 if (out.exitCode() != 0) {
                     return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
                 }
@@ -507,7 +558,8 @@ final class HostRun {
     private ItemResult applyChange(Task task, String label, Change change, Outcome outcome, Map<String, Object> vars,
                                    RemoteCommands.Become become, boolean handler) throws SshException {
         ExecResult last = null;
-        probeCache.clear(); // the host is about to change: later probes must see the new state
+        // The host is about to change: answers read ahead that it may make stale go (all of them, unless the change says what it touches).
+        probeCache.touched(touches(change));
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
@@ -621,27 +673,17 @@ final class HostRun {
     // ---- probes: one batch per round trip, refilled when the host changed ----
 
     private ProbeBatch.Output probeOutput(PendingProbe wanted, Lookahead lookahead) throws SshException {
-        String key = cacheKey(wanted);
-        ProbeBatch.Output cached = probeCache.remove(key);
+        ProbeBatch.Output cached = probeCache.take(cacheKey(wanted));
         if (cached != null) return cached;
-        List<PendingProbe> batch = new ArrayList<>();
-        batch.add(wanted);
-        Set<String> seen = new LinkedHashSet<>(List.of(key));
-        for (PendingProbe p : lookahead.probes()) {
-            if (batch.size() >= MAX_BATCH) break;
-            if (java.util.Objects.equals(p.become(), wanted.become())) {
-                if (seen.add(cacheKey(p))) batch.add(p);
-            }
-        }
+        List<PendingProbe> batch = batchFor(wanted, lookahead.probes());
         String nonce = run.nonce();
-        List<String> scripts = batch.stream().map(PendingProbe::script).toList();
-        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become())
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(batch), null, wanted.become())
                 .doing("reading the host's state");
         ExecResult result = remote.exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {
             ProbeBatch.Output o = outputs.get(i);
-            if (o != null) probeCache.put(cacheKey(batch.get(i)), o);
+            if (o != null) cache(batch.get(i), o);
         }
         ProbeBatch.Output mine = outputs.get(0);
         if (mine == null) {
@@ -649,6 +691,40 @@ final class HostRun {
             return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
         }
         return mine;
+    }
+
+    /** wanted first, then the probes to come that run as the same user, each once, up to MAX_BATCH. */
+    private static List<PendingProbe> batchFor(PendingProbe wanted, List<PendingProbe> ahead) {
+        List<PendingProbe> batch = new ArrayList<>();
+        batch.add(wanted);
+        Set<String> seen = new LinkedHashSet<>(List.of(cacheKey(wanted)));
+        for (PendingProbe p : ahead) {
+            if (batch.size() >= MAX_BATCH) break;
+            if (java.util.Objects.equals(p.become(), wanted.become()) && seen.add(cacheKey(p))) batch.add(p);
+        }
+        return batch;
+    }
+
+    private String batchScript(List<PendingProbe> batch) {
+        return ProbeBatch.scriptOfParts(batch.stream().map(p -> new ProbeBatch.Part(p.script(), p.inline())).toList(), run.nonce());
+    }
+
+    private void cache(PendingProbe p, ProbeBatch.Output output) {
+        probeCache.put(cacheKey(p), p.reads(), output);
+    }
+
+    /**
+     * What a change touches on the host, null when it does not say: what its module declares, else the
+     * files its uploads replace when every command is such an upload; nothing for API calls alone.
+     */
+    static Change.Touched touches(Change change) {
+        if (change.touched() != null) return change.touched();
+        Set<String> out = new LinkedHashSet<>();
+        for (HostCommand c : change.commands()) {
+            if (c.writes() == null) return null;
+            out.add(c.writes());
+        }
+        return new Change.Touched(out, Set.of());
     }
 
     private static String cacheKey(PendingProbe p) {
@@ -678,7 +754,7 @@ final class HostRun {
                     ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
                             t.source(), t.noLog(), new HashMap<>());
                     Probe p = module.probe(new Args(renderArgs(t, v)), ctx);
-                    if (p != null) out.add(new PendingProbe(withEnvironment(t, v, p.script()), become(t)));
+                    if (p != null) out.add(PendingProbe.of(p, withEnvironment(t, v, p.script()), become(t)));
                 }
             } catch (RuntimeException e) {
                 // Not knowable yet (a register, a later set_fact, an error reported when the task runs).
@@ -802,7 +878,7 @@ final class HostRun {
     /** Registers the values of the secret-named entries of {@code candidates}, rendered with {@code vars}. */
     private void collectSecrets(Map<String, Object> candidates, Map<String, Object> vars) {
         for (Map.Entry<String, Object> e : candidates.entrySet()) {
-            if (!Secrets.isSecretName(e.getKey())) continue;
+            if (!run.secrets.isSecret(e.getKey())) continue;
             Object val = e.getValue();
             if (val instanceof String s && Templates.isTemplated(s)) {
                 try {

@@ -6,6 +6,9 @@ import dev.rig.core.Source;
 import dev.rig.core.YamlFiles;
 import dev.rig.facts.HostFacts;
 import dev.rig.template.Templates;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
+import dev.rig.vault.VaultYaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -58,13 +61,21 @@ public final class PlaybookLoader {
     /** A template of the play being read uses a gathered fact. */
     private boolean factSeenInTemplates;
 
-    private PlaybookLoader(ModuleCatalog modules, Templates templates) {
+    /** Opens vars files encrypted with Ansible Vault, and their inline !vault values. */
+    private final VaultPasswords vault;
+
+    private PlaybookLoader(ModuleCatalog modules, Templates templates, VaultPasswords vault) {
         this.modules = modules;
         this.templates = templates;
+        this.vault = vault;
     }
 
     public static Playbook load(Path file, ModuleCatalog modules, Templates templates) {
-        PlaybookLoader loader = new PlaybookLoader(modules, templates);
+        return load(file, modules, templates, VaultPasswords.none());
+    }
+
+    public static Playbook load(Path file, ModuleCatalog modules, Templates templates, VaultPasswords vault) {
+        PlaybookLoader loader = new PlaybookLoader(modules, templates, vault);
         Playbook pb = loader.loadPlaybook(file.toAbsolutePath().normalize());
         loader.errors.throwIfAny();
         return pb;
@@ -72,11 +83,16 @@ public final class PlaybookLoader {
 
     /** Loads several playbooks, reporting the errors of all of them together. */
     public static List<Playbook> loadAll(List<Path> files, ModuleCatalog modules, Templates templates) {
+        return loadAll(files, modules, templates, VaultPasswords.none());
+    }
+
+    /** As above, with vars files opened with vault's passwords. */
+    public static List<Playbook> loadAll(List<Path> files, ModuleCatalog modules, Templates templates, VaultPasswords vault) {
         List<Playbook> out = new ArrayList<>();
         Errors all = new Errors();
         for (Path f : files) {
             try {
-                out.add(load(f, modules, templates));
+                out.add(load(f, modules, templates, vault));
             } catch (InvalidInputException e) {
                 all.addAll(e.errors());
             }
@@ -400,20 +416,50 @@ public final class PlaybookLoader {
         return null;
     }
 
+    /**
+     * A vars file (vars_files, a role's vars/ and defaults/): encrypted whole with Ansible Vault or holding
+     * inline !vault values, as Ansible opens them; every variable that came out of the vault is a secret.
+     */
     private Map<String, Object> varsFile(Path p, Source usedAt) {
         if (!Files.isRegularFile(p)) {
             errors.add(usedAt, "variables file not found: " + p);
             return Map.of();
         }
         filesRead.add(p);
-        Node n = YamlFiles.compose(p, errors);
+        String text;
+        try {
+            text = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            errors.add(new Source(p.toString(), 0, 0), "cannot read file: " + e.getMessage());
+            return Map.of();
+        }
+        boolean encrypted = VaultCipher.isVault(text);
+        if (encrypted) {
+            try {
+                text = vault.decrypt(text);
+            } catch (IllegalArgumentException e) {
+                errors.add(new Source(p.toString(), 0, 0), e.getMessage());
+                return Map.of();
+            }
+        }
+        Node n = YamlFiles.compose(p, text, errors);
         if (n == null) return Map.of();
         checkDuplicateKeys(p, n);
         if (!(n instanceof MappingNode)) {
             errors.add(YamlFiles.source(p, n), "expected a map of variables, found " + YamlFiles.kind(n));
             return Map.of();
         }
-        return stringKeys((Map<?, ?>) YamlFiles.value(n));
+        VaultYaml.rememberNames(n, vault);
+        Map<String, Object> vars;
+        try {
+            vars = stringKeys((Map<?, ?>) new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(n));
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) { // an inline !vault value that does not open
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+            errors.add(m == null ? new Source(p.toString(), 0, 0) : Source.of(p, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+            return Map.of();
+        }
+        if (encrypted) vault.rememberAll(vars); // every variable of an encrypted file is a secret
+        return vars;
     }
 
     /** Reads a task file; {@code chain} holds the task files importing it, outermost first. */
