@@ -155,6 +155,28 @@ final class HostRun {
     /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
     private boolean ended;
 
+    /** include_vars: the variables read at load join the host's when the task's conditions hold; false when the host failed. */
+    private boolean includeVars(Task task) {
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                report(task, null, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", false, false, List.of());
+                return true;
+            }
+        } catch (KnownAfterApplyException e) {
+            report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+            return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        Map<String, Object> values = stringKeys((Map<?, ?>) task.args().get("values"));
+        Object name = task.args().get("name");
+        if (name != null) state.included.put(String.valueOf(name), values);
+        else state.included.putAll(values);
+        report(task, null, Status.OK, Change.none("included vars"), "included vars from " + task.args().get("file"), false, false, List.of());
+        return true;
+    }
+
     /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
     private boolean meta(Task task) {
         String action = String.valueOf(task.args().get("action"));
@@ -194,6 +216,10 @@ final class HostRun {
                 if (at == null) continue; // not selected by tags
                 if (task.module().equals("meta")) {
                     if (!meta(task)) return false;
+                    continue;
+                }
+                if (task.module().equals("include_vars")) {
+                    if (!includeVars(task)) return false;
                     continue;
                 }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
@@ -788,12 +814,20 @@ final class HostRun {
     private Map<String, Object> vars(Task task, Item item) {
         Map<String, Object> v = layered(onTop(play.roleDefaults(), task == null ? null : task.roleVars().defaults()), host, run.magicVars,
                 state.gathered, play.vars(), onTop(play.roleVars(), task == null ? null : task.roleVars().vars()),
-                taskVars(task), state.facts, run.extraVars);
+                taskVars(task), withIncluded(state.facts), run.extraVars);
         v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
         if (item != null) {
             v.put(item.name(), item.value());
             v.putAll(item.extra());
         }
+        return v;
+    }
+
+    /** set_fact and register over include_vars, as Ansible's precedence has them. */
+    private Map<String, Object> withIncluded(Map<String, Object> facts) {
+        if (state.included.isEmpty()) return facts;
+        Map<String, Object> v = new HashMap<>(state.included);
+        v.putAll(facts);
         return v;
     }
 

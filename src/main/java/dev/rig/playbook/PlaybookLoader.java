@@ -497,9 +497,10 @@ public final class PlaybookLoader {
     private List<Task> handlerList(List<Step> steps) {
         List<Task> out = new ArrayList<>();
         for (Step s : steps) {
-            if (s instanceof Task t) out.add(t);
+            if (s instanceof Task t && !t.module().equals("include_vars")) out.add(t);
             else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
             else if (s instanceof Include i) errors.add(i.task().source(), "include_tasks among handlers is not supported; write each handler as a task");
+            if (s instanceof Task t && t.module().equals("include_vars")) errors.add(t.source(), "include_vars among handlers is not supported");
         }
         return out;
     }
@@ -609,6 +610,9 @@ public final class PlaybookLoader {
                     scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
                     new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
             return List.of(new Include(include, steps));
+        }
+        if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("include_vars")) {
+            return includeVars(file, src, moduleKeys.get(0), keywords, scope);
         }
         if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
             return meta(file, src, moduleKeys.get(0), keywords, scope);
@@ -838,6 +842,73 @@ public final class PlaybookLoader {
             return null;
         }
         return rel;
+    }
+
+    static final Set<String> INCLUDE_VARS_KEYS = Set.of("name", "when", "tags", "no_log");
+
+    /**
+     * include_vars: rig reads (and opens, when vault-encrypted) the file at load, and the task puts
+     * its variables on the host at run time when its when holds, at Ansible's include_vars
+     * precedence (above task vars, below set_fact). Where Ansible looks: the role's vars/, the
+     * including file's directory, the playbook's vars/ and directory. {@code name} puts them under one variable.
+     */
+    private List<Step> includeVars(Path file, Source src, NodeTuple mod, Map<String, NodeTuple> keywords, TaskScope scope) {
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!INCLUDE_VARS_KEYS.contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on include_vars (rig has "
+                        + String.join(", ", new java.util.TreeSet<>(INCLUDE_VARS_KEYS)) + " there)");
+            }
+        }
+        String rel;
+        String name = null;
+        if (mod.getValueNode() instanceof MappingNode m) {
+            Map<String, NodeTuple> a = keyed(file, m, Set.of("file", "name"), "include_vars");
+            rel = string(file, a.get("file"));
+            name = string(file, a.get("name"));
+            if (rel == null) errors.add(YamlFiles.source(file, m), "include_vars needs 'file' (rig reads one file; dir is not supported)");
+        } else {
+            rel = string(file, mod);
+        }
+        if (rel == null) return List.of();
+        Source at = textSource(file, mod.getValueNode());
+        if (Templates.isTemplated(rel)) {
+            errors.add(at, "include_vars of a templated file name ('" + rel + "') is not supported: rig reads every file at load;"
+                    + " name the file, and use when to choose");
+            return List.of();
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (scope.role() != null) dirs.add(playDir.resolve("roles").resolve(scope.role()).resolve("vars"));
+        dirs.add(file.getParent());
+        if (scope.role() != null) dirs.add(playDir.resolve("roles").resolve(scope.role()));
+        dirs.add(playDir.resolve("vars"));
+        dirs.add(playDir);
+        Path found = null;
+        for (Path d : dirs) {
+            Path c = d.resolve(rel).normalize();
+            if (Files.isRegularFile(c)) {
+                found = c;
+                break;
+            }
+        }
+        if (found == null) {
+            errors.add(at, "include_vars file '" + rel + "' not found; looked in " + dirs);
+            return List.of();
+        }
+        Map<String, Object> values = varsFile(found, at);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("file", rel);
+        args.put("values", values);
+        if (name != null) args.put("name", name);
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keywords.get("tags")));
+        Inherited up = scope.inherited();
+        return List.of(new Task(string(file, keywords.get("name")), src, "include_vars", args, Map.of("file", at), when, whenSrc, null, null,
+                "item", null, List.of(), tags, null, null, null, null, false, Boolean.TRUE.equals(bool(file, keywords.get("no_log"))),
+                new LinkedHashMap<>(up.vars()), scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false), scope.roleVars()));
     }
 
     /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */

@@ -210,6 +210,7 @@ final class Pairs {
         roleScopes(p);
         includes(p);
         roleTasks(p);
+        includeVars(p);
         return p;
     }
 
@@ -250,6 +251,26 @@ final class Pairs {
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"{{ level }}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n"),
                 Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == \"d2\"\n",
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"${level}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n")));
+    }
+
+    /** include_vars: a file, name, when, in a role, and its precedence (over task vars, under set_fact). */
+    private static void includeVars(List<Pair> p) {
+        Map<String, String> f = Map.of("more.yml", "color: green\nsize: 3\n", "vars/other.yml", "shape: round\n",
+                "roles/iv/vars/own.yml", "flavour: sweet\n", "roles/iv/tasks/main.yml", "- include_vars: own.yml\n");
+        p.add(tasksWithFiles("include_vars: a file, then name and when",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == 'd1'\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"{{ color }} {{ size }} {{ o.shape | default('none') }}\"}",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == \"d1\"\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"${color} ${size} ${(o.shape)!'none'}\"}", f, f));
+        p.add(tasksWithFiles("include_vars precedence: over task vars and play vars, under set_fact",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"{{ color }}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"{{ color }}\"}",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"${color}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"${color}\"}", f, f)
+                .withPlayVars("color: red"));
+        p.add(plays("include_vars in a role reads the role's vars/, seen by the play's later tasks",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"{{ flavour }}\"}\n",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"${flavour}\"}\n", f, f));
     }
 
     /** import_role and include_role: tasks_from and the other _from files, vars, when, loop, variable visibility, handlers. */
