@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
             "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
-            "gather_facts", "connection", "environment");
+            "gather_facts", "connection", "environment", "vars_prompt");
     /** Play connections rig has: its own SSH (Ansible's ssh and its default, smart) and the operator's machine. */
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
@@ -179,6 +179,7 @@ public final class PlaybookLoader {
                 vars.putAll(varsFile(p, vf.getKey()));
             }
         }
+        List<VarsPrompt> prompts = varsPrompt(file, keys.get("vars_prompt"));
         Boolean become = bool(file, keys.get("become"));
         String becomeUser = string(file, keys.get("become_user"));
         Object serial = serial(file, keys.get("serial"));
@@ -232,7 +233,35 @@ public final class PlaybookLoader {
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
                 List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
-                "local".equals(connection));
+                "local".equals(connection), prompts);
+    }
+
+    static final Set<String> VARS_PROMPT_KEYS = Set.of("name", "prompt", "private", "default");
+
+    /** A play's vars_prompt: a list of {name, prompt, private (default true), default}; Ansible's encrypt, confirm and unsafe are refused. */
+    private List<VarsPrompt> varsPrompt(Path file, NodeTuple t) {
+        if (t == null) return List.of();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(file, t.getValueNode()), "expected a list for 'vars_prompt', found " + YamlFiles.kind(t.getValueNode()));
+            return List.of();
+        }
+        List<VarsPrompt> out = new ArrayList<>();
+        for (Node n : seq.getValue()) {
+            if (!(n instanceof MappingNode m)) {
+                errors.add(YamlFiles.source(file, n), "expected a vars_prompt entry (a map with name and prompt), found " + YamlFiles.kind(n));
+                continue;
+            }
+            Map<String, NodeTuple> k = keyed(file, m, VARS_PROMPT_KEYS, "vars_prompt entry");
+            String name = string(file, k.get("name"));
+            if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                errors.add(YamlFiles.source(file, m), "vars_prompt entry needs 'name', a variable name");
+                continue;
+            }
+            Boolean hidden = bool(file, k.get("private"));
+            out.add(new VarsPrompt(name, string(file, k.get("prompt")), hidden == null || hidden, string(file, k.get("default")),
+                    YamlFiles.source(file, m)));
+        }
+        return out;
     }
 
     /** Everything in a task that may name a variable: its blocks' whens and its environment and until too. */

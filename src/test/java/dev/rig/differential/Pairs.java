@@ -211,6 +211,9 @@ final class Pairs {
         includes(p);
         roleTasks(p);
         includeVars(p);
+        String prompt = HEAD + "  vars_prompt:\n    - {name: who, prompt: Who}\n  tasks:\n";
+        p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
+                prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));
         return p;
     }
 

@@ -46,7 +46,7 @@ class PlaybookLoaderErrorsTest {
         Path f = playbook("play-errors");
         assertErrors(loadFails("play-errors"),
                 at(f, 2, 3, "unknown keyword 'taks' in play; expected one of: become, become_user, connection, environment, gather_facts, handlers, hosts, "
-                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files"),
+                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files, vars_prompt"),
                 at(f, 1, 3, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')"),
                 at(f, 6, 11, "expected a boolean (true or false) for 'become', found a string"),
                 at(f, 7, 11, "expected 'serial' to be a positive integer or a percentage such as '30%', found the number 0"),
