@@ -510,7 +510,8 @@ final class HostRun {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
-                ProbeBatch.Output out = probeOutput(PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become), lookahead);
+                PendingProbe wanted = PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become);
+                ProbeBatch.Output out = task.control().delegateToLocalhost() ? localProbe(wanted) : probeOutput(wanted, lookahead);
                 if (out.exitCode() != 0) {
                     return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
                 }
@@ -585,11 +586,12 @@ final class HostRun {
                                    RemoteCommands.Become become, boolean handler) throws SshException {
         ExecResult last = null;
         // The host is about to change: answers read ahead that it may make stale go (all of them, unless the change says what it touches).
-        probeCache.touched(touches(change));
+        boolean delegated = task.control().delegateToLocalhost();
+        if (!delegated) probeCache.touched(touches(change));
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
-            last = remote.exec(inv, run.commandTimeout);
+            last = (delegated ? local() : remote).exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -719,6 +721,27 @@ final class HostRun {
         return mine;
     }
 
+    /** The operator's machine, for tasks delegated to localhost; made when first needed. */
+    private Remote localRemote;
+
+    private Remote local() {
+        if (localRemote == null) localRemote = new LocalRemote();
+        return localRemote;
+    }
+
+    /** A delegated task's probe, read on the operator's machine on its own: never batched with, nor cached as, the host's. */
+    private ProbeBatch.Output localProbe(PendingProbe wanted) throws SshException {
+        List<PendingProbe> one = List.of(wanted);
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(one), null, wanted.become()).doing("reading localhost's state");
+        ExecResult result = local().exec(inv, run.commandTimeout);
+        ProbeBatch.Output mine = ProbeBatch.parse(result.out(), run.nonce()).get(0);
+        if (mine == null) {
+            String err = clean(result.err(), wanted.become());
+            return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
+        }
+        return mine;
+    }
+
     /** wanted first, then the probes to come that run as the same user, each once, up to MAX_BATCH. */
     private static List<PendingProbe> batchFor(PendingProbe wanted, List<PendingProbe> ahead) {
         List<PendingProbe> batch = new ArrayList<>();
@@ -773,6 +796,7 @@ final class HostRun {
                 } else {
                     items.add(null);
                 }
+                if (t.control().delegateToLocalhost()) continue; // read on the operator's machine when it runs
                 Module module = run.modules.get(t.module());
                 for (int i = 0; i < items.size(); i++) {
                     Map<String, Object> v = t.loop() == null ? vars : vars(t, item(t, items, i));

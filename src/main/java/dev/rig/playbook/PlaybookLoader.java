@@ -38,7 +38,7 @@ public final class PlaybookLoader {
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
-            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict");
+            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to");
     private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var", "index_var", "pause", "extended");
     private static final int MAX_IMPORT_DEPTH = 16;
 
@@ -234,6 +234,18 @@ public final class PlaybookLoader {
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
                 List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
                 "local".equals(connection), prompts);
+    }
+
+    /** The names of the operator's machine a task may be delegated to; another inventory host is not supported yet. */
+    static final Set<String> LOCALHOST_NAMES = Set.of("localhost", "127.0.0.1");
+
+    private boolean delegateToLocalhost(Path file, NodeTuple t) {
+        if (t == null) return false;
+        String to = string(file, t);
+        if (to != null && LOCALHOST_NAMES.contains(to)) return true;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "delegate_to '" + to + "' is not supported: rig delegates to localhost"
+                + " (the operator's machine) only");
+        return false;
     }
 
     static final Set<String> VARS_PROMPT_KEYS = Set.of("name", "prompt", "private", "default");
@@ -730,7 +742,8 @@ public final class PlaybookLoader {
                 notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
-                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended),
+                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended,
+                        delegateToLocalhost(file, keywords.get("delegate_to"))),
                 scope.roleVars()));
     }
 

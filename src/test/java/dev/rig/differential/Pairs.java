@@ -211,6 +211,13 @@ final class Pairs {
         includes(p);
         roleTasks(p);
         includeVars(p);
+        p.add(pair("delegate_to localhost: probe and command on the operator's machine, variables the host's",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"{{ where.stdout }} {{ inventory_hostname }} {{ s.stat.exists }}\"}",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"${where.stdout} ${inventory_hostname} ${s.stat.exists?c?cap_first}\"}"));
         String prompt = HEAD + "  vars_prompt:\n    - {name: who, prompt: Who}\n  tasks:\n";
         p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
                 prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));

@@ -58,7 +58,7 @@ class PlaybookLoaderErrorsTest {
     void taskErrorsAreReportedTogether() {
         Path f = playbook("task-errors");
         assertErrors(loadFails("task-errors"),
-                at(f, 5, 7, "'delegate_to' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
+                at(f, 5, 7, "'run_once' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
                 at(f, 8, 7, "task names more than one module (file, copy); a task has exactly one"),
                 at(f, 9, 7, "task names no module; expected exactly one of: ..."),
                 at(f, 12, 7, "unknown module 'frobnicate'; expected one of: ..."),
