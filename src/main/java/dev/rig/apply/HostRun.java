@@ -346,8 +346,19 @@ final class HostRun {
         }
     }
 
-    /** One task, with its loop; false when the host failed. */
+    /** One task, with its loop, waiting for its turn when the task has a throttle; false when the host failed. */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
+        java.util.concurrent.Semaphore throttle = run.throttle(task);
+        if (throttle == null) return runTaskNow(task, handler, lookahead);
+        throttle.acquireUninterruptibly();
+        try {
+            return runTaskNow(task, handler, lookahead);
+        } finally {
+            throttle.release();
+        }
+    }
+
+    private boolean runTaskNow(Task task, boolean handler, Lookahead lookahead) {
         Map<String, Object> baseVars = vars(task, null);
         collectSecrets(task.vars(), baseVars);
         List<Object> items;

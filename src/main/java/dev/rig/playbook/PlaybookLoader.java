@@ -38,7 +38,7 @@ public final class PlaybookLoader {
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
-            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to");
+            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to", "throttle");
     private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var", "index_var", "pause", "extended");
     private static final int MAX_IMPORT_DEPTH = 16;
 
@@ -238,6 +238,16 @@ public final class PlaybookLoader {
 
     /** The names of the operator's machine a task may be delegated to; another inventory host is not supported yet. */
     static final Set<String> LOCALHOST_NAMES = Set.of("localhost", "127.0.0.1");
+
+    private int throttle(Path file, NodeTuple t) {
+        Integer n = integer(file, t);
+        if (n == null) return 0;
+        if (n < 1) {
+            errors.add(YamlFiles.source(file, t.getValueNode()), "expected 'throttle' to be a positive integer, found " + n);
+            return 0;
+        }
+        return n;
+    }
 
     private boolean delegateToLocalhost(Path file, NodeTuple t) {
         if (t == null) return false;
@@ -743,7 +753,7 @@ public final class PlaybookLoader {
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
                 new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended,
-                        delegateToLocalhost(file, keywords.get("delegate_to"))),
+                        delegateToLocalhost(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle"))),
                 scope.roleVars()));
     }
 

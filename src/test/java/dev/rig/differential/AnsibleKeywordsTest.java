@@ -122,7 +122,7 @@ class AnsibleKeywordsTest {
             Map.entry("failed_when", "false"), Map.entry("ignore_errors", "true"), Map.entry("no_log", "true"),
             Map.entry("vars", "{a: 1}"), Map.entry("args", "{msg: there}"), Map.entry("listen", "h2"), Map.entry("environment", "{A: b}"),
             Map.entry("until", "true"), Map.entry("retries", "2\n      until: true"), Map.entry("delay", "1\n      until: true"),
-            Map.entry("check_mode", "true"), Map.entry("delegate_to", "localhost"));
+            Map.entry("check_mode", "true"), Map.entry("delegate_to", "localhost"), Map.entry("throttle", "2"));
 
     /** The keyword written in a play, a block or a task (a handler for listen). */
     private static String playbook(String keyword, String where, String value) {

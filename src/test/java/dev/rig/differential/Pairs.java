@@ -218,6 +218,11 @@ final class Pairs {
                 "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
                         + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
                         + "- copy: {dest: /srv/t/where, content: \"${where.stdout} ${inventory_hostname} ${s.stat.exists?c?cap_first}\"}"));
+        // Both hosts' runs of the task meet on the operator's machine: with throttle 1 they never overlap.
+        String throttled = "- shell: mkdir /tmp/rig-differential-throttle && sleep 2 && rmdir /tmp/rig-differential-throttle && echo alone || echo overlap\n"
+                + "  register: t\n  delegate_to: localhost\n  throttle: 1\n";
+        p.add(pair("throttle: 1 on a task", throttled + "- copy: {dest: /srv/t/throttle, content: \"{{ t.stdout }}\"}",
+                throttled + "- copy: {dest: /srv/t/throttle, content: \"${t.stdout}\"}"));
         String prompt = HEAD + "  vars_prompt:\n    - {name: who, prompt: Who}\n  tasks:\n";
         p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
                 prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));
