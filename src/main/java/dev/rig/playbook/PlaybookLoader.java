@@ -654,7 +654,8 @@ public final class PlaybookLoader {
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(ownTags);
             Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
-            List<Step> steps = taskFile(target, scope.with(scope.tags(), inherited), usedAt, chain);
+            Applied applied = apply(file, applyOf(importTasks), scope.tags(), inherited);
+            List<Step> steps = taskFile(target, scope.with(applied.tags(), applied.inherited()), usedAt, chain);
             Map<String, Object> args = new LinkedHashMap<>(Map.of("file", rel));
             Task include = new Task(string(file, keywords.get("name")), src, "include_tasks", args, Map.of("file", usedAt), when, whenSrc,
                     ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false, false, vars, scope.role(),
@@ -794,7 +795,7 @@ public final class PlaybookLoader {
     static final Set<String> INCLUDE_KEYS = Set.of("name", "tags", "when", "vars", "loop", "with_items", "with_dict", "loop_control");
 
     static final Set<String> ROLE_TASK_ARGS = Set.of("name", "role", "tasks_from", "defaults_from", "vars_from", "handlers_from",
-            "allow_duplicates", "public");
+            "allow_duplicates", "public", "apply");
 
     /**
      * import_role (static: its when, tags and vars go to every task of the role, and the role's
@@ -830,6 +831,10 @@ public final class PlaybookLoader {
             }
         }
         Source at = YamlFiles.source(file, roleTask.getValueNode());
+        if (!dynamic && args.containsKey("apply")) {
+            errors.add(YamlFiles.source(file, args.get("apply").getKeyNode()), "'apply' is an include_role argument; import_role's keywords"
+                    + " apply to the role's tasks already");
+        }
         if (args.containsKey("allow_duplicates") && !Boolean.TRUE.equals(bool(file, args.get("allow_duplicates")))) {
             errors.add(YamlFiles.source(file, args.get("allow_duplicates").getKeyNode()), "'allow_duplicates: false' on " + what
                     + " is not supported: rig runs the role each time it is imported or included");
@@ -864,7 +869,8 @@ public final class PlaybookLoader {
         LoopSpec ls = loopSpec(file, keywords);
         if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
         Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
-        roleCall(playDir, at, new RoleCall(roleName, ownVars, scope.tags(), from, inherited, true), steps, playHandlers, playRolesRun,
+        Applied applied = apply(file, args.get("apply"), scope.tags(), inherited);
+        roleCall(playDir, at, new RoleCall(roleName, ownVars, applied.tags(), from, applied.inherited(), true), steps, playHandlers, playRolesRun,
                 new ArrayList<>(), scope.roleVars());
         Set<String> tags = new LinkedHashSet<>(scope.tags());
         tags.addAll(ownTags);
@@ -875,11 +881,41 @@ public final class PlaybookLoader {
         return List.of(new Include(include, steps));
     }
 
+    /** The keywords an include's {@code apply} gives its tasks (Ansible wraps them in a block of these). */
+    static final Set<String> APPLY_KEYS = Set.of("tags", "when", "become", "become_user", "vars", "ignore_errors", "environment");
+
+    private record Applied(Set<String> tags, Inherited inherited) {}
+
+    private static NodeTuple applyOf(NodeTuple include) {
+        if (!(include.getValueNode() instanceof MappingNode m)) return null;
+        return m.getValue().stream().filter(t -> YamlFiles.keyName(t).equals("apply")).findFirst().orElse(null);
+    }
+
+    /** Ansible's {@code apply} on include_tasks and include_role: its keywords pass down to the included tasks, as a block's do. */
+    private Applied apply(Path file, NodeTuple apply, Set<String> tags, Inherited up) {
+        if (apply == null) return new Applied(tags, up);
+        Map<String, NodeTuple> keys = keyed(file, mapNode(file, apply), APPLY_KEYS, "apply", AnsibleKeywords.BLOCK);
+        Set<String> t = new LinkedHashSet<>(tags);
+        t.addAll(tags(file, keys.get("tags")));
+        List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+        String when = condition(file, keys.get("when"));
+        if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
+        Boolean become = bool(file, keys.get("become"));
+        String becomeUser = string(file, keys.get("become_user"));
+        Boolean ignore = bool(file, keys.get("ignore_errors"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(map(file, keys.get("vars")));
+        Map<String, Object> env = new LinkedHashMap<>(up.environment());
+        env.putAll(map(file, keys.get("environment")));
+        return new Applied(t, new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(), vars,
+                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env));
+    }
+
     /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
     private String includedFile(Path file, NodeTuple t, String what) {
         String rel;
         if (t.getValueNode() instanceof MappingNode m) {
-            Map<String, NodeTuple> keys = keyed(file, m, Set.of("file"), what);
+            Map<String, NodeTuple> keys = keyed(file, m, what.equals("include_tasks") ? Set.of("file", "apply") : Set.of("file"), what);
             if (!keys.containsKey("file")) {
                 errors.add(YamlFiles.source(file, m), what + " needs 'file' (the task file to read)");
                 return null;

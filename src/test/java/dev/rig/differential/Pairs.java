@@ -255,6 +255,11 @@ final class Pairs {
         p.add(tasksWithFiles("include_tasks tagged, a plain run", tagged, tagged, a, r));
         p.add(tasksWithFiles("include_tasks untagged skipped under --tags", "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]",
                 "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]", a, r, "--tags", "inc"));
+        String applied = "- include_tasks: {file: tagged.yml, apply: {tags: [inc]}}\n  tags: [inc]\n- file: {path: /srv/t/plain, state: touch}";
+        p.add(tasksWithFiles("include_tasks apply: tags reach the included tasks", applied, applied, a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("include_tasks apply: when and vars on every included task",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == 'd2', vars: {who: applied}}}",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == \"d2\", vars: {who: applied}}}", a, r));
         p.add(tasksWithFiles("import_tasks with when and vars", "- import_tasks: inc.yml\n  when: inventory_hostname == 'd2'\n  vars: {who: imported}",
                 "- import_tasks: inc.yml\n  when: inventory_hostname == \"d2\"\n  vars: {who: imported}", a, r));
         p.add(tasksWithFiles("include_tasks in a block with rescue", "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"{{ ansible_failed_task.name }}\"}",
@@ -310,6 +315,9 @@ final class Pairs {
         p.add(tasksWithFiles("include_role with a loop and vars, its handler",
                 "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"{{ inventory_hostname }}\"}",
                 "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_role apply: tags reach the role's tasks",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]", a, r, "--tags", "x"));
         p.add(tasksWithFiles("include_role's variables are its own, import_role's the play's",
                 "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
                         + "- shell: echo \"after {{ rdef | default('private') }} {{ rvar | default('private') }}\" >> /srv/t/log",
