@@ -326,6 +326,11 @@ final class Pairs {
         p.add(tasksWithFiles("import_role's defaults reach the play's later tasks",
                 "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after {{ rdef }}\" >> /srv/t/log",
                 "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after ${rdef}\" >> /srv/t/log", a, r));
+        String common = "- shell: echo common >> /srv/t/log\n";
+        p.add(plays("include_role and import_role run a dependency the play's roles ran only once",
+                HEAD + "  roles: [app]\n  tasks:\n    - include_role: {name: web}\n    - import_role: {name: web}\n",
+                HEAD + "  roles: [app]\n  tasks:\n    - include_role: {name: web}\n    - import_role: {name: web}\n",
+                roles(common, false), roles(common, false)));
         p.add(plays("import_role and include_role of a role the play's roles ran",
                 HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == 'd2'\n",
                 HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == \"d2\"\n", a, r));
