@@ -114,8 +114,8 @@ public final class Engine {
             return n <= 0 ? null : throttles.computeIfAbsent(t, k -> new java.util.concurrent.Semaphore(n, true));
         }
 
-        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play). */
-        final Set<Play> playsEnded = ConcurrentHashMap.newKeySet();
+        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play); by identity, as one playbook imported twice makes equal plays. */
+        final Set<Play> playsEnded = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
         HostState state(String host) {
             return states.computeIfAbsent(host, HostState::new);
