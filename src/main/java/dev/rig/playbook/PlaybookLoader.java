@@ -813,7 +813,7 @@ public final class PlaybookLoader {
                         + String.join(", ", byName.keySet()));
                 continue;
             }
-            Object v = YamlFiles.value(t.getValueNode());
+            Object v = value(file, t.getValueNode());
             Source vs = YamlFiles.source(file, t.getValueNode());
             String typeError = typeError(a, v);
             if (typeError == null && a.type() == ArgSpec.ArgType.MODE && t.getValueNode() instanceof ScalarNode sn
@@ -1100,13 +1100,8 @@ public final class PlaybookLoader {
         if (holdsVault(t.getValueNode())) {
             // vars: with inline !vault values, as Ansible opens them in a play, block or task; their names are secrets
             VaultYaml.rememberNames(t.getValueNode(), vault);
-            try {
-                v = new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(t.getValueNode());
-            } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
-                org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
-                errors.add(m == null ? YamlFiles.source(file, t.getValueNode()) : Source.of(file, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
-                return new LinkedHashMap<>();
-            }
+            v = value(file, t.getValueNode());
+            if (v == null) return new LinkedHashMap<>();
         } else {
             v = YamlFiles.value(t.getValueNode());
         }
@@ -1114,6 +1109,18 @@ public final class PlaybookLoader {
         if (v instanceof Map<?, ?> m) return stringKeys(m);
         errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
         return new LinkedHashMap<>();
+    }
+
+    /** A node's value, inline !vault values in it opened (their plaintext a secret); null, with an error, when one does not open. */
+    private Object value(Path file, Node n) {
+        if (!holdsVault(n)) return YamlFiles.value(n);
+        try {
+            return new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(n);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+            errors.add(m == null ? YamlFiles.source(file, n) : Source.of(file, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+            return null;
+        }
     }
 
     private static boolean holdsVault(Node n) {
