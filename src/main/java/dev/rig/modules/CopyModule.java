@@ -6,8 +6,6 @@ import dev.rig.playbook.ArgSpec;
 import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.LocalFiles;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +65,7 @@ public final class CopyModule implements Module, FileProducer {
 
     @Override
     public List<RenderedFile> files(Args args, ModuleContext ctx) {
-        return List.of(new RenderedFile(args.string("dest"), desired(args, ctx), args.mode("mode"), ctx.noLog()));
+        return List.of(new RenderedFile(args.string("dest"), payload(args, ctx), args.mode("mode"), ctx.noLog()));
     }
 
     /** The content to write: inline, or the src file streamed from disk (hashed once per run), never read whole. */
@@ -85,21 +83,4 @@ public final class CopyModule implements Module, FileProducer {
         return file;
     }
 
-    /** For rig render, which writes the file itself. */
-    private static byte[] desired(Args args, ModuleContext ctx) {
-        if (args.has("content")) return args.string("content").getBytes(StandardCharsets.UTF_8);
-        String src = args.string("src");
-        Path file = LocalFiles.find(src, ctx.fileDirs())
-                .orElseThrow(() -> new Args.ArgumentException("file '" + src + "' not found; looked in " + LocalFiles.describe(src, ctx.fileDirs())));
-        if (Files.isDirectory(file)) throw new Args.ArgumentException("'" + src + "' is a directory; copy takes a single file");
-        return (byte[]) ctx.memo().computeIfAbsent("copy:" + file, k -> read(file));
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
