@@ -727,6 +727,8 @@ public final class PlaybookLoader {
             Object v = args.get(a.name());
             if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
             if (a.type() == ArgSpec.ArgType.LOCAL_FILE) {
+                // copy's remote_src: src is a path on the host, not one of ours (a templated remote_src may be either).
+                if (args.containsKey("remote_src") && !String.valueOf(args.get("remote_src")).matches("(?i)false|no")) continue;
                 if (LocalFiles.find(s, scope.fileDirs()).isEmpty()) {
                     errors.add(sources.get(a.name()), "file '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.fileDirs()));
                 }
