@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -164,6 +165,11 @@ class ModulesOnLabHostTest {
         assertEquals("750 750 750\n", onHost("stat -c %a /srv/app/tree /srv/app/tree/sub /srv/app/tree/sub/f | tr '\\n' ' ' | sed 's/ $/\\n/'"));
         assertEquals("/srv/app/app.tgz\n", onHost("readlink /srv/app/current"), "force: the file became the link");
         assertEquals("1", onHost("ls /srv/app | grep -c '^sshd_config\\..*~$'").strip(), "one backup of the old sshd_config");
+        assertEquals("/srv/www/site/css/site.css\n/srv/www/site/index.html\n", onHost("find /srv/www -type f | sort"), "the directory itself under dest");
+        assertEquals("/srv/flat/css 750\n/srv/flat/css/site.css 640\n/srv/flat/index.html 640\n",
+                onHost("find /srv/flat -mindepth 1 -printf '%p %m\\n' | sort"), "its contents into dest");
+        assertEquals("h1 { color: teal }\n", onHost("cat /srv/mirror/css/site.css"), "remote_src: a directory on the host");
+        assertEquals(APP_SHA + "  -\n", onHost("sha256sum < /srv/app/app-copy.tgz"), "remote_src: a file on the host");
 
         int sums = requests("/dl/SHA256SUMS");
         int motds = requests("/dl/motd");
@@ -194,12 +200,16 @@ class ModulesOnLabHostTest {
     @Order(3)
     void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
         motd = "welcome back\n".getBytes(StandardCharsets.UTF_8);
+        onHost("echo edited by hand > /srv/flat/index.html");
         Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("download http://127.0.0.79:8080/dl/motd"), plan::toString);
+        assertTrue(plan.out().contains("write /srv/flat/index.html"), plan::toString);
+        assertFalse(plan.out().contains("write /srv/flat/css/site.css"), () -> "only the file that differs\n" + plan);
         Rig apply = rig("apply", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
         assertEquals("welcome back\n", onHost("cat /srv/app/motd"));
+        assertEquals("<h1>rig</h1>\n", onHost("cat /srv/flat/index.html"));
     }
 
     static String sha256(byte[] data) {
