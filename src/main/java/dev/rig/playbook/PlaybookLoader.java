@@ -625,7 +625,7 @@ public final class PlaybookLoader {
                 if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(o.getKey(), ArgSpec.ArgType.ANY);
                 if (a == null) {
                     errors.add(textSrc, "unknown argument '" + o.getKey() + "' for module '" + spec.name() + "' (written "
-                            + o.getKey() + "=...); expected one of: " + String.join(", ", known.keySet()));
+                            + o.getKey() + "=...); " + refusal(spec, o.getKey()) + "expected one of: " + String.join(", ", known.keySet()));
                     continue;
                 }
                 String typeError = typeError(a, o.getValue());
@@ -656,7 +656,7 @@ public final class PlaybookLoader {
             givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
-                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
+                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; " + refusal(spec, k) + "expected one of: "
                         + String.join(", ", byName.keySet()));
                 continue;
             }
@@ -722,7 +722,12 @@ public final class PlaybookLoader {
         return null;
     }
 
-    private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
+    private static String refusal(ModuleSpec spec, String argument) {
+        String why = spec.refusedArgument(argument);
+        return why == null ? "" : why + "; ";
+    }
+
+        private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
         for (ArgSpec a : spec.args()) {
             Object v = args.get(a.name());
             if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
