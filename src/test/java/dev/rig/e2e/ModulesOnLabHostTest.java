@@ -248,6 +248,8 @@ class ModulesOnLabHostTest {
         onSettingsHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
                 + " && mkdir -p /root/.ssh && echo '" + OTHER_KEY + "' > /root/.ssh/authorized_keys");
         onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; git init -q --bare -b main /srv/repo.git && git clone -q /srv/repo.git /srv/work 2>/dev/null; true");
+        onSettingsHost("set -e; mkdir -p /srv/build/rel/bin; printf 'tool 1\\n' > /srv/build/rel/bin/tool; cd /srv/build;"
+                + " tar -cJf /srv/rel.tar.xz rel; tar --zstd -cf /srv/rel.tar.zst rel; zip -qr /srv/rel.zip rel");
         assertEquals("0\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
         assertMachineForwardingUntouched();
         String first = commit("one");
@@ -266,6 +268,8 @@ class ModulesOnLabHostTest {
         assertEquals(first + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
         assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
         assertEquals("755\n", onSettingsHost("stat -c %a /opt/app/run"));
+        assertEquals("tool 1\ntool 1\ntool 1\n", onSettingsHost("cat /opt/xz/rel/bin/tool /opt/zst/rel/bin/tool /opt/zip/rel/bin/tool"),
+                "xz, zstd and zip archives on the host unpacked there");
 
         Rig again = host("apply", "--yes");
         assertEquals(0, again.exit(), again::toString);
@@ -276,7 +280,7 @@ class ModulesOnLabHostTest {
     @Order(5)
     void driftAndNewVersionsAreSeenAndFixed() throws IOException {
         String second = commit("two");
-        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf");
+        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf; echo edited > /opt/zip/rel/bin/tool");
         Rig plan = host("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("(live value was 0)"), plan::toString);
@@ -288,6 +292,7 @@ class ModulesOnLabHostTest {
         assertEquals("1\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
         assertEquals(second + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
         assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
+        assertEquals("tool 1\n", onSettingsHost("cat /opt/zip/rel/bin/tool"), "a hand edit under a remote zip's dest is seen and undone");
         assertEquals("no-port-forwarding " + DEPLOY_KEY + "\n", onSettingsHost("cat /root/.ssh/authorized_keys"), "exclusive: the hand-written key went");
         assertEquals("mods-web-2\n", onSettingsHost("hostname; true"));
         assertEquals("/usr/share/zoneinfo/UTC\n", onSettingsHost("readlink /etc/localtime"));
