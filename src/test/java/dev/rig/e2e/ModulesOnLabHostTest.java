@@ -325,6 +325,36 @@ class ModulesOnLabHostTest {
         assertTrue(missing.out().contains("Status code was 404 and not [200]: http://127.0.0.79:8080/api/nope"), missing::toString);
     }
 
+    static final Path WGET_PLAYBOOK = Path.of("src/test/resources/modules-lab/wget-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(7)
+    void withoutCurlWgetDownloadsAndSha512Checks() throws NoSuchAlgorithmException {
+        // curl hidden on this host only: an overlay on /usr/bin in its mount namespace with a whiteout for it.
+        onHost("mkdir -p /srv/ub-up /srv/ub-work && mknod /srv/ub-up/curl c 0 0"
+                + " && mount -t overlay overlay -o lowerdir=/usr/bin,upperdir=/srv/ub-up,workdir=/srv/ub-work /usr/bin");
+        assertEquals("no curl\n", onHost("command -v curl >/dev/null || echo no curl"));
+        String sha512 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(APP));
+        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString());
+        int before = requests("/dl/app.tgz");
+        Rig apply = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + sha512, WGET_PLAYBOOK.toString()));
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(before + 1, requests("/dl/app.tgz"), "downloaded once, by wget");
+        assertEquals(sha512 + "  -\n", onHost("sha512sum < /srv/app/app-wget.tgz"));
+
+        Rig again = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + sha512, WGET_PLAYBOOK.toString()));
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), again::toString);
+        assertEquals(before + 1, requests("/dl/app.tgz"), "the sha512 matches: nothing downloaded");
+
+        onHost("rm /srv/app/app-wget.tgz");
+        String wrong = "0".repeat(128);
+        Rig bad = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + wrong, WGET_PLAYBOOK.toString()));
+        assertEquals(1, bad.exit(), bad::toString);
+        assertTrue(bad.out().contains("the sha512 checksum of the download"), bad::toString);
+        assertEquals("gone\n", onHost("[ -e /srv/app/app-wget.tgz ] || echo gone"), "a download that fails its checksum is not installed");
+    }
+
     static List<String> concat(String command, List<String> base, String... more) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(base);
