@@ -778,7 +778,7 @@ public final class PlaybookLoader {
                 if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(o.getKey(), ArgSpec.ArgType.ANY);
                 if (a == null) {
                     errors.add(textSrc, "unknown argument '" + o.getKey() + "' for module '" + spec.name() + "' (written "
-                            + o.getKey() + "=...); expected one of: " + String.join(", ", known.keySet()));
+                            + o.getKey() + "=...); " + refusal(spec, o.getKey()) + "expected one of: " + String.join(", ", known.keySet()));
                     continue;
                 }
                 String typeError = typeError(a, o.getValue());
@@ -809,7 +809,7 @@ public final class PlaybookLoader {
             givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
-                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
+                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; " + refusal(spec, k) + "expected one of: "
                         + String.join(", ", byName.keySet()));
                 continue;
             }
@@ -875,11 +875,18 @@ public final class PlaybookLoader {
         return null;
     }
 
-    private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
+    private static String refusal(ModuleSpec spec, String argument) {
+        String why = spec.refusedArgument(argument);
+        return why == null ? "" : why + "; ";
+    }
+
+        private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
         for (ArgSpec a : spec.args()) {
             Object v = args.get(a.name());
             if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
             if (a.type() == ArgSpec.ArgType.LOCAL_FILE) {
+                // copy's remote_src: src is a path on the host, not one of ours (a templated remote_src may be either).
+                if (args.containsKey("remote_src") && !String.valueOf(args.get("remote_src")).matches("(?i)false|no")) continue;
                 if (LocalFiles.find(s, scope.fileDirs()).isEmpty()) {
                     errors.add(sources.get(a.name()), "file '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.fileDirs()));
                 }
