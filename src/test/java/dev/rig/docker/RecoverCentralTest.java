@@ -284,7 +284,7 @@ class RecoverCentralTest {
                 edge_cadvisor_image: local/placeholder:1
                 edge_promtail_image: local/placeholder:1
                 edge_alloy_image: local/placeholder:1
-                alertmanager_image: local/placeholder:1
+                alertmanager_image: local/alertmanager:0.25
                 blackbox_exporter_image: local/placeholder:1
                 edge_cadvisor_privileged: false
                 edge_node_exporter_rootfs_propagation: ""
@@ -306,8 +306,10 @@ class RecoverCentralTest {
             image(builder, "local/node-exporter:1.5", "/usr/bin/prometheus-node-exporter", "ENTRYPOINT [\"/usr/bin/prometheus-node-exporter\"]");
             image(builder, "local/caddy:2.6", "/usr/bin/caddy", "ENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/config",
                     "ENTRYPOINT [\"/usr/bin/caddy\"]", "CMD [\"run\", \"--config\", \"/etc/caddy/Caddyfile\", \"--adapter\", \"caddyfile\"]");
+            // rig verify checks Alertmanager (ready, configuration, receivers): the real one, as recover's verification needs it
+            image(builder, "local/alertmanager:0.25", "/usr/bin/prometheus-alertmanager", "ENTRYPOINT [\"/usr/bin/prometheus-alertmanager\"]");
             image(builder, "local/placeholder:1", null, "ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec sleep 2147483647\", \"placeholder\"]");
-            builder.sh("for t in local/prometheus:2.42 local/node-exporter:1.5 local/caddy:2.6 local/placeholder:1; do docker save \"$t\" -o "
+            builder.sh("for t in local/prometheus:2.42 local/node-exporter:1.5 local/caddy:2.6 local/alertmanager:0.25 local/placeholder:1; do docker save \"$t\" -o "
                     + out + "/$(echo $t | tr '/:' '__').tar; done");
         } finally {
             builder.close();
