@@ -60,7 +60,7 @@ public final class CopyModule implements Module, FileProducer {
             List<dev.rig.plan.HostCommand> fixes = attrs.fix(args.string("dest"), cur, before, after);
             if (fixes.isEmpty()) return Outcome.ok(args.string("dest") + " exists (force: false keeps it)");
             return Outcome.of(dev.rig.plan.Change.of(dev.rig.plan.Action.UPDATE, fixes, List.of(new dev.rig.plan.Diff(args.string("dest"), before, after, null, null)),
-                    FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))));
+                    FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))).touching(java.util.Set.of(args.string("dest"))));
         }
         return FileContent.converge(args.string("dest"), payload(args, ctx), FileAttributes.from(args), cur, ctx.noLog(), FileContent.Guard.from(args));
     }

@@ -123,7 +123,8 @@ final class FileContent {
         }
         if (cmds.isEmpty()) return Outcome.ok(dest + " is up to date").withResult(result);
         Diff diff = new Diff(dest, before, after, beforeText, afterText);
-        return Outcome.of(Change.of(action, cmds, List.of(diff), FileModule.summary(action, dest))).withResult(result);
+        // dest is absent or a regular file (a link fails above), and every command acts on dest alone
+        return Outcome.of(Change.of(action, cmds, List.of(diff), FileModule.summary(action, dest)).touching(java.util.Set.of(dest))).withResult(result);
     }
 
     /** The atomic upload script; content arrives on stdin. */

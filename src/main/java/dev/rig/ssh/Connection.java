@@ -103,6 +103,16 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
+     * hold() for a command that reads input from stdin, answers on stdout up to doneMarker and then
+     * keeps running until the handle is closed: the host lock taken and the host's state read in one
+     * channel. Not counted against exec()'s channel slots either.
+     */
+    public HeldCommand.Started holdAnswering(String command, byte[] input, String doneMarker, Duration timeout) throws SshException {
+        channelsOpened.incrementAndGet();
+        return HeldCommand.start(session, label, command, input, doneMarker, timeout);
+    }
+
+    /**
      * Forwards an ephemeral port on the operator's 127.0.0.1 to host:port as the remote host reaches it
      * (ssh -L); the forward ends with the connection. For services bound to a private address only.
      */
