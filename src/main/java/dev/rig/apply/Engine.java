@@ -106,6 +106,14 @@ public final class Engine {
             return new dev.rig.playbook.TagSelection(tags, skipTags).selects(t.tags());
         }
 
+        /** One per task with throttle, shared by the hosts: at most that many run the task at once. */
+        private final Map<Task, java.util.concurrent.Semaphore> throttles = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+        java.util.concurrent.Semaphore throttle(Task t) {
+            int n = t.control().throttle();
+            return n <= 0 ? null : throttles.computeIfAbsent(t, k -> new java.util.concurrent.Semaphore(n, true));
+        }
+
         /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play). */
         final Set<Play> playsEnded = ConcurrentHashMap.newKeySet();
 
