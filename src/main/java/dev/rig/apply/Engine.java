@@ -106,6 +106,9 @@ public final class Engine {
             return new dev.rig.playbook.TagSelection(tags, skipTags).selects(t.tags());
         }
 
+        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play). */
+        final Set<Play> playsEnded = ConcurrentHashMap.newKeySet();
+
         HostState state(String host) {
             return states.computeIfAbsent(host, HostState::new);
         }
@@ -202,6 +205,7 @@ public final class Engine {
                     throw new IllegalStateException("host thread failed", e.getCause());
                 }
             }
+            if (ctx.playsEnded.contains(play)) return;
             if (tooManyFailed(play, batch)) {
                 ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "' stopped: more than "
                         + (play.maxFailPercentage() == null ? 0 : play.maxFailPercentage()) + "% of a batch failed"));

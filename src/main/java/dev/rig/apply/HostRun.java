@@ -16,6 +16,7 @@ import dev.rig.plan.HostCommand;
 import dev.rig.plan.LocalEffect;
 import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.Block;
+import dev.rig.playbook.Include;
 import dev.rig.playbook.Play;
 import dev.rig.playbook.Step;
 import dev.rig.playbook.Task;
@@ -172,6 +173,7 @@ final class HostRun {
             }
             case "end_host", "end_play" -> {
                 ended = true;
+                if (action.equals("end_play")) run.playsEnded.add(play); // the whole play ends, not this batch only
                 run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
                         "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
                 return true;
@@ -196,6 +198,8 @@ final class HostRun {
                 }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
             } else if (step instanceof Block block && !runBlock(block)) {
+                return false;
+            } else if (step instanceof Include include && !runInclude(include)) {
                 return false;
             }
         }
@@ -229,6 +233,68 @@ final class HostRun {
             ok = ok && alwaysOk;
         }
         return ok && !state.dead;
+    }
+
+    /** The loop items of the dynamic includes being walked, innermost last: their tasks' variables, at task-vars level. */
+    private final java.util.ArrayDeque<Map<String, Object>> includeLayers = new java.util.ArrayDeque<>();
+
+    /**
+     * Ansible's include_tasks: selected by its own tags; per item of its loop, its when (and its
+     * blocks') decides whether its tasks run, with the item as a variable. Each inclusion is reported,
+     * so a saved plan whose includes now run otherwise no longer matches.
+     */
+    private boolean runInclude(Include include) {
+        Task task = include.task();
+        if (!run.selectedByTags(task)) return true;
+        String file = String.valueOf(task.args().get("file"));
+        List<Object> items = null;
+        if (task.loop() != null) {
+            try {
+                Object loop = run.templates.renderValue(task.loop(), task.source(), vars(task, null));
+                if (loop instanceof UnknownValue u) {
+                    report(task, null, Status.KNOWN_AFTER_APPLY, Change.none("loop " + u), "loop over " + u, false, false, List.of());
+                    return true;
+                }
+                items = loopItems(loop);
+                if (items == null) return fail(task, null, "loop must be a list or a map, got " + describe(loop), false);
+            } catch (KnownAfterApplyException e) {
+                report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+                return true;
+            } catch (RuntimeException e) {
+                return fail(task, null, e.getMessage(), false);
+            }
+        }
+        int n = items == null ? 1 : items.size();
+        for (int i = 0; i < n; i++) {
+            Item item = items == null ? null : item(task, items, i);
+            Map<String, Object> vars = vars(task, item);
+            String label = item == null ? null : label(task, item.value(), vars);
+            try {
+                if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                    report(task, label, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", false, false, List.of());
+                    continue;
+                }
+            } catch (KnownAfterApplyException e) {
+                report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+                continue;
+            } catch (RuntimeException e) {
+                return fail(task, label, e.getMessage(), false);
+            }
+            report(task, label, Status.OK, Change.none("included " + file), "included: " + file, false, false, List.of());
+            Map<String, Object> layer = new HashMap<>();
+            if (item != null) {
+                layer.put(item.name(), item.value());
+                layer.putAll(item.extra());
+            }
+            includeLayers.addLast(layer);
+            try {
+                if (!runSteps(include.steps())) return false;
+            } finally {
+                includeLayers.removeLast();
+            }
+            if (ended) return true;
+        }
+        return !state.dead;
     }
 
     /** Runs tasks in order; false when the host failed and must stop. */
@@ -715,18 +781,37 @@ final class HostRun {
     }
 
     /**
-     * Precedence, lowest first: role defaults, inventory (group_vars all < parent < child <
+     * Precedence, lowest first: role defaults (the task's own role's on top), inventory (group_vars all < parent < child <
      * host_vars), play vars and vars_files, role vars, task vars, facts set during the run
      * (set_fact, register), extra vars (-e).
      */
     private Map<String, Object> vars(Task task, Item item) {
-        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, state.gathered, play.vars(), play.roleVars(),
-                task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
+        Map<String, Object> v = layered(onTop(play.roleDefaults(), task == null ? null : task.roleVars().defaults()), host, run.magicVars,
+                state.gathered, play.vars(), onTop(play.roleVars(), task == null ? null : task.roleVars().vars()),
+                taskVars(task), state.facts, run.extraVars);
         v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
         if (item != null) {
             v.put(item.name(), item.value());
             v.putAll(item.extra());
         }
+        return v;
+    }
+
+    /** A task's vars, over the loop items of the includes it is walked in. */
+    private Map<String, Object> taskVars(Task task) {
+        Map<String, Object> own = task != null ? task.vars() : Map.of();
+        if (includeLayers.isEmpty()) return own;
+        Map<String, Object> v = new HashMap<>();
+        includeLayers.forEach(v::putAll);
+        v.putAll(own);
+        return v;
+    }
+
+    /** Every role's exported variables, with the running task's own role above them (Ansible's VariableManager). */
+    private static Map<String, Object> onTop(Map<String, Object> play, Map<String, Object> own) {
+        if (own == null || own.isEmpty()) return play;
+        Map<String, Object> v = new HashMap<>(play);
+        v.putAll(own);
         return v;
     }
 
@@ -793,7 +878,7 @@ final class HostRun {
     /** Registers the values of the secret-named entries of {@code candidates}, rendered with {@code vars}. */
     private void collectSecrets(Map<String, Object> candidates, Map<String, Object> vars) {
         for (Map.Entry<String, Object> e : candidates.entrySet()) {
-            if (!Secrets.isSecretName(e.getKey())) continue;
+            if (!run.secrets.isSecret(e.getKey())) continue;
             Object val = e.getValue();
             if (val instanceof String s && Templates.isTemplated(s)) {
                 try {

@@ -1,5 +1,6 @@
 package dev.rig.inventory;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -65,9 +66,10 @@ final class ConnectionVars {
                 }
             }
             case SSH_COMMON_ARGS, SSH_EXTRA_ARGS -> {
-                if (!String.valueOf(value).isBlank()) {
-                    throw new IllegalArgumentException(name + " is not applied by rig yet: put these options in an ssh_config file given with -F"
-                            + " (Host, ProxyJump, Port, User, IdentityFile... are read from it)");
+                try {
+                    SshArgs.parse(List.of(String.valueOf(value)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
                 }
             }
             default -> { }

@@ -1,5 +1,7 @@
 package dev.rig.inventory;
 
+import dev.rig.ssh.SshOptions;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,17 @@ public record Host(String name, Map<String, Object> vars, List<String> groups) {
     /** ansible_become_password, else ansible_become_pass. */
     public Optional<String> becomePassword() {
         return text(ConnectionVars.BECOME_PASSWORD).or(() -> text(ConnectionVars.BECOME_PASS));
+    }
+
+    /**
+     * The ssh options of ansible_ssh_common_args, then ansible_ssh_extra_args, as ssh would read them (the
+     * loader has checked them where they are written).
+     */
+    public SshOptions sshOptions() {
+        List<String> args = new java.util.ArrayList<>();
+        text(ConnectionVars.SSH_COMMON_ARGS).ifPresent(args::add);
+        text(ConnectionVars.SSH_EXTRA_ARGS).ifPresent(args::add);
+        return args.isEmpty() ? SshOptions.NONE : SshArgs.parse(args);
     }
 
     /** A variable as text; YAML may have made it a number (a port, a numeric password). */

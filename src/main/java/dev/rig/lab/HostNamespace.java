@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A held reference to one lab host's mount and UTS namespaces, taken from its sshd.
+ * A held reference to one lab host's mount and UTS namespaces (and its network namespace, when it has
+ * one of its own), taken from its sshd.
  *
  * <p>Holding the namespace files open keeps both namespaces alive after every process in them has
  * died, which gives the lab three things: a restarted sshd can re-enter them (its /srv, /opt and /root
@@ -24,12 +25,14 @@ final class HostNamespace implements AutoCloseable {
 
     private final FileChannel mount;
     private final FileChannel uts;
+    private final FileChannel net; // null: the host shares the lab's network
     private final String mountId;
     private final List<String> nsenterOptions;
 
-    private HostNamespace(FileChannel mount, FileChannel uts, String mountId, List<String> nsenterOptions) {
+    private HostNamespace(FileChannel mount, FileChannel uts, FileChannel net, String mountId, List<String> nsenterOptions) {
         this.mount = mount;
         this.uts = uts;
+        this.net = net;
         this.mountId = mountId;
         this.nsenterOptions = nsenterOptions;
     }
@@ -39,18 +42,23 @@ final class HostNamespace implements AutoCloseable {
         Path nsDir = PROC.resolve(Long.toString(pid)).resolve("ns");
         FileChannel mount = null;
         FileChannel uts = null;
+        FileChannel net = null;
         boolean held = false;
         try {
             String mountId = link(nsDir.resolve("mnt"));
             String utsId = link(nsDir.resolve("uts"));
+            String netId = link(nsDir.resolve("net"));
             if (mountId.equals(link(Path.of("/proc/self/ns/mnt")))) {
                 throw new IllegalStateException("process " + pid + " runs in the lab's own mount namespace, not a private one");
             }
             mount = FileChannel.open(nsDir.resolve("mnt"));
             uts = FileChannel.open(nsDir.resolve("uts"));
+            boolean ownNetwork = !netId.equals(link(Path.of("/proc/self/ns/net")));
+            if (ownNetwork) net = FileChannel.open(nsDir.resolve("net"));
             // Found by the ids read before opening: should pid have died in between, this fails instead of holding a stranger's.
-            List<String> options = List.of("--mount=" + openedAs(mountId), "--uts=" + openedAs(utsId));
-            HostNamespace namespace = new HostNamespace(mount, uts, mountId, options);
+            List<String> options = new ArrayList<>(List.of("--mount=" + openedAs(mountId), "--uts=" + openedAs(utsId)));
+            if (ownNetwork) options.add("--net=" + openedAs(netId));
+            HostNamespace namespace = new HostNamespace(mount, uts, net, mountId, List.copyOf(options));
             held = true;
             return namespace;
         } catch (IOException e) {
@@ -59,6 +67,7 @@ final class HostNamespace implements AutoCloseable {
             if (!held) {
                 closeQuietly(mount);
                 closeQuietly(uts);
+                closeQuietly(net);
             }
         }
     }
@@ -103,6 +112,7 @@ final class HostNamespace implements AutoCloseable {
     public void close() {
         closeQuietly(mount);
         closeQuietly(uts);
+        closeQuietly(net);
     }
 
     /** The /proc path under which this JVM holds the namespace file named by id, e.g. "mnt:[4026532177]". */

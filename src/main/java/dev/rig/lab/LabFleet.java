@@ -68,10 +68,12 @@ public final class LabFleet implements AutoCloseable {
     private final Path authorizedKeys;
     private final Map<String, HostSlot> slots = new LinkedHashMap<>();
     private final Thread shutdownHook;
+    private final boolean ownNetworks;
     private boolean closed;
 
-    private LabFleet(Path dir, boolean detached) {
+    private LabFleet(Path dir, boolean detached, boolean ownNetworks) {
         this.dir = dir;
+        this.ownNetworks = ownNetworks;
         this.clientKey = dir.resolve("client_ed25519");
         this.knownHosts = dir.resolve("known_hosts");
         this.authorizedKeys = dir.resolve("authorized_keys");
@@ -98,11 +100,25 @@ public final class LabFleet implements AutoCloseable {
      * benchmarks on a few hundred hosts. Otherwise as {@link #start(Path, List, int, boolean)}.
      */
     public static LabFleet start(Path dir, List<String> names, String network, int firstOctet, boolean detached) {
+        return start(dir, names, network, firstOctet, detached, false);
+    }
+
+    /**
+     * As {@link #start(Path, List, int)}, but each host also gets a network namespace of its own (its own
+     * loopback, no other interface), reached on 127.0.0.(firstOctet + i):22 through a relay in this JVM:
+     * for tests whose commands change per-network kernel settings (net.* sysctls), which must never reach
+     * the machine's. The hosts cannot reach servers on the machine's loopback.
+     */
+    public static LabFleet startInOwnNetworks(Path dir, List<String> names, int firstOctet) {
+        return start(dir, names, DEFAULT_NETWORK, firstOctet, false, true);
+    }
+
+    private static LabFleet start(Path dir, List<String> names, String network, int firstOctet, boolean detached, boolean ownNetworks) {
         checkNetwork(network);
         checkNames(names, network, firstOctet);
         Path root = dir.toAbsolutePath().normalize();
         refuseIfRunning(root);
-        LabFleet fleet = new LabFleet(root, detached);
+        LabFleet fleet = new LabFleet(root, detached, ownNetworks);
         try {
             fleet.boot(names, network, firstOctet);
         } catch (RuntimeException e) {
@@ -283,6 +299,7 @@ public final class LabFleet implements AutoCloseable {
             try {
                 // Either may be missing when start-up failed half way.
                 if (slot.sshd != null) LocalProcesses.terminate(slot.sshd.pid(), STOP_GRACE);
+                if (slot.relay != null) slot.relay.close();
                 if (slot.namespace != null) slot.namespace.killMembers(STOP_GRACE);
             } catch (RuntimeException e) {
                 failures.add(slot.name + ": " + e.getMessage());
@@ -313,6 +330,7 @@ public final class LabFleet implements AutoCloseable {
         // All start at once, then each is awaited: a fleet of many hosts boots in the time of one.
         slots.values().forEach(this::launch);
         slots.values().forEach(this::awaitListening);
+        if (ownNetworks) slots.values().forEach(this::startRelay);
         writeKnownHosts();
         writeState();
     }
@@ -328,7 +346,10 @@ public final class LabFleet implements AutoCloseable {
         List<String> sshd = List.of(SSHD, "-D", "-E", slot.log().toString(), "-f", slot.config().toString());
         // setsid: a session of its own, so a terminal's Ctrl-C or hang-up reaches the JVM (whose hook stops us) and not sshd.
         List<String> argv = new ArrayList<>(List.of("setsid"));
-        if (slot.namespace == null) {
+        if (slot.namespace == null && ownNetworks) {
+            argv.addAll(List.of("unshare", "--mount", "--uts", "--net", "--propagation", "private", "sh", "-c",
+                    "ip link set lo up && " + BOOT_SCRIPT, "sh", slot.name));
+        } else if (slot.namespace == null) {
             argv.addAll(List.of("unshare", "--mount", "--uts", "--propagation", "private", "sh", "-c", BOOT_SCRIPT, "sh", slot.name));
         } else {
             argv.add("nsenter");
@@ -366,6 +387,20 @@ public final class LabFleet implements AutoCloseable {
         }
         if (slot.namespace == null) slot.namespace = HostNamespace.of(sshd.pid());
         slot.host = slot.describe(sshd.pid());
+    }
+
+    /** The host's sshd listens inside its own network; connections from the lab's reach it through sshd -i. */
+    private void startRelay(HostSlot slot) {
+        slot.relay = NetworkRelay.start(slot.name, slot.address, SSH_PORT, () -> {
+            List<String> argv = new ArrayList<>(List.of("nsenter"));
+            argv.addAll(slot.namespace.nsenterOptions());
+            argv.addAll(List.of(SSHD, "-i", "-E", slot.log().toString(), "-f", slot.config().toString()));
+            return argv;
+        }, () -> isUp(slot), slot.console().toFile());
+    }
+
+    private synchronized boolean isUp(HostSlot slot) {
+        return slot.sshd != null && slot.sshd.isAlive();
     }
 
     private IllegalStateException startupFailure(HostSlot slot, String what) {
@@ -541,6 +576,7 @@ public final class LabFleet implements AutoCloseable {
         volatile HostNamespace namespace; // read by exec() without the lock
         Process sshd;
         LabHost host;
+        NetworkRelay relay; // only for a host with a network of its own
 
         HostSlot(String name, String address, Path home) {
             this.name = name;

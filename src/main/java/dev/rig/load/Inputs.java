@@ -96,7 +96,10 @@ public final class Inputs {
         this.extraVars = extraVars;
         this.modules = modules;
         this.templates = templates;
-        this.secrets = collectSecrets(inventory, playbooks, extraVars);
+        this.secrets = new Secrets();
+        // Vault variables' names first, so that collecting masks their values by name too.
+        this.secrets.addNames(request.vault().secretNames());
+        collectSecrets(secrets, inventory, playbooks, extraVars);
         this.secrets.addAll(request.vault().decrypted()); // every value decrypted from Ansible Vault, whatever its name
     }
 
@@ -119,7 +122,7 @@ public final class Inputs {
         }
         List<Playbook> playbooks = List.of();
         try {
-            playbooks = PlaybookLoader.loadAll(request.playbooks(), modules, templates);
+            playbooks = PlaybookLoader.loadAll(request.playbooks(), modules, templates, request.vault());
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
@@ -147,14 +150,12 @@ public final class Inputs {
      * The one place where values that must never be printed are gathered: extra vars, host and play
      * variables named like secrets, and API tokens from the environment. Decrypted vault values join here.
      */
-    private static Secrets collectSecrets(Inventory inventory, List<Playbook> playbooks, Map<String, Object> extra) {
-        Secrets secrets = new Secrets();
+    private static void collectSecrets(Secrets secrets, Inventory inventory, List<Playbook> playbooks, Map<String, Object> extra) {
         secrets.collect(extra);
         secrets.addAll(ApiAccess.environmentTokens(System.getenv()));
         for (Host h : inventory.hosts()) secrets.collect(h.vars());
         secrets.addAll(inventory.secretValues()); // every value decrypted from Ansible Vault, whatever its name
         for (Playbook pb : playbooks) for (Play p : pb.plays()) secrets.collect(p.vars());
-        return secrets;
     }
 
     /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */

@@ -6,6 +6,9 @@ import dev.rig.core.Source;
 import dev.rig.core.YamlFiles;
 import dev.rig.facts.HostFacts;
 import dev.rig.template.Templates;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
+import dev.rig.vault.VaultYaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -51,13 +54,21 @@ public final class PlaybookLoader {
     /** A template of the play being read uses a gathered fact. */
     private boolean factSeenInTemplates;
 
-    private PlaybookLoader(ModuleCatalog modules, Templates templates) {
+    /** Opens vars files encrypted with Ansible Vault, and their inline !vault values. */
+    private final VaultPasswords vault;
+
+    private PlaybookLoader(ModuleCatalog modules, Templates templates, VaultPasswords vault) {
         this.modules = modules;
         this.templates = templates;
+        this.vault = vault;
     }
 
     public static Playbook load(Path file, ModuleCatalog modules, Templates templates) {
-        PlaybookLoader loader = new PlaybookLoader(modules, templates);
+        return load(file, modules, templates, VaultPasswords.none());
+    }
+
+    public static Playbook load(Path file, ModuleCatalog modules, Templates templates, VaultPasswords vault) {
+        PlaybookLoader loader = new PlaybookLoader(modules, templates, vault);
         Playbook pb = loader.loadPlaybook(file.toAbsolutePath().normalize());
         loader.errors.throwIfAny();
         return pb;
@@ -65,11 +76,16 @@ public final class PlaybookLoader {
 
     /** Loads several playbooks, reporting the errors of all of them together. */
     public static List<Playbook> loadAll(List<Path> files, ModuleCatalog modules, Templates templates) {
+        return loadAll(files, modules, templates, VaultPasswords.none());
+    }
+
+    /** As above, with vars files opened with vault's passwords. */
+    public static List<Playbook> loadAll(List<Path> files, ModuleCatalog modules, Templates templates, VaultPasswords vault) {
         List<Playbook> out = new ArrayList<>();
         Errors all = new Errors();
         for (Path f : files) {
             try {
-                out.add(load(f, modules, templates));
+                out.add(load(f, modules, templates, vault));
             } catch (InvalidInputException e) {
                 all.addAll(e.errors());
             }
@@ -177,13 +193,17 @@ public final class PlaybookLoader {
         Map<String, Object> playEnv = map(file, keys.get("environment"));
         playEnvironment = playEnv;
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnv));
+                new Inherited(null, null, Map.of(), null, List.of(), playEnv), Task.RoleVars.NONE);
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
-            Set<String> rolesRun = new LinkedHashSet<>();
+            Map<String, Task.RoleVars> rolesRun = new LinkedHashMap<>();
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
-                role(dir, r.getKey(), r.getValue(), playTags, roleDefaults, roleVars, tasks, handlers, rolesRun, new ArrayList<>());
+                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, rolesRun, new ArrayList<>(), Task.RoleVars.NONE);
+                if (exported != null) {
+                    roleDefaults.putAll(exported.defaults());
+                    roleVars.putAll(exported.vars());
+                }
             }
         }
         tasks.addAll(taskList(file, keys.get("tasks"), playScope, List.of()));
@@ -195,6 +215,7 @@ public final class PlaybookLoader {
         }
         boolean usesFacts = factSeenInTemplates || HostFacts.USE.matcher(String.valueOf(vars) + roleDefaults + roleVars
                 + Step.tasks(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
+                + Step.includes(tasks).stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))
                 + handlers.stream().map(PlaybookLoader::text).collect(Collectors.joining("\n"))).find();
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
@@ -202,10 +223,11 @@ public final class PlaybookLoader {
                 "local".equals(connection));
     }
 
-    /** Everything in a task that may name a variable. */
+    /** Everything in a task that may name a variable: its blocks' whens and its environment and until too. */
     private static String text(Task t) {
         return t.name() + "\n" + t.args() + "\n" + t.when() + "\n" + t.loop() + "\n" + t.loopLabel() + "\n" + t.vars()
-                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies();
+                + "\n" + t.changedWhen() + "\n" + t.failedWhen() + "\n" + t.notifies() + "\n" + t.blockConditions()
+                + "\n" + t.control().environment() + "\n" + t.control().until() + "\n" + t.roleVars();
     }
 
     /** Where a task's relative files come from, and the tags it inherits. */
@@ -215,19 +237,23 @@ public final class PlaybookLoader {
         static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of(), Map.of());
     }
 
-    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited) {
-        TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags) {
-            this(role, fileDirs, templateDirs, tags, Inherited.NONE);
+    private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited,
+                             Task.RoleVars roleVars) {
+        TaskScope with(Set<String> tags, Inherited inherited) {
+            return new TaskScope(role, fileDirs, templateDirs, tags, inherited, roleVars);
         }
     }
 
     /**
      * A role entry: its dependencies (meta/main.yml) first, then its own tasks. As in Ansible, a role
      * with the same variables runs once per play unless its meta says {@code allow_duplicates: true};
-     * {@code rolesRun} holds the roles already in the play, {@code chain} the roles depending on this one.
+     * {@code rolesRun} holds the roles already in the play with what each exports, {@code chain} the
+     * roles depending on this one and {@code parents} their variables (Ansible's dep_chain). Returns
+     * what the role exports to the play (defaults, the entry's vars and vars/, its dependencies'
+     * included, as Ansible 2.14 exports them), or null when it could not be read.
      */
-    private void role(Path playbookDir, Source src, Object entry, Set<String> playTags, Map<String, Object> defaults,
-                      Map<String, Object> vars, List<Step> tasks, List<Task> handlers, Set<String> rolesRun, List<String> chain) {
+    private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, List<Step> tasks, List<Task> handlers,
+                               Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -245,36 +271,67 @@ public final class PlaybookLoader {
             else if (m.get("tags") instanceof String t) tags.add(t);
         } else {
             errors.add(src, "expected a role name or a map with 'role', found " + describe(entry));
-            return;
+            return null;
         }
         Path roleDir = playbookDir.resolve("roles").resolve(roleName);
         if (!Files.isDirectory(roleDir)) {
             errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
-            return;
+            return null;
         }
         if (chain.contains(roleName)) {
             errors.add(src, "role dependency loop: " + String.join(" -> ", chain) + " -> " + roleName);
-            return;
+            return null;
         }
         RoleMeta meta = roleMeta(roleDir, src);
-        if (!rolesRun.add(roleName + "\0" + entryVars) && !meta.allowDuplicates()) return;
+        String key = roleName + "\0" + entryVars;
+        if (rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
+        rolesRun.put(key, null);
+        Path d = yamlIn(roleDir.resolve("defaults"));
+        Map<String, Object> ownDefaults = d != null ? varsFile(d, src) : Map.of();
+        Path v = yamlIn(roleDir.resolve("vars"));
+        Map<String, Object> ownVars = v != null ? varsFile(v, src) : Map.of();
+        // What this role's dependencies inherit from it: its defaults under theirs, its entry vars and vars/ under theirs.
+        Map<String, Object> chainDefaults = new LinkedHashMap<>(parents.defaults());
+        chainDefaults.putAll(ownDefaults);
+        Map<String, Object> chainVars = new LinkedHashMap<>(parents.vars());
+        chainVars.putAll(entryVars);
+        chainVars.putAll(ownVars);
         List<String> inner = new ArrayList<>(chain);
         inner.add(roleName);
+        Map<String, Object> depDefaults = new LinkedHashMap<>();
+        Map<String, Object> depVars = new LinkedHashMap<>();
         for (Map.Entry<Source, Object> dep : meta.dependencies()) {
-            role(playbookDir, dep.getKey(), dep.getValue(), tags, defaults, vars, tasks, handlers, rolesRun, inner);
+            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, tasks, handlers, rolesRun, inner,
+                    new Task.RoleVars(chainDefaults, chainVars));
+            if (exported != null) {
+                depDefaults.putAll(exported.defaults());
+                depVars.putAll(exported.vars());
+            }
         }
-        Path d = yamlIn(roleDir.resolve("defaults"));
-        if (d != null) defaults.putAll(varsFile(d, src));
-        Path v = yamlIn(roleDir.resolve("vars"));
-        if (v != null) vars.putAll(varsFile(v, src));
-        vars.putAll(entryVars);
+        // Ansible's Role.get_default_vars(dep_chain) and get_vars(dep_chain) for this role's own tasks.
+        Map<String, Object> myDefaults = new LinkedHashMap<>(depDefaults);
+        myDefaults.putAll(parents.defaults());
+        myDefaults.putAll(ownDefaults);
+        // As Ansible 2.14's Role.get_vars: the entry's vars under the role's vars/.
+        Map<String, Object> myVars = new LinkedHashMap<>(parents.vars());
+        myVars.putAll(depVars);
+        myVars.putAll(entryVars);
+        myVars.putAll(ownVars);
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
                 List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment));
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), new Task.RoleVars(myDefaults, myVars));
         Path t = yamlIn(roleDir.resolve("tasks"));
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
         Path h = yamlIn(roleDir.resolve("handlers"));
         if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
+        Map<String, Object> exportedDefaults = new LinkedHashMap<>(depDefaults);
+        exportedDefaults.putAll(ownDefaults);
+        Map<String, Object> exportedVars = new LinkedHashMap<>(depVars);
+        exportedVars.putAll(entryVars);
+        exportedVars.putAll(ownVars);
+        Task.RoleVars exports = new Task.RoleVars(exportedDefaults, exportedVars);
+        rolesRun.put(key, exports);
+        return exports;
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -307,20 +364,50 @@ public final class PlaybookLoader {
         return null;
     }
 
+    /**
+     * A vars file (vars_files, a role's vars/ and defaults/): encrypted whole with Ansible Vault or holding
+     * inline !vault values, as Ansible opens them; every variable that came out of the vault is a secret.
+     */
     private Map<String, Object> varsFile(Path p, Source usedAt) {
         if (!Files.isRegularFile(p)) {
             errors.add(usedAt, "variables file not found: " + p);
             return Map.of();
         }
         filesRead.add(p);
-        Node n = YamlFiles.compose(p, errors);
+        String text;
+        try {
+            text = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            errors.add(new Source(p.toString(), 0, 0), "cannot read file: " + e.getMessage());
+            return Map.of();
+        }
+        boolean encrypted = VaultCipher.isVault(text);
+        if (encrypted) {
+            try {
+                text = vault.decrypt(text);
+            } catch (IllegalArgumentException e) {
+                errors.add(new Source(p.toString(), 0, 0), e.getMessage());
+                return Map.of();
+            }
+        }
+        Node n = YamlFiles.compose(p, text, errors);
         if (n == null) return Map.of();
         checkDuplicateKeys(p, n);
         if (!(n instanceof MappingNode)) {
             errors.add(YamlFiles.source(p, n), "expected a map of variables, found " + YamlFiles.kind(n));
             return Map.of();
         }
-        return stringKeys((Map<?, ?>) YamlFiles.value(n));
+        VaultYaml.rememberNames(n, vault);
+        Map<String, Object> vars;
+        try {
+            vars = stringKeys((Map<?, ?>) new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(n));
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) { // an inline !vault value that does not open
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+            errors.add(m == null ? new Source(p.toString(), 0, 0) : Source.of(p, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+            return Map.of();
+        }
+        if (encrypted) vault.rememberAll(vars); // every variable of an encrypted file is a secret
+        return vars;
     }
 
     /** Reads a task file; {@code chain} holds the task files importing it, outermost first. */
@@ -360,6 +447,7 @@ public final class PlaybookLoader {
         for (Step s : steps) {
             if (s instanceof Task t) out.add(t);
             else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
+            else if (s instanceof Include i) errors.add(i.task().source(), "include_tasks among handlers is not supported; write each handler as a task");
         }
         return out;
     }
@@ -386,7 +474,7 @@ public final class PlaybookLoader {
         env.putAll(map(file, keys.get("environment")));
         Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
-        TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, inherited);
+        TaskScope inner = scope.with(tags, inherited);
         return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
                 taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
     }
@@ -404,27 +492,24 @@ public final class PlaybookLoader {
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
             if (TASK_KEYS.contains(k)) keywords.put(k, t);
-            else if (k.equals("import_tasks") || k.equals("include_tasks")) importTasks = t;
+            else if (moduleName(k).equals("import_tasks") || moduleName(k).equals("include_tasks")) importTasks = t;
             else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
             else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
         }
         if (importTasks != null) {
-            if (!moduleKeys.isEmpty()) errors.add(src, "a task with import_tasks cannot also name a module");
-            // Only name and tags are carried over; anything else would be silently dropped.
+            boolean dynamic = moduleName(YamlFiles.keyName(importTasks)).equals("include_tasks");
+            String what = dynamic ? "include_tasks" : "import_tasks";
+            if (!moduleKeys.isEmpty()) errors.add(src, "a task with " + what + " cannot also name a module");
+            Set<String> allowed = dynamic ? INCLUDE_KEYS : IMPORT_KEYS;
             for (NodeTuple k : keywords.values()) {
                 String kw = YamlFiles.keyName(k);
-                boolean dynamic = YamlFiles.keyName(importTasks).equals("include_tasks");
-                if (dynamic && kw.equals("tags")) {
-                    // Ansible's include_tasks tags only the include itself, not the tasks it reads: rig reads the file at load.
-                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'tags' on include_tasks is not supported (in Ansible it would"
-                            + " tag the include, not the included tasks); use import_tasks, or tag the included tasks");
-                } else if (!kw.equals("name") && !kw.equals("tags")) {
-                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on import_tasks"
-                            + " (it would not apply to the imported tasks); put it on each imported task");
+                if (!allowed.contains(kw)) {
+                    errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on " + what
+                            + " (rig has " + String.join(", ", new java.util.TreeSet<>(allowed)) + " there)");
                 }
             }
-            String rel = string(file, importTasks);
+            String rel = includedFile(file, importTasks, what);
             if (rel == null) return List.of();
             Path target = file.getParent().resolve(rel).normalize();
             Source usedAt = YamlFiles.source(file, importTasks.getValueNode());
@@ -435,13 +520,37 @@ public final class PlaybookLoader {
                 return List.of();
             }
             if (chain.size() >= MAX_IMPORT_DEPTH) {
-                errors.add(usedAt, "import_tasks nested deeper than " + MAX_IMPORT_DEPTH + " levels");
+                errors.add(usedAt, what + " nested deeper than " + MAX_IMPORT_DEPTH + " levels");
                 return List.of();
             }
+            Inherited up = scope.inherited();
+            Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+            vars.putAll(map(file, keywords.get("vars")));
+            String when = condition(file, keywords.get("when"));
+            Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+            Set<String> ownTags = tags(file, keywords.get("tags"));
+            if (!dynamic) {
+                // import_tasks is static: its keywords go to every task it reads, as a block's do.
+                List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+                if (when != null) conditions.add(new Task.Condition(when, whenSrc));
+                Set<String> tags = new LinkedHashSet<>(scope.tags());
+                tags.addAll(ownTags);
+                Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+                return taskFile(target, scope.with(tags, inherited), usedAt, chain);
+            }
+            // include_tasks: its when, loop and tags are its own; its vars are its tasks' too (Ansible inherits vars only).
+            LoopSpec ls = loopSpec(file, keywords);
+            if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
             Set<String> tags = new LinkedHashSet<>(scope.tags());
-            tags.addAll(tags(file, keywords.get("tags")));
-            TaskScope inner = new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags, scope.inherited());
-            return taskFile(target, inner, usedAt, chain);
+            tags.addAll(ownTags);
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+            List<Step> steps = taskFile(target, scope.with(scope.tags(), inherited), usedAt, chain);
+            Map<String, Object> args = new LinkedHashMap<>(Map.of("file", rel));
+            Task include = new Task(string(file, keywords.get("name")), src, "include_tasks", args, Map.of("file", usedAt), when, whenSrc,
+                    ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false, false, vars, scope.role(),
+                    scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                    new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
+            return List.of(new Include(include, steps));
         }
         if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
             return meta(file, src, moduleKeys.get(0), keywords, scope);
@@ -478,31 +587,14 @@ public final class PlaybookLoader {
         String name = string(file, keywords.get("name"));
         String when = condition(file, keywords.get("when"));
         Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
-        Object loop = null;
-        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop")
-                : keywords.containsKey("with_items") ? keywords.get("with_items") : keywords.get("with_dict");
-        if (loopKey != null) {
-            loop = YamlFiles.value(loopKey.getValueNode());
-            if (!(loop instanceof List<?>) && !(loop instanceof Map<?, ?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
-                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list, a map or a ${...} expression, found " + describe(loop));
-            }
-        }
-        String label = null;
-        String loopVar = "item";
-        String indexVar = null;
-        int pause = 0;
-        boolean extended = false;
-        if (keywords.containsKey("loop_control")) {
-            Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
-            label = string(file, lc.get("label"));
-            if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
-            String lv = string(file, lc.get("loop_var"));
-            if (lv != null) loopVar = lv;
-            indexVar = string(file, lc.get("index_var"));
-            Integer p = integer(file, lc.get("pause"));
-            if (p != null) pause = p;
-            extended = Boolean.TRUE.equals(bool(file, lc.get("extended")));
-        }
+        LoopSpec ls = loopSpec(file, keywords);
+        Object loop = ls.loop();
+        NodeTuple loopKey = ls.key();
+        String label = ls.label();
+        String loopVar = ls.loopVar();
+        String indexVar = ls.indexVar();
+        int pause = ls.pause();
+        boolean extended = ls.extended();
         Map<String, Object> environment = new LinkedHashMap<>(scope.inherited().environment());
         environment.putAll(map(file, keywords.get("environment")));
         String until = condition(file, keywords.get("until"));
@@ -547,7 +639,65 @@ public final class PlaybookLoader {
                 notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
-                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended)));
+                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended),
+                scope.roleVars()));
+    }
+
+    /** A task's loop (loop, with_items or with_dict) and its loop_control. */
+    private record LoopSpec(NodeTuple key, Object loop, String label, String loopVar, String indexVar, int pause, boolean extended) {}
+
+    private LoopSpec loopSpec(Path file, Map<String, NodeTuple> keywords) {
+        Object loop = null;
+        NodeTuple loopKey = keywords.containsKey("loop") ? keywords.get("loop")
+                : keywords.containsKey("with_items") ? keywords.get("with_items") : keywords.get("with_dict");
+        if (loopKey != null) {
+            loop = YamlFiles.value(loopKey.getValueNode());
+            if (!(loop instanceof List<?>) && !(loop instanceof Map<?, ?>) && !(loop instanceof String s && Templates.isTemplated(s))) {
+                errors.add(YamlFiles.source(file, loopKey.getValueNode()), "expected 'loop' to be a list, a map or a ${...} expression, found " + describe(loop));
+            }
+        }
+        String label = null;
+        String loopVar = "item";
+        String indexVar = null;
+        int pause = 0;
+        boolean extended = false;
+        if (keywords.containsKey("loop_control")) {
+            Map<String, NodeTuple> lc = keyed(file, mapNode(file, keywords.get("loop_control")), LOOP_CONTROL_KEYS, "loop_control");
+            label = string(file, lc.get("label"));
+            if (label != null) checkTemplates(label, textSource(file, lc.get("label").getValueNode()));
+            String lv = string(file, lc.get("loop_var"));
+            if (lv != null) loopVar = lv;
+            indexVar = string(file, lc.get("index_var"));
+            Integer p = integer(file, lc.get("pause"));
+            if (p != null) pause = p;
+            extended = Boolean.TRUE.equals(bool(file, lc.get("extended")));
+        }
+        return new LoopSpec(loopKey, loop, label, loopVar, indexVar, pause, extended);
+    }
+
+    /** The keywords rig has on import_tasks (they apply to every imported task) and on include_tasks (they are the include's). */
+    static final Set<String> IMPORT_KEYS = Set.of("name", "tags", "when", "vars");
+    static final Set<String> INCLUDE_KEYS = Set.of("name", "tags", "when", "vars", "loop", "with_items", "with_dict", "loop_control");
+
+    /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
+    private String includedFile(Path file, NodeTuple t, String what) {
+        String rel;
+        if (t.getValueNode() instanceof MappingNode m) {
+            Map<String, NodeTuple> keys = keyed(file, m, Set.of("file"), what);
+            if (!keys.containsKey("file")) {
+                errors.add(YamlFiles.source(file, m), what + " needs 'file' (the task file to read)");
+                return null;
+            }
+            rel = string(file, keys.get("file"));
+        } else {
+            rel = string(file, t);
+        }
+        if (rel != null && Templates.isTemplated(rel)) {
+            errors.add(textSource(file, t.getValueNode()), what + " of a templated file name ('" + rel + "') is not supported: rig reads"
+                    + " and checks every task file before it contacts a host; name the file, and use when to choose");
+            return null;
+        }
+        return rel;
     }
 
     /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
@@ -580,7 +730,7 @@ public final class PlaybookLoader {
         return List.of(new Task(string(file, keywords.get("name")), src, "meta", args, Map.of("action", at), when, whenSrc, null, null,
                 "item", null, List.of(), tags, null, null, null, null, false, false, new LinkedHashMap<>(scope.inherited().vars()),
                 scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), scope.inherited().conditions(),
-                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false)));
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false), scope.roleVars()));
     }
 
     private NodeTuple unknownOf(List<NodeTuple> moduleKeys) {

@@ -37,7 +37,18 @@ public record Task(
         List<Path> templateDirs,
         List<String> listen,
         List<Condition> blockConditions,
-        Control control) implements Step {
+        Control control,
+        RoleVars roleVars) implements Step {
+
+    /**
+     * The variables of the role instance a task belongs to, which Ansible puts above every other
+     * role's for that role's own tasks: {@code defaults} (its dependencies', its parents', its own)
+     * and {@code vars} (its parents', its dependencies', the {@code vars} of the role entry that
+     * named it, then its own vars/, in Ansible 2.14's order).
+     */
+    public record RoleVars(Map<String, Object> defaults, Map<String, Object> vars) {
+        public static final RoleVars NONE = new RoleVars(Map.of(), Map.of());
+    }
 
     /**
      * How the task runs: {@code environment} (play, block and task, merged), {@code until} with

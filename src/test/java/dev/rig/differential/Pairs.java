@@ -198,7 +198,93 @@ final class Pairs {
         p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
                 + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
+        p.add(plays("meta end_play ends every serial batch", HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n",
+                HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n", Map.of(), Map.of()));
+        p.add(pair("facts: named only in a block's when",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == 'Debian'",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
+        roleScopes(p);
+        includes(p);
         return p;
+    }
+
+    private static Pair tasksWithFiles(String name, String ansibleTasks, String rigTasks, Map<String, String> ansibleFiles, Map<String, String> rigFiles,
+                                       String... args) {
+        return plays(name, HEAD + "  tasks:\n" + indent(ansibleTasks), HEAD + "  tasks:\n" + indent(rigTasks), ansibleFiles, rigFiles, args);
+    }
+
+    /** include_tasks at run time (when, loop, tags of its own, vars), import_tasks with when and vars. */
+    private static void includes(List<Pair> p) {
+        Map<String, String> a = Map.of("inc.yml", "- copy: {dest: \"/srv/t/inc-{{ item | default('none') }}\", content: \"{{ who | default('nobody') }}\"}\n",
+                "tagged.yml", "- file: {path: /srv/t/untagged-inside, state: touch}\n- file: {path: /srv/t/tagged-inside, state: touch}\n  tags: [inc]\n",
+                "outer.yml", "- include_tasks: inc.yml\n  loop: [\"{{ outer }}-x\", \"{{ outer }}-y\"]\n");
+        Map<String, String> r = Map.of("inc.yml", "- copy: {dest: \"/srv/t/inc-${item!'none'}\", content: \"${who!'nobody'}\"}\n",
+                "tagged.yml", "- file: {path: /srv/t/untagged-inside, state: touch}\n- file: {path: /srv/t/tagged-inside, state: touch}\n  tags: [inc]\n",
+                "outer.yml", "- include_tasks: inc.yml\n  loop: [\"${outer}-x\", \"${outer}-y\"]\n");
+        p.add(tasksWithFiles("include_tasks with when", "- include_tasks: inc.yml\n  when: inventory_hostname == 'd1'",
+                "- include_tasks: inc.yml\n  when: inventory_hostname == \"d1\"", a, r));
+        p.add(tasksWithFiles("include_tasks with a loop and vars", "- include_tasks: inc.yml\n  loop: [a, b]\n  vars: {who: \"{{ inventory_hostname }}\"}",
+                "- include_tasks: inc.yml\n  loop: [a, b]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_tasks nested, with loop_var", "- include_tasks: outer.yml\n  loop: [p, q]\n  loop_control: {loop_var: outer}",
+                "- include_tasks: outer.yml\n  loop: [p, q]\n  loop_control: {loop_var: outer}", a, r));
+        p.add(tasksWithFiles("include_tasks file: form, when per item", "- include_tasks: {file: inc.yml}\n  loop: [1, 2, 3]\n  when: item != 2",
+                "- include_tasks: {file: inc.yml}\n  loop: [1, 2, 3]\n  when: item != 2", a, r));
+        String tagged = "- include_tasks: tagged.yml\n  tags: [inc]\n- file: {path: /srv/t/plain, state: touch}";
+        p.add(tasksWithFiles("include_tasks tags select the include, not its tasks", tagged, tagged, a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("include_tasks tagged, a plain run", tagged, tagged, a, r));
+        p.add(tasksWithFiles("include_tasks untagged skipped under --tags", "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]",
+                "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]", a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("import_tasks with when and vars", "- import_tasks: inc.yml\n  when: inventory_hostname == 'd2'\n  vars: {who: imported}",
+                "- import_tasks: inc.yml\n  when: inventory_hostname == \"d2\"\n  vars: {who: imported}", a, r));
+        p.add(tasksWithFiles("include_tasks in a block with rescue", "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"{{ ansible_failed_task.name }}\"}",
+                "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"${ansible_failed_task.name}\"}",
+                Map.of("fails.yml", "- file: {path: /srv/t/before, state: touch}\n- name: inner boom\n  command: /bin/false\n- file: {path: /srv/t/not-reached, state: touch}\n"),
+                Map.of("fails.yml", "- file: {path: /srv/t/before, state: touch}\n- name: inner boom\n  command: /bin/false\n- file: {path: /srv/t/not-reached, state: touch}\n")));
+        p.add(plays("include_tasks in a role, relative to the role's tasks", HEAD + "  roles: [inr]\n", HEAD + "  roles: [inr]\n",
+                Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == 'd2'\n",
+                        "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"{{ level }}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n"),
+                Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == \"d2\"\n",
+                        "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"${level}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n")));
+    }
+
+    /** Each role's tasks see their own role's variables above every other role's (Ansible's VariableManager). */
+    private static void roleScopes(List<Pair> p) {
+        String roles = "  roles:\n    - role: svc\n      vars: {port: 1}\n    - role: svc\n      vars: {port: 2}\n    - ra\n    - rb\n";
+        p.add(plays("role scopes: two instances, two roles with one default name, the play after them",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"{{ shared }} {{ color }} {{ port | default('none') }}\"}\n",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"${shared} ${color} ${port!'none'}\"}\n",
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo {{ port }} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"{{ shared }} {{ color }}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"{{ shared }} {{ color }}\"}\n"),
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo ${port} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"${shared} ${color}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"${shared} ${color}\"}\n")));
+        p.add(plays("role scopes: a dependency sees its parent's vars, the parent its dependency's",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"{{ level }} {{ who }} {{ base_only }}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"{{ level }} {{ who }}\"}\n"),
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"${level} ${who} ${base_only}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"${level} ${who}\"}\n")));
+        p.add(plays("role scopes: vars/ over the entry's vars (Ansible 2.14), task vars over both",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"{{ v }} {{ w }}\"}\n- copy: {dest: /srv/t/task, content: \"{{ v }}\"}\n  vars: {v: task}\n"),
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"${v} ${w}\"}\n- copy: {dest: /srv/t/task, content: \"${v}\"}\n  vars: {v: task}\n")));
     }
 
     private static Map<String, String> roles(String commonTasks, boolean duplicates) {

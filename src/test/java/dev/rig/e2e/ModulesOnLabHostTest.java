@@ -31,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * stat, blockinfile, get_url and validate/backup through the rig command line on a real lab host
- * (mods1, 127.0.0.71), downloading from an HTTP server on 127.0.0.79 that counts its requests.
+ * (mods1, 127.0.0.71), downloading from an HTTP server on 127.0.0.79 that counts its requests; the host
+ * settings (sysctl, hostname, time zone...) on a second one (mods2, 127.0.0.78) with a private /etc and a
+ * network namespace of its own, so that its net.ipv4.ip_forward is not the machine's.
  */
 @Tag("integration")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +45,9 @@ class ModulesOnLabHostTest {
     static Path dir;
     static LabFleet fleet;
     static Path inventory;
+    static LabFleet settingsFleet;
+    static Path settingsInventory;
+    static String machineForwarding;
     static HttpServer http;
     static final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     static final List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -53,6 +58,9 @@ class ModulesOnLabHostTest {
         dir = Files.createTempDirectory("rig-mods-lab");
         fleet = LabFleet.start(dir.resolve("fleet"), List.of("mods1"), 71);
         inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
+        machineForwarding = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"));
+        settingsFleet = LabFleet.startInOwnNetworks(dir.resolve("settings-fleet"), List.of("mods2"), 78);
+        settingsInventory = settingsFleet.writeInventory(dir.resolve("settings-inventory/hosts.yml"), Map.of());
         http = HttpServer.create(new InetSocketAddress("127.0.0.79", 8080), 0);
         http.createContext("/dl/", exchange -> {
             String path = exchange.getRequestURI().getPath();
@@ -101,12 +109,23 @@ class ModulesOnLabHostTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         try {
             if (http != null) http.stop(0);
         } finally {
-            if (fleet != null) fleet.close();
+            try {
+                if (fleet != null) fleet.close();
+            } finally {
+                if (settingsFleet != null) settingsFleet.close();
+            }
         }
+        assertMachineForwardingUntouched();
+    }
+
+    /** Checked with mods2's forwarding at 0 and at 1: whichever the machine's is, one of them would show a leak. */
+    static void assertMachineForwardingUntouched() throws IOException {
+        assertEquals(machineForwarding, Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")),
+                "the machine's own forwarding is untouched: the sysctl tests change mods2's network only");
     }
 
     static Rig rig(String command, String... more) {
@@ -196,51 +215,58 @@ class ModulesOnLabHostTest {
     static final String OTHER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEhhbmRXcml0dGVuSGFuZFdyaXR0ZW5IYW5kV3JpdHRlbg== by-hand";
 
     static Rig host(String command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
+        List<String> args = new ArrayList<>(List.of(command, "-i", settingsInventory.toString(), "--known-hosts", settingsFleet.knownHosts().toString(),
                 "-e", "deploy_key=" + DEPLOY_KEY));
         args.addAll(List.of(more));
         args.add(HOST_PLAYBOOK.toString());
         return Rig.run(args);
     }
 
+    static String onSettingsHost(String cmd) {
+        return settingsFleet.exec("mods2", cmd);
+    }
+
     static String commit(String message) {
-        return onHost("cd /srv/work && echo " + message + " > file && git add file && git -c user.name=t -c user.email=t@t commit -qm " + message
+        return onSettingsHost("cd /srv/work && echo " + message + " > file && git add file && git -c user.name=t -c user.email=t@t commit -qm " + message
                 + " && git push -q origin main && git rev-parse HEAD").strip();
     }
 
     @Test
     @Order(4)
-    void hostSettingsGitAndUnarchiveConvergeOnceThenStayOk() {
+    void hostSettingsGitAndUnarchiveConvergeOnceThenStayOk() throws IOException {
         // A private /etc for this host (an overlay in its mount namespace): hostname, time zone and sysctl.d land there.
-        onHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
+        onSettingsHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
                 + " && mkdir -p /root/.ssh && echo '" + OTHER_KEY + "' > /root/.ssh/authorized_keys");
-        onHost("sysctl -qw net.ipv4.ip_forward=0; git init -q --bare -b main /srv/repo.git && git clone -q /srv/repo.git /srv/work 2>/dev/null; true");
+        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; git init -q --bare -b main /srv/repo.git && git clone -q /srv/repo.git /srv/work 2>/dev/null; true");
+        assertEquals("0\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
+        assertMachineForwardingUntouched();
         String first = commit("one");
 
         Rig apply = host("apply", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
-        assertEquals("1\n", onHost("sysctl -n net.ipv4.ip_forward"));
-        assertEquals("net.ipv4.ip_forward=1\n", onHost("cat /srv/etc-up/sysctl.d/99-rig.conf"), "written to the host's own /etc");
-        assertEquals(OTHER_KEY + "\nno-port-forwarding " + DEPLOY_KEY + "\n", onHost("cat /root/.ssh/authorized_keys"));
-        assertEquals("600 root\n", onHost("stat -c '%a %U' /root/.ssh/authorized_keys"));
-        assertEquals("mods-web-1\n", onHost("hostname; true"));
-        assertEquals("mods-web-1\n", onHost("cat /etc/hostname"));
-        assertEquals("/usr/share/zoneinfo/Europe/Berlin\n", onHost("readlink /etc/localtime"));
-        assertEquals("Europe/Berlin\n", onHost("cat /etc/timezone"));
-        assertEquals(first + "\n", onHost("git -C /srv/checkout rev-parse HEAD"));
-        assertEquals("port=8080\n", onHost("cat /opt/app/conf/app.conf"));
-        assertEquals("755\n", onHost("stat -c %a /opt/app/run"));
+        assertEquals("1\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
+        assertMachineForwardingUntouched();
+        assertEquals("net.ipv4.ip_forward=1\n", onSettingsHost("cat /srv/etc-up/sysctl.d/99-rig.conf"), "written to the host's own /etc");
+        assertEquals(OTHER_KEY + "\nno-port-forwarding " + DEPLOY_KEY + "\n", onSettingsHost("cat /root/.ssh/authorized_keys"));
+        assertEquals("600 root\n", onSettingsHost("stat -c '%a %U' /root/.ssh/authorized_keys"));
+        assertEquals("mods-web-1\n", onSettingsHost("hostname; true"));
+        assertEquals("mods-web-1\n", onSettingsHost("cat /etc/hostname"));
+        assertEquals("/usr/share/zoneinfo/Europe/Berlin\n", onSettingsHost("readlink /etc/localtime"));
+        assertEquals("Europe/Berlin\n", onSettingsHost("cat /etc/timezone"));
+        assertEquals(first + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
+        assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
+        assertEquals("755\n", onSettingsHost("stat -c %a /opt/app/run"));
 
         Rig again = host("apply", "--yes");
         assertEquals(0, again.exit(), again::toString);
-        assertTrue(again.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), again::toString);
+        assertTrue(again.out().matches("(?s).*mods2 +: ok=\\d+ +changed=0 .*"), again::toString);
     }
 
     @Test
     @Order(5)
-    void driftAndNewVersionsAreSeenAndFixed() {
+    void driftAndNewVersionsAreSeenAndFixed() throws IOException {
         String second = commit("two");
-        onHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf");
+        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf");
         Rig plan = host("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("(live value was 0)"), plan::toString);
@@ -249,14 +275,14 @@ class ModulesOnLabHostTest {
 
         Rig apply = host("apply", "--yes", "-e", "exclusive=true", "-e", "zone=UTC", "-e", "host_name=mods-web-2");
         assertEquals(0, apply.exit(), apply::toString);
-        assertEquals("1\n", onHost("sysctl -n net.ipv4.ip_forward"));
-        assertEquals(second + "\n", onHost("git -C /srv/checkout rev-parse HEAD"));
-        assertEquals("port=8080\n", onHost("cat /opt/app/conf/app.conf"));
-        assertEquals("no-port-forwarding " + DEPLOY_KEY + "\n", onHost("cat /root/.ssh/authorized_keys"), "exclusive: the hand-written key went");
-        assertEquals("mods-web-2\n", onHost("hostname; true"));
-        assertEquals("/usr/share/zoneinfo/UTC\n", onHost("readlink /etc/localtime"));
+        assertEquals("1\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
+        assertEquals(second + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
+        assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
+        assertEquals("no-port-forwarding " + DEPLOY_KEY + "\n", onSettingsHost("cat /root/.ssh/authorized_keys"), "exclusive: the hand-written key went");
+        assertEquals("mods-web-2\n", onSettingsHost("hostname; true"));
+        assertEquals("/usr/share/zoneinfo/UTC\n", onSettingsHost("readlink /etc/localtime"));
 
-        onHost("echo local > /srv/checkout/file");
+        onSettingsHost("echo local > /srv/checkout/file");
         commit("three");
         Rig modified = host("apply", "--yes", "-e", "exclusive=true", "-e", "zone=UTC", "-e", "host_name=mods-web-2");
         assertEquals(1, modified.exit(), modified::toString);

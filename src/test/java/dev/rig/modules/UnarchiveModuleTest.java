@@ -1,5 +1,6 @@
 package dev.rig.modules;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * unarchive with archives made by this machine's tar, xz, zstd and zip, run by the local "host"
  * (sh in a temp directory) as rig apply would: unpack once, then nothing; a changed file unpacks again.
+ * Needs xz-utils, zstd, zip and unzip installed (.ci/run installs them), so it runs with the integration
+ * tests: `mvn test` needs nothing installed.
  */
+@Tag("integration")
 class UnarchiveModuleTest {
     private final UnarchiveModule module = new UnarchiveModule();
 

@@ -171,10 +171,23 @@ class PlaybookLoaderErrorsTest {
 
     @Test
     void keywordsThatImportTasksWouldDropAreErrors() {
+        // when (and vars) apply to every imported task, as in Ansible; become is not passed down by rig, so refused
         Path f = playbook("import-keywords");
         assertErrors(loadFails("import-keywords"),
-                at(f, 4, 7, "'when' is not supported on import_tasks (it would not apply to the imported tasks); put it on each imported task"),
-                at(f, 8, 7, "'become' is not supported on import_tasks (it would not apply to the imported tasks); put it on each imported task"));
+                at(f, 8, 7, "'become' is not supported on import_tasks (rig has name, tags, vars, when there)"));
+    }
+
+    @Test
+    void includeTasksKeywordsRigDoesNotPassOnAndTemplatedFileNamesAreErrors(@TempDir Path dir) {
+        Path pb = Fixtures.write(dir, "site.yml", "- hosts: all\n  tasks:\n    - include_tasks: more.yml\n      become: true\n"
+                + "    - include_tasks: \"${os}.yml\"\n    - import_tasks: more.yml\n      loop: [1]\n    - include_tasks: {file: more.yml, apply: {}}\n");
+        Fixtures.write(dir, "more.yml", "- file: {path: /x, state: touch}\n");
+        assertErrors(loadFails(pb),
+                at(pb, 4, 7, "'become' is not supported on include_tasks (rig has loop, loop_control, name, tags, vars, when, with_dict, with_items there)"),
+                at(pb, 5, 23, "include_tasks of a templated file name ('${os}.yml') is not supported: rig reads and checks every task file before it"
+                        + " contacts a host; name the file, and use when to choose"),
+                at(pb, 7, 7, "'loop' is not supported on import_tasks (rig has name, tags, vars, when there)"),
+                at(pb, 8, 39, "unknown keyword 'apply' in include_tasks; expected one of: file"));
     }
 
     @Test
