@@ -73,7 +73,7 @@ public final class SshConnector implements Connector {
         Optional<Integer> port = setsPort(host) ? Optional.of(host.port()) : Optional.empty();
         Optional<String> user = host.user().or(() -> Optional.ofNullable(defaultUser));
         Optional<Path> key = host.privateKeyFile().map(SshConfig::expandHome).or(() -> Optional.ofNullable(defaultKey));
-        return new SshTarget(host.name(), host.address(), port, user, key, Optional.empty(), host.sshOptions());
+        return new SshTarget(host.name(), host.address(), port, user, key, host.connectTimeout(), host.sshOptions());
     }
 
     /** Host.port() says 22 both when the inventory says so and when it says nothing; only the latter leaves Port to ssh_config. */

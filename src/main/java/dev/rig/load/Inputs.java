@@ -6,6 +6,7 @@ import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
 import dev.rig.core.Source;
 import dev.rig.digitalocean.ApiAccess;
+import dev.rig.inventory.ConnectionVars;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
 import dev.rig.inventory.InventoryLoader;
@@ -126,12 +127,28 @@ public final class Inputs {
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
+        // rig reads connection variables from the inventory only: where Ansible would also take them, refuse rather than ignore.
+        for (String name : extra.keySet()) {
+            if (ConnectionVars.ALL.contains(name)) errors.add(new InputError(new Source("-e " + name, 0, 0), notInInventory(name)));
+        }
+        for (Playbook pb : playbooks) {
+            for (Play p : pb.plays()) {
+                for (String name : p.vars().keySet()) {
+                    if (ConnectionVars.ALL.contains(name)) errors.add(new InputError(p.source(), notInInventory(name)));
+                }
+            }
+        }
         String limit = request.limit();
         if (limitMustMatch && inventory != null && limit != null && inventory.select(limit).isEmpty() && !Engine.limitNamesLocalhost(limit)) {
             errors.add(new InputError(new Source("--limit " + limit, 0, 0), "matches no host in " + request.inventory()));
         }
         if (!errors.isEmpty()) throw new InvalidInputException(errors);
         return new Inputs(request, inventory, playbooks, extra, modules, templates);
+    }
+
+    private static String notInInventory(String name) {
+        return "connection variable " + name + " is read from the inventory only (host or group vars, group_vars/, host_vars/);"
+                + " rig does not apply it from -e or play vars";
     }
 
     /** The inventory alone (rig inventory), with its secrets. */

@@ -624,7 +624,10 @@ public final class PlaybookLoader {
         if (keywords.containsKey("name")) checkTemplates(name, textSource(file, keywords.get("name").getValueNode()));
         for (Map.Entry<String, Object> a : args.entrySet()) checkTemplates(a.getValue(), argSources.get(a.getKey()));
         if (keywords.containsKey("vars") && keywords.get("vars").getValueNode() instanceof MappingNode vm) {
-            for (NodeTuple v : vm.getValue()) checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            for (NodeTuple v : vm.getValue()) {
+                if (holdsVault(v.getValueNode())) continue; // a vault value is data, not a template (Ansible does not render it)
+                checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            }
         }
         if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
@@ -1093,11 +1096,31 @@ public final class PlaybookLoader {
 
     private Map<String, Object> map(Path file, NodeTuple t) {
         if (t == null) return new LinkedHashMap<>();
-        Object v = YamlFiles.value(t.getValueNode());
+        Object v;
+        if (holdsVault(t.getValueNode())) {
+            // vars: with inline !vault values, as Ansible opens them in a play, block or task; their names are secrets
+            VaultYaml.rememberNames(t.getValueNode(), vault);
+            try {
+                v = new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(t.getValueNode());
+            } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+                org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+                errors.add(m == null ? YamlFiles.source(file, t.getValueNode()) : Source.of(file, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+                return new LinkedHashMap<>();
+            }
+        } else {
+            v = YamlFiles.value(t.getValueNode());
+        }
         if (v == null) return new LinkedHashMap<>();
         if (v instanceof Map<?, ?> m) return stringKeys(m);
         errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
         return new LinkedHashMap<>();
+    }
+
+    private static boolean holdsVault(Node n) {
+        if (VaultYaml.VAULT_TAG.equals(n.getTag())) return true;
+        if (n instanceof MappingNode m) return m.getValue().stream().anyMatch(e -> holdsVault(e.getValueNode()));
+        if (n instanceof SequenceNode q) return q.getValue().stream().anyMatch(PlaybookLoader::holdsVault);
+        return false;
     }
 
     private List<String> stringList(Path file, NodeTuple t) {
