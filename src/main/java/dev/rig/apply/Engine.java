@@ -244,6 +244,14 @@ public final class Engine {
     }
 
     private void runHost(Play play, Host host) {
+        try {
+            runHostPlay(play, host);
+        } finally {
+            ctx.sink.emit(new Event.HostFinished(play.displayName(), host.name(), ctx.state(host.name()).dead));
+        }
+    }
+
+    private void runHostPlay(Play play, Host host) {
         HostState state = ctx.state(host.name());
         if (state.dead) return;
         Remote remote;

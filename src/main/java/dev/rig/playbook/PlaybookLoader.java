@@ -738,7 +738,10 @@ public final class PlaybookLoader {
         if (keywords.containsKey("name")) checkTemplates(name, textSource(file, keywords.get("name").getValueNode()));
         for (Map.Entry<String, Object> a : args.entrySet()) checkTemplates(a.getValue(), argSources.get(a.getKey()));
         if (keywords.containsKey("vars") && keywords.get("vars").getValueNode() instanceof MappingNode vm) {
-            for (NodeTuple v : vm.getValue()) checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            for (NodeTuple v : vm.getValue()) {
+                if (holdsVault(v.getValueNode())) continue; // a vault value is data, not a template (Ansible does not render it)
+                checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            }
         }
         if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
@@ -1074,7 +1077,7 @@ public final class PlaybookLoader {
                 if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(o.getKey(), ArgSpec.ArgType.ANY);
                 if (a == null) {
                     errors.add(textSrc, "unknown argument '" + o.getKey() + "' for module '" + spec.name() + "' (written "
-                            + o.getKey() + "=...); expected one of: " + String.join(", ", known.keySet()));
+                            + o.getKey() + "=...); " + refusal(spec, o.getKey()) + "expected one of: " + String.join(", ", known.keySet()));
                     continue;
                 }
                 String typeError = typeError(a, o.getValue());
@@ -1105,11 +1108,11 @@ public final class PlaybookLoader {
             givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
-                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
+                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; " + refusal(spec, k) + "expected one of: "
                         + String.join(", ", byName.keySet()));
                 continue;
             }
-            Object v = YamlFiles.value(t.getValueNode());
+            Object v = value(file, t.getValueNode());
             Source vs = YamlFiles.source(file, t.getValueNode());
             String typeError = typeError(a, v);
             if (typeError == null && a.type() == ArgSpec.ArgType.MODE && t.getValueNode() instanceof ScalarNode sn
@@ -1171,11 +1174,18 @@ public final class PlaybookLoader {
         return null;
     }
 
-    private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
+    private static String refusal(ModuleSpec spec, String argument) {
+        String why = spec.refusedArgument(argument);
+        return why == null ? "" : why + "; ";
+    }
+
+        private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
         for (ArgSpec a : spec.args()) {
             Object v = args.get(a.name());
             if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
             if (a.type() == ArgSpec.ArgType.LOCAL_FILE) {
+                // copy's remote_src: src is a path on the host, not one of ours (a templated remote_src may be either).
+                if (args.containsKey("remote_src") && !String.valueOf(args.get("remote_src")).matches("(?i)false|no")) continue;
                 if (LocalFiles.find(s, scope.fileDirs()).isEmpty()) {
                     errors.add(sources.get(a.name()), "file '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.fileDirs()));
                 }
@@ -1392,11 +1402,38 @@ public final class PlaybookLoader {
 
     private Map<String, Object> map(Path file, NodeTuple t) {
         if (t == null) return new LinkedHashMap<>();
-        Object v = YamlFiles.value(t.getValueNode());
+        Object v;
+        if (holdsVault(t.getValueNode())) {
+            // vars: with inline !vault values, as Ansible opens them in a play, block or task; their names are secrets
+            VaultYaml.rememberNames(t.getValueNode(), vault);
+            v = value(file, t.getValueNode());
+            if (v == null) return new LinkedHashMap<>();
+        } else {
+            v = YamlFiles.value(t.getValueNode());
+        }
         if (v == null) return new LinkedHashMap<>();
         if (v instanceof Map<?, ?> m) return stringKeys(m);
         errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
         return new LinkedHashMap<>();
+    }
+
+    /** A node's value, inline !vault values in it opened (their plaintext a secret); null, with an error, when one does not open. */
+    private Object value(Path file, Node n) {
+        if (!holdsVault(n)) return YamlFiles.value(n);
+        try {
+            return new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(n);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+            errors.add(m == null ? YamlFiles.source(file, n) : Source.of(file, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+            return null;
+        }
+    }
+
+    private static boolean holdsVault(Node n) {
+        if (VaultYaml.VAULT_TAG.equals(n.getTag())) return true;
+        if (n instanceof MappingNode m) return m.getValue().stream().anyMatch(e -> holdsVault(e.getValueNode()));
+        if (n instanceof SequenceNode q) return q.getValue().stream().anyMatch(PlaybookLoader::holdsVault);
+        return false;
     }
 
     private List<String> stringList(Path file, NodeTuple t) {

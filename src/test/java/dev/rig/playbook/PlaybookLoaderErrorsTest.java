@@ -284,6 +284,16 @@ class PlaybookLoaderErrorsTest {
     }
 
     @Test
+    void commandsExecutableIsRefusedWithAnsiblesReason() {
+        Path f = playbook("command-executable");
+        assertErrors(loadFails("command-executable"),
+                at(f, 5, 14, "unknown argument 'executable' for module 'command'; Ansible's command ignores it since 2.4 (a shell is never used);"
+                        + " use the shell module's executable; expected one of: ..."),
+                at(f, 6, 16, "unknown argument 'executable' for module 'command' (written executable=...); Ansible's command ignores it since 2.4"
+                        + " (a shell is never used); use the shell module's executable; expected one of: ..."));
+    }
+
+    @Test
     void loadAllReportsTheErrorsOfEveryPlaybook() {
         Path a = playbook("multi-a");
         Path b = playbook("multi-b");
