@@ -31,10 +31,11 @@ route:
 </#list>
 </#list>
 
-# While a host is down, its other alerts (disk, memory, containers, its agent) say nothing new.
+# While a host is silent (down, or its agent stopped: EdgeStoppedPushing), its other alerts (disk, memory,
+# containers, node-exporter) say nothing new: they are about data that stopped arriving with it.
 inhibit_rules:
-  - source_matchers: ['alertname="HostDown"']
-    target_matchers: ['alertname!="HostDown"']
+  - source_matchers: ['alertname="EdgeStoppedPushing"']
+    target_matchers: ['alertname!="EdgeStoppedPushing"']
     equal: [host]
 
 receivers:

@@ -106,6 +106,17 @@ public final class Engine {
             return new dev.rig.playbook.TagSelection(tags, skipTags).selects(t.tags());
         }
 
+        /** One per task with throttle, shared by the hosts: at most that many run the task at once. */
+        private final Map<Task, java.util.concurrent.Semaphore> throttles = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+        java.util.concurrent.Semaphore throttle(Task t) {
+            int n = t.control().throttle();
+            return n <= 0 ? null : throttles.computeIfAbsent(t, k -> new java.util.concurrent.Semaphore(n, true));
+        }
+
+        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play). */
+        final Set<Play> playsEnded = ConcurrentHashMap.newKeySet();
+
         HostState state(String host) {
             return states.computeIfAbsent(host, HostState::new);
         }
@@ -202,6 +213,7 @@ public final class Engine {
                     throw new IllegalStateException("host thread failed", e.getCause());
                 }
             }
+            if (ctx.playsEnded.contains(play)) return;
             if (tooManyFailed(play, batch)) {
                 ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "' stopped: more than "
                         + (play.maxFailPercentage() == null ? 0 : play.maxFailPercentage()) + "% of a batch failed"));
@@ -232,6 +244,14 @@ public final class Engine {
     }
 
     private void runHost(Play play, Host host) {
+        try {
+            runHostPlay(play, host);
+        } finally {
+            ctx.sink.emit(new Event.HostFinished(play.displayName(), host.name(), ctx.state(host.name()).dead));
+        }
+    }
+
+    private void runHostPlay(Play play, Host host) {
         HostState state = ctx.state(host.name());
         if (state.dead) return;
         Remote remote;
@@ -241,12 +261,13 @@ public final class Engine {
             ctx.unreachable(state, e.getMessage());
             return;
         }
+        HostRun hostRun = new HostRun(ctx, play, host, state, remote);
         // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
-        if (options.mode() == Mode.APPLY && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote)) return;
+        if (options.mode() == Mode.APPLY && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
         var machine = ctx.machineLocks.computeIfAbsent(ctx.sameMachine.getOrDefault(host.name(), host.name()), k -> new java.util.concurrent.locks.ReentrantLock());
         machine.lock();
         try {
-            new HostRun(ctx, play, host, state, remote).run();
+            hostRun.run();
         } finally {
             machine.unlock();
         }
@@ -279,12 +300,29 @@ public final class Engine {
         }
     };
 
-    /** Takes the host's lock for the rest of the run; a host someone else holds fails with who it is. */
-    private boolean lock(Play play, Host host, HostState state, Remote remote) {
+    /**
+     * Takes the host's lock for the rest of the run; a host someone else holds fails with who it is. The
+     * play's first probe batch is read in the lock's own channel, once the lock is taken: a run that
+     * finds nothing to change costs the host one connection and one channel.
+     */
+    private boolean lock(Play play, Host host, HostState state, Remote remote, HostRun hostRun) {
         String marker = "rig-locked-" + ctx.nonce();
+        Duration wait = options.lockTimeout().plus(options.commandTimeout());
         try {
-            ctx.locks.put(host.name(), remote.hold(HostLock.script(HostLock.owner(startedAt), ctx.nonce(), host.name(), options.lockTimeout(), marker), marker,
-                    options.lockTimeout().plus(options.commandTimeout())));
+            HostRun.Opening opening = hostRun.opening();
+            if (opening != null) {
+                String done = "rig-probed-" + ctx.nonce();
+                String command = HostLock.scriptReading(HostLock.owner(startedAt), ctx.nonce(), host.name(), options.lockTimeout(),
+                        opening.become() == null ? null : opening.become().user(), done);
+                byte[] input = (opening.script() + HostLock.answerTrailer(done)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                Remote.Held held = remote.holdAnswering(command, input, done, wait);
+                if (held != null) {
+                    ctx.locks.put(host.name(), held.handle());
+                    hostRun.preload(opening, ProbeBatch.parse(held.out(), ctx.nonce()));
+                    return true;
+                }
+            }
+            ctx.locks.put(host.name(), remote.hold(HostLock.script(HostLock.owner(startedAt), ctx.nonce(), host.name(), options.lockTimeout(), marker), marker, wait));
             return true;
         } catch (SshException e) {
             String said = String.valueOf(e.getMessage()).strip();

@@ -25,6 +25,32 @@ final class HostLock {
      * already holds the lock finds out (and answers {@link #SAME_RUN} NAME) instead of waiting for itself.
      */
     static String script(String owner, String runId, String hostName, Duration timeout, String marker) {
+        return prelude(owner, runId, hostName, timeout)
+                + "echo " + marker + "\n"
+                + "exec cat >/dev/null\n";
+    }
+
+    /**
+     * The held command that also reads the host's state: once the lock is ours, a shell (as becomeUser
+     * through sudo -n, when not null) runs the script that arrives on stdin; that script ends by printing
+     * its marker and waiting for end of input. sudo is not exec'd: it closes descriptors above 2, and
+     * the lock lives on descriptor 9 of this shell. When that shell ends early (sudo refused), this one
+     * prints doneMarker itself, so rig reads no answer and probes the usual way, the lock still held.
+     */
+    static String scriptReading(String owner, String runId, String hostName, Duration timeout, String becomeUser, String doneMarker) {
+        String shell = becomeUser == null ? "sh -s" : Shell.join(java.util.List.of("sudo", "-n", "-H", "-u", becomeUser, "--", "sh", "-s"));
+        return prelude(owner, runId, hostName, timeout)
+                + shell + "\n"
+                + "echo " + doneMarker + "\n"
+                + "exec cat >/dev/null\n";
+    }
+
+    /** What the script on stdin ends with (see {@link #scriptReading}). */
+    static String answerTrailer(String doneMarker) {
+        return "echo " + doneMarker + "\nexec cat >/dev/null\n";
+    }
+
+    private static String prelude(String owner, String runId, String hostName, Duration timeout) {
         String mine = "[run " + runId + " as ";
         return "l=" + LOCK_FILE + "; [ -d /run/lock ] || l=" + FALLBACK_LOCK_FILE + "\n"
                 // Created world-readable and opened read-only: flock needs no write access, so users share one lock.
@@ -39,9 +65,7 @@ final class HostLock {
                 + "${o:-unknown} (waited " + timeout.toSeconds() + " s; see --lock-timeout)\" >&2; exit 75; fi\n"
                 + "  sleep 0.2\n"
                 + "done\n"
-                + "printf '%s\\n' " + Shell.quote(owner + " " + mine + hostName + "]") + " > \"$l.owner\" 2>/dev/null\n"
-                + "echo " + marker + "\n"
-                + "exec cat >/dev/null\n";
+                + "printf '%s\\n' " + Shell.quote(owner + " " + mine + hostName + "]") + " > \"$l.owner\" 2>/dev/null\n";
     }
 
     /** Who we are, as the next run will be told: user@machine, pid and start time. */

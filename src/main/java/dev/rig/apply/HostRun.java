@@ -16,6 +16,7 @@ import dev.rig.plan.HostCommand;
 import dev.rig.plan.LocalEffect;
 import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.Block;
+import dev.rig.playbook.Include;
 import dev.rig.playbook.Play;
 import dev.rig.playbook.Step;
 import dev.rig.playbook.Task;
@@ -46,7 +47,7 @@ final class HostRun {
     private final Host host;
     private final HostState state;
     private final Remote remote;
-    private final Map<String, ProbeBatch.Output> probeCache = new HashMap<>();
+    private final ProbeCache probeCache = new ProbeCache();
     private final Set<String> notified = new LinkedHashSet<>();
 
     HostRun(Engine.Context run, Play play, Host host, HostState state, Remote remote) {
@@ -57,11 +58,57 @@ final class HostRun {
         this.remote = remote;
     }
 
-    void run() {
+    private boolean prepared;
+
+    /** The play's selected tasks, in order, and the secrets of its variables; once, before anything reads them. */
+    private void prepare() {
+        if (prepared) return;
+        prepared = true;
         List<Task> tasks = play.tasks().stream().filter(run::selectedByTags).toList();
         for (int i = 0; i < tasks.size(); i++) position.put(tasks.get(i), i);
         flat = tasks;
         collectSecrets();
+    }
+
+    /** The probe batch the play starts with, for the host lock's channel to read (see Engine.lock). */
+    record Opening(List<PendingProbe> batch, String script, RemoteCommands.Become become) {}
+
+    /**
+     * What the play's first probe would read in one batch (the facts, or the first task's probe, and
+     * the probes after it that are known now); null when there is none, or when its sudo needs a
+     * password (that dialogue needs a channel of its own).
+     */
+    Opening opening() {
+        prepare();
+        if (run.mode != Mode.APPLY) return null;
+        List<PendingProbe> batch;
+        try {
+            if (play.gatherFacts()) {
+                batch = batchFor(new PendingProbe(HostFacts.PROBE.script(), become(null), null, false), lookahead(flat));
+            } else {
+                List<PendingProbe> all = lookahead(flat);
+                if (all.isEmpty()) return null;
+                batch = batchFor(all.get(0), all.subList(1, all.size()));
+            }
+        } catch (RuntimeException e) {
+            return null; // the task reports it when it runs
+        }
+        RemoteCommands.Become become = batch.get(0).become();
+        if (become != null && become.password() != null) return null;
+        return new Opening(batch, batchScript(batch), become);
+    }
+
+    /** The outputs of an opening batch, read in the lock's channel: the play's first probes find them. */
+    void preload(Opening opening, Map<Integer, ProbeBatch.Output> outputs) {
+        for (int i = 0; i < opening.batch().size(); i++) {
+            ProbeBatch.Output o = outputs.get(i);
+            if (o != null) cache(opening.batch().get(i), o);
+        }
+    }
+
+    void run() {
+        prepare();
+        List<Task> tasks = flat;
         if (play.gatherFacts() && !gatherFacts(tasks)) return;
         if (!runSteps(play.steps()) || ended) return;
         List<Task> handlers = play.handlers().stream()
@@ -82,7 +129,7 @@ final class HostRun {
             return true;
         }
         try {
-            ProbeBatch.Output out = probeOutput(new PendingProbe(HostFacts.PROBE.script(), become(null)), () -> lookahead(tasks));
+            ProbeBatch.Output out = probeOutput(new PendingProbe(HostFacts.PROBE.script(), become(null), null, false), () -> lookahead(tasks));
             if (out.exitCode() != 0) {
                 state.count(Status.FAILED, false);
                 state.fail("gathering facts: " + clean(out.text(), become(null)));
@@ -108,6 +155,28 @@ final class HostRun {
     /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
     private boolean ended;
 
+    /** include_vars: the variables read at load join the host's when the task's conditions hold; false when the host failed. */
+    private boolean includeVars(Task task) {
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                report(task, null, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", false, false, List.of());
+                return true;
+            }
+        } catch (KnownAfterApplyException e) {
+            report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+            return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        Map<String, Object> values = stringKeys((Map<?, ?>) task.args().get("values"));
+        Object name = task.args().get("name");
+        if (name != null) state.included.put(String.valueOf(name), values);
+        else state.included.putAll(values);
+        report(task, null, Status.OK, Change.none("included vars"), "included vars from " + task.args().get("file"), false, false, List.of());
+        return true;
+    }
+
     /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
     private boolean meta(Task task) {
         String action = String.valueOf(task.args().get("action"));
@@ -126,6 +195,7 @@ final class HostRun {
             }
             case "end_host", "end_play" -> {
                 ended = true;
+                if (action.equals("end_play")) run.playsEnded.add(play); // the whole play ends, not this batch only
                 run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), null, Status.OK, Action.NOOP,
                         "meta " + action + ": the play ends here for this host", List.of(), List.of(), false, false));
                 return true;
@@ -148,8 +218,14 @@ final class HostRun {
                     if (!meta(task)) return false;
                     continue;
                 }
+                if (task.module().equals("include_vars")) {
+                    if (!includeVars(task)) return false;
+                    continue;
+                }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
             } else if (step instanceof Block block && !runBlock(block)) {
+                return false;
+            } else if (step instanceof Include include && !runInclude(include)) {
                 return false;
             }
         }
@@ -185,6 +261,68 @@ final class HostRun {
         return ok && !state.dead;
     }
 
+    /** The loop items of the dynamic includes being walked, innermost last: their tasks' variables, at task-vars level. */
+    private final java.util.ArrayDeque<Map<String, Object>> includeLayers = new java.util.ArrayDeque<>();
+
+    /**
+     * Ansible's include_tasks: selected by its own tags; per item of its loop, its when (and its
+     * blocks') decides whether its tasks run, with the item as a variable. Each inclusion is reported,
+     * so a saved plan whose includes now run otherwise no longer matches.
+     */
+    private boolean runInclude(Include include) {
+        Task task = include.task();
+        if (!run.selectedByTags(task)) return true;
+        String file = String.valueOf(task.args().get("file"));
+        List<Object> items = null;
+        if (task.loop() != null) {
+            try {
+                Object loop = run.templates.renderValue(task.loop(), task.source(), vars(task, null));
+                if (loop instanceof UnknownValue u) {
+                    report(task, null, Status.KNOWN_AFTER_APPLY, Change.none("loop " + u), "loop over " + u, false, false, List.of());
+                    return true;
+                }
+                items = loopItems(loop);
+                if (items == null) return fail(task, null, "loop must be a list or a map, got " + describe(loop), false);
+            } catch (KnownAfterApplyException e) {
+                report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+                return true;
+            } catch (RuntimeException e) {
+                return fail(task, null, e.getMessage(), false);
+            }
+        }
+        int n = items == null ? 1 : items.size();
+        for (int i = 0; i < n; i++) {
+            Item item = items == null ? null : item(task, items, i);
+            Map<String, Object> vars = vars(task, item);
+            String label = item == null ? null : label(task, item.value(), vars);
+            try {
+                if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                    report(task, label, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", false, false, List.of());
+                    continue;
+                }
+            } catch (KnownAfterApplyException e) {
+                report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+                continue;
+            } catch (RuntimeException e) {
+                return fail(task, label, e.getMessage(), false);
+            }
+            report(task, label, Status.OK, Change.none("included " + file), "included: " + file, false, false, List.of());
+            Map<String, Object> layer = new HashMap<>();
+            if (item != null) {
+                layer.put(item.name(), item.value());
+                layer.putAll(item.extra());
+            }
+            includeLayers.addLast(layer);
+            try {
+                if (!runSteps(include.steps())) return false;
+            } finally {
+                includeLayers.removeLast();
+            }
+            if (ended) return true;
+        }
+        return !state.dead;
+    }
+
     /** Runs tasks in order; false when the host failed and must stop. */
     private boolean runList(List<Task> tasks, boolean handlers) {
         for (int i = 0; i < tasks.size(); i++) {
@@ -201,10 +339,26 @@ final class HostRun {
         List<PendingProbe> probes();
     }
 
-    private record PendingProbe(String script, RemoteCommands.Become become) {}
+    /** A probe to batch: reads and inline as in {@link Probe} (inline only when no environment is exported before it). */
+    record PendingProbe(String script, RemoteCommands.Become become, Set<String> reads, boolean inline) {
+        static PendingProbe of(Probe probe, String script, RemoteCommands.Become become) {
+            return new PendingProbe(script, become, probe.reads(), probe.inline() && script.equals(probe.script()));
+        }
+    }
 
-    /** One task, with its loop; false when the host failed. */
+    /** One task, with its loop, waiting for its turn when the task has a throttle; false when the host failed. */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
+        java.util.concurrent.Semaphore throttle = run.throttle(task);
+        if (throttle == null) return runTaskNow(task, handler, lookahead);
+        throttle.acquireUninterruptibly();
+        try {
+            return runTaskNow(task, handler, lookahead);
+        } finally {
+            throttle.release();
+        }
+    }
+
+    private boolean runTaskNow(Task task, boolean handler, Lookahead lookahead) {
         Map<String, Object> baseVars = vars(task, null);
         collectSecrets(task.vars(), baseVars);
         List<Object> items;
@@ -367,7 +521,8 @@ final class HostRun {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
-                ProbeBatch.Output out = probeOutput(new PendingProbe(withEnvironment(task, vars, probe.script()), become), lookahead);
+                PendingProbe wanted = PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become);
+                ProbeBatch.Output out = task.control().delegateToLocalhost() ? localProbe(wanted) : probeOutput(wanted, lookahead);
                 if (out.exitCode() != 0) {
                     return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
                 }
@@ -441,11 +596,13 @@ final class HostRun {
     private ItemResult applyChange(Task task, String label, Change change, Outcome outcome, Map<String, Object> vars,
                                    RemoteCommands.Become become, boolean handler) throws SshException {
         ExecResult last = null;
-        probeCache.clear(); // the host is about to change: later probes must see the new state
+        // The host is about to change: answers read ahead that it may make stale go (all of them, unless the change says what it touches).
+        boolean delegated = task.control().delegateToLocalhost();
+        if (!delegated) probeCache.touched(touches(change));
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
-            last = remote.exec(inv, run.commandTimeout);
+            last = (delegated ? local() : remote).exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -555,27 +712,17 @@ final class HostRun {
     // ---- probes: one batch per round trip, refilled when the host changed ----
 
     private ProbeBatch.Output probeOutput(PendingProbe wanted, Lookahead lookahead) throws SshException {
-        String key = cacheKey(wanted);
-        ProbeBatch.Output cached = probeCache.remove(key);
+        ProbeBatch.Output cached = probeCache.take(cacheKey(wanted));
         if (cached != null) return cached;
-        List<PendingProbe> batch = new ArrayList<>();
-        batch.add(wanted);
-        Set<String> seen = new LinkedHashSet<>(List.of(key));
-        for (PendingProbe p : lookahead.probes()) {
-            if (batch.size() >= MAX_BATCH) break;
-            if (java.util.Objects.equals(p.become(), wanted.become())) {
-                if (seen.add(cacheKey(p))) batch.add(p);
-            }
-        }
+        List<PendingProbe> batch = batchFor(wanted, lookahead.probes());
         String nonce = run.nonce();
-        List<String> scripts = batch.stream().map(PendingProbe::script).toList();
-        RemoteCommands.Invocation inv = RemoteCommands.script(ProbeBatch.script(scripts, nonce), null, wanted.become())
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(batch), null, wanted.become())
                 .doing("reading the host's state");
         ExecResult result = remote.exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {
             ProbeBatch.Output o = outputs.get(i);
-            if (o != null) probeCache.put(cacheKey(batch.get(i)), o);
+            if (o != null) cache(batch.get(i), o);
         }
         ProbeBatch.Output mine = outputs.get(0);
         if (mine == null) {
@@ -583,6 +730,61 @@ final class HostRun {
             return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
         }
         return mine;
+    }
+
+    /** The operator's machine, for tasks delegated to localhost; made when first needed. */
+    private Remote localRemote;
+
+    private Remote local() {
+        if (localRemote == null) localRemote = new LocalRemote();
+        return localRemote;
+    }
+
+    /** A delegated task's probe, read on the operator's machine on its own: never batched with, nor cached as, the host's. */
+    private ProbeBatch.Output localProbe(PendingProbe wanted) throws SshException {
+        List<PendingProbe> one = List.of(wanted);
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(one), null, wanted.become()).doing("reading localhost's state");
+        ExecResult result = local().exec(inv, run.commandTimeout);
+        ProbeBatch.Output mine = ProbeBatch.parse(result.out(), run.nonce()).get(0);
+        if (mine == null) {
+            String err = clean(result.err(), wanted.become());
+            return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
+        }
+        return mine;
+    }
+
+    /** wanted first, then the probes to come that run as the same user, each once, up to MAX_BATCH. */
+    private static List<PendingProbe> batchFor(PendingProbe wanted, List<PendingProbe> ahead) {
+        List<PendingProbe> batch = new ArrayList<>();
+        batch.add(wanted);
+        Set<String> seen = new LinkedHashSet<>(List.of(cacheKey(wanted)));
+        for (PendingProbe p : ahead) {
+            if (batch.size() >= MAX_BATCH) break;
+            if (java.util.Objects.equals(p.become(), wanted.become()) && seen.add(cacheKey(p))) batch.add(p);
+        }
+        return batch;
+    }
+
+    private String batchScript(List<PendingProbe> batch) {
+        return ProbeBatch.scriptOfParts(batch.stream().map(p -> new ProbeBatch.Part(p.script(), p.inline())).toList(), run.nonce());
+    }
+
+    private void cache(PendingProbe p, ProbeBatch.Output output) {
+        probeCache.put(cacheKey(p), p.reads(), output);
+    }
+
+    /**
+     * What a change touches on the host, null when it does not say: what its module declares, else the
+     * files its uploads replace when every command is such an upload; nothing for API calls alone.
+     */
+    static Change.Touched touches(Change change) {
+        if (change.touched() != null) return change.touched();
+        Set<String> out = new LinkedHashSet<>();
+        for (HostCommand c : change.commands()) {
+            if (c.writes() == null) return null;
+            out.add(c.writes());
+        }
+        return new Change.Touched(out, Set.of());
     }
 
     private static String cacheKey(PendingProbe p) {
@@ -605,6 +807,7 @@ final class HostRun {
                 } else {
                     items.add(null);
                 }
+                if (t.control().delegateToLocalhost()) continue; // read on the operator's machine when it runs
                 Module module = run.modules.get(t.module());
                 for (int i = 0; i < items.size(); i++) {
                     Map<String, Object> v = t.loop() == null ? vars : vars(t, item(t, items, i));
@@ -612,7 +815,7 @@ final class HostRun {
                     ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
                             t.source(), t.noLog(), new HashMap<>());
                     Probe p = module.probe(new Args(renderArgs(t, v)), ctx);
-                    if (p != null) out.add(new PendingProbe(withEnvironment(t, v, p.script()), become(t)));
+                    if (p != null) out.add(PendingProbe.of(p, withEnvironment(t, v, p.script()), become(t)));
                 }
             } catch (RuntimeException e) {
                 // Not knowable yet (a register, a later set_fact, an error reported when the task runs).
@@ -639,18 +842,45 @@ final class HostRun {
     }
 
     /**
-     * Precedence, lowest first: role defaults, inventory (group_vars all < parent < child <
+     * Precedence, lowest first: role defaults (the task's own role's on top), inventory (group_vars all < parent < child <
      * host_vars), play vars and vars_files, role vars, task vars, facts set during the run
      * (set_fact, register), extra vars (-e).
      */
     private Map<String, Object> vars(Task task, Item item) {
-        Map<String, Object> v = layered(play.roleDefaults(), host, run.magicVars, state.gathered, play.vars(), play.roleVars(),
-                task != null ? task.vars() : Map.of(), state.facts, run.extraVars);
+        Map<String, Object> v = layered(onTop(play.roleDefaults(), task == null ? null : task.roleVars().defaults()), host, run.magicVars,
+                state.gathered, play.vars(), onTop(play.roleVars(), task == null ? null : task.roleVars().vars()),
+                taskVars(task), withIncluded(state.facts), run.extraVars);
         v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
         if (item != null) {
             v.put(item.name(), item.value());
             v.putAll(item.extra());
         }
+        return v;
+    }
+
+    /** set_fact and register over include_vars, as Ansible's precedence has them. */
+    private Map<String, Object> withIncluded(Map<String, Object> facts) {
+        if (state.included.isEmpty()) return facts;
+        Map<String, Object> v = new HashMap<>(state.included);
+        v.putAll(facts);
+        return v;
+    }
+
+    /** A task's vars, over the loop items of the includes it is walked in. */
+    private Map<String, Object> taskVars(Task task) {
+        Map<String, Object> own = task != null ? task.vars() : Map.of();
+        if (includeLayers.isEmpty()) return own;
+        Map<String, Object> v = new HashMap<>();
+        includeLayers.forEach(v::putAll);
+        v.putAll(own);
+        return v;
+    }
+
+    /** Every role's exported variables, with the running task's own role above them (Ansible's VariableManager). */
+    private static Map<String, Object> onTop(Map<String, Object> play, Map<String, Object> own) {
+        if (own == null || own.isEmpty()) return play;
+        Map<String, Object> v = new HashMap<>(play);
+        v.putAll(own);
         return v;
     }
 
@@ -717,7 +947,7 @@ final class HostRun {
     /** Registers the values of the secret-named entries of {@code candidates}, rendered with {@code vars}. */
     private void collectSecrets(Map<String, Object> candidates, Map<String, Object> vars) {
         for (Map.Entry<String, Object> e : candidates.entrySet()) {
-            if (!Secrets.isSecretName(e.getKey())) continue;
+            if (!run.secrets.isSecret(e.getKey())) continue;
             Object val = e.getValue();
             if (val instanceof String s && Templates.isTemplated(s)) {
                 try {

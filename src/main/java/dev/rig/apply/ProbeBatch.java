@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Many read-only probes in one shell script, so gathering the state of a whole play costs one
- * round trip. Each probe runs in its own subshell with stdin closed; its output is framed by
+ * round trip. Each probe runs in its own subshell (an inline one in a { } group, no fork) with stdin closed; its output is framed by
  * markers that carry a per-run nonce, so file content cannot forge a frame.
  */
 public final class ProbeBatch {
@@ -14,11 +14,19 @@ public final class ProbeBatch {
 
     public record Output(String text, int exitCode) {}
 
+    /** A probe's script, and whether it may run in the batch's shell (see Probe.inline): no subshell forked for it. */
+    public record Part(String script, boolean inline) {}
+
     public static String script(List<String> probes, String nonce) {
+        return scriptOfParts(probes.stream().map(p -> new Part(p, false)).toList(), nonce);
+    }
+
+    public static String scriptOfParts(List<Part> probes, String nonce) {
         StringBuilder s = new StringBuilder(probes.size() * 512);
         for (int i = 0; i < probes.size(); i++) {
             s.append("printf '%s\\n' '@@rig:").append(nonce).append(":begin:").append(i).append("'\n");
-            s.append("(\n").append(probes.get(i)).append("\n) </dev/null 2>&1\n");
+            Part p = probes.get(i);
+            s.append(p.inline() ? "{\n" : "(\n").append(p.script()).append(p.inline() ? "\n} </dev/null 2>&1\n" : "\n) </dev/null 2>&1\n");
             s.append("printf '\\n%s\\n' \"@@rig:").append(nonce).append(":end:").append(i).append(":$?\"\n");
         }
         return s.toString();

@@ -31,6 +31,18 @@ public interface Remote extends AutoCloseable {
      */
     AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException;
 
+    /** A held command and what it printed before it was ready: stdout and stderr. */
+    record Held(AutoCloseable handle, String out, String err) {}
+
+    /**
+     * hold() for a command that reads input on stdin and prints doneMarker once it has answered it,
+     * then runs on until the handle is closed (the host lock and the first probes in one channel).
+     * null: this connection cannot (the caller holds and reads in two steps).
+     */
+    default Held holdAnswering(String command, byte[] input, String doneMarker, Duration timeout) throws SshException {
+        return null;
+    }
+
     /** A local address that reaches host:port as this host reaches it (an SSH local forward; the address itself when local). */
     default java.net.InetSocketAddress forward(String host, int port) throws SshException {
         return new java.net.InetSocketAddress(host, port);

@@ -67,13 +67,13 @@ public final class SshConnector implements Connector {
     /**
      * The host as Ansible hands it to ssh: ansible_host (else the inventory name) is the name ssh_config is
      * consulted for; ansible_port, ansible_user and the key file override ssh_config's Port, User and
-     * IdentityFile; what the inventory leaves unset, ssh_config decides.
+     * IdentityFile; then the -o options of ansible_ssh_common_args/extra_args; what those leave unset, ssh_config decides.
      */
     private SshTarget target(Host host) {
         Optional<Integer> port = setsPort(host) ? Optional.of(host.port()) : Optional.empty();
         Optional<String> user = host.user().or(() -> Optional.ofNullable(defaultUser));
         Optional<Path> key = host.privateKeyFile().map(SshConfig::expandHome).or(() -> Optional.ofNullable(defaultKey));
-        return new SshTarget(host.name(), host.address(), port, user, key, Optional.empty());
+        return new SshTarget(host.name(), host.address(), port, user, key, host.connectTimeout(), host.sshOptions());
     }
 
     /** Host.port() says 22 both when the inventory says so and when it says nothing; only the latter leaves Port to ssh_config. */
@@ -110,6 +110,12 @@ public final class SshConnector implements Connector {
         @Override
         public AutoCloseable hold(String command, String readyMarker, Duration timeout) throws SshException {
             return connection.hold(command, readyMarker, timeout);
+        }
+
+        @Override
+        public Held holdAnswering(String command, byte[] input, String doneMarker, Duration timeout) throws SshException {
+            dev.rig.ssh.HeldCommand.Started started = connection.holdAnswering(command, input, doneMarker, timeout);
+            return new Held(started.held(), started.out(), started.err());
         }
 
         @Override

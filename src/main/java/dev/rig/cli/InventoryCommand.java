@@ -43,8 +43,12 @@ final class InventoryCommand implements Callable<Integer> {
         Secrets secrets = inputs.secrets;
         // Masked value by value, so a masked number is the string "********" and the output stays valid JSON/YAML.
         if (what.list) spec.commandLine().getOut().print(inv.view("list", null, inventory.limit, yaml, export, secrets::redactValue));
-        else if (what.graph) spec.commandLine().getOut().print(inv.toGraph());
+        else if (what.graph) spec.commandLine().getOut().print(inv.toGraph(inventory.limit));
         else {
+            if (inventory.limit != null) {
+                spec.commandLine().getErr().println("error: -l does not apply to --host, which names its host; use -l with --list or --graph");
+                return Main.ERROR;
+            }
             if (inv.host(what.host).isEmpty()) {
                 spec.commandLine().getErr().println("error: no host named '" + what.host + "' in " + inventory.inventory);
                 return Main.ERROR;

@@ -49,10 +49,13 @@ final class SavedPlanApply {
         Options.RunOptions run = cliRun.withTags(tags, skipTags);
         List<Path> playbooks = new ArrayList<>();
         inputs.path("playbooks").forEach(p -> playbooks.add(Path.of(p.asText())));
-        // The plan's own inputs: its inventory, limit, playbooks and extra vars (secret ones given again with -e).
+        // The plan's own inputs: its inventory, limit, playbooks and extra vars (secret ones given again with -e);
+        // the vault passwords are given again too, for its vars files and an encrypted -e @FILE.
+        dev.rig.vault.VaultPasswords vault = cliInventory.vault();
         Inputs.Request request = Inputs.Request.of(Path.of(inputs.path("inventory").asText()),
                 inputs.path("limit").isTextual() ? inputs.path("limit").asText() : null,
-                List.of(extraVars(planFile, inputs.path("extra_vars"), ExtraVars.parse(cliRun.extraVars))), playbooks);
+                List.of(extraVars(planFile, inputs.path("extra_vars"), ExtraVars.parse(cliRun.extraVars, vault))), playbooks)
+                .withVault(vault);
 
         try (Runner r = new Runner(request, run, ssh, out, err)) {
             List<String> changedFiles = PlanFile.changedFiles(plan, r.inputDigests());

@@ -11,13 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one redaction path: every string rig prints or writes goes through {@link #redact}, and every
  * exception it reports through {@link #redact(Throwable)}. A variable is secret when its name ends in
- * password, passwd, token, secret, _key, _pass or _dsn (Ansible's ansible_become_pass, ansible_ssh_pass); its
- * value is then masked wherever it appears, in any output.
+ * password, passwd, token, secret, _key, _pass or _dsn (Ansible's ansible_become_pass, ansible_ssh_pass), or when
+ * its value came out of Ansible Vault ({@link #addName}). Two rules mask them: structurally, by name, wherever
+ * variables are printed as data (inventory views, saved plans), whatever the value (a number, a boolean, one
+ * character); and in free text, where a value of at least {@value #MIN_SECRET_LENGTH} characters is replaced
+ * wherever it appears. A shorter value is not masked in free text: "42" or "on" would mask every such
+ * substring of every line, line numbers and counts included.
  */
 public final class Secrets {
     public static final String MASK = "********";
     private static final int MIN_SECRET_LENGTH = 3;
     private final Map<String, Boolean> values = new ConcurrentHashMap<>();
+    /** Variables secret whatever their names say: those whose values came out of Ansible Vault. */
+    private final java.util.Set<String> names = ConcurrentHashMap.newKeySet();
     private volatile List<String> ordered = List.of();
 
     public static boolean isSecretName(String name) {
@@ -27,11 +33,25 @@ public final class Secrets {
                 || n.endsWith("_dsn"); // a data source name carries its password
     }
 
+    /** A variable to mask whatever its name: one whose value was decrypted from Ansible Vault. */
+    public void addName(String name) {
+        names.add(name);
+    }
+
+    public void addNames(Collection<String> more) {
+        names.addAll(more);
+    }
+
+    /** True for a secret-looking name ({@link #isSecretName}) and for every variable that came out of the vault. */
+    public boolean isSecret(String name) {
+        return isSecretName(name) || names.contains(name);
+    }
+
     /** Registers every secret-named entry of a variable map (recursively) as a secret value. */
     public void collect(Map<String, ?> vars) {
         for (Map.Entry<String, ?> e : vars.entrySet()) {
             Object v = e.getValue();
-            if (isSecretName(e.getKey()) && (v instanceof String || v instanceof Number)) {
+            if (isSecret(e.getKey()) && (v instanceof String || v instanceof Number)) {
                 add(String.valueOf(v));
             } else if (v instanceof Map<?, ?> m) {
                 @SuppressWarnings("unchecked")
@@ -73,7 +93,7 @@ public final class Secrets {
     public Object redactValue(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new java.util.LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, isSecretName(String.valueOf(k)) && (v instanceof String || v instanceof Number)
+            map.forEach((k, v) -> out.put(k, isSecret(String.valueOf(k)) && (v instanceof String || v instanceof Number || v instanceof Boolean)
                     ? MASK : redactValue(v)));
             return out;
         }
@@ -81,6 +101,11 @@ public final class Secrets {
         if (value instanceof Number number) return values.containsKey(String.valueOf(number)) ? MASK : number;
         if (value instanceof String text) return values.containsKey(text) ? MASK : redact(text);
         return value;
+    }
+
+    /** Whether some secret value spans lines (a private key): a line-by-line redaction would miss it. */
+    public boolean anySpansLines() {
+        return ordered.stream().anyMatch(v -> v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0);
     }
 
     public boolean isEmpty() {

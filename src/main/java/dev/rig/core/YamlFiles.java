@@ -30,6 +30,20 @@ public final class YamlFiles {
     /** Parses a file into its root node; a syntax error is added to {@code errors} and null returned. */
     public static Node compose(Path file, Errors errors) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return compose(file, r, errors);
+        } catch (IOException e) {
+            errors.add(new Source(file.toString(), 0, 0), "cannot read file: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** As above, for file's text as already read (say, decrypted from Ansible Vault). */
+    public static Node compose(Path file, String text, Errors errors) {
+        return compose(file, new java.io.StringReader(text), errors);
+    }
+
+    private static Node compose(Path file, Reader r, Errors errors) {
+        try {
             return new Yaml(new SafeConstructor(options()), new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
                     new org.yaml.snakeyaml.DumperOptions(), options()).compose(r);
         } catch (MarkedYAMLException e) {
@@ -40,9 +54,6 @@ public final class YamlFiles {
             return null;
         } catch (YAMLException e) {
             errors.add(new Source(file.toString(), 0, 0), "YAML error: " + e.getMessage());
-            return null;
-        } catch (IOException e) {
-            errors.add(new Source(file.toString(), 0, 0), "cannot read file: " + e.getMessage());
             return null;
         }
     }

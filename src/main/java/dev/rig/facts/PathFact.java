@@ -34,28 +34,34 @@ public final class PathFact {
         public static State absent() { return new State("absent", null, null, null, 0, null, null, null); }
     }
 
+    /**
+     * One stat and, for a regular file whose checksum is wanted, one sha256sum; no subshell, no exit
+     * (the probe runs inline in a batch, see {@link Probe#inline()}): the stat's output is kept in a
+     * variable, which also gives the size that decides whether content comes back.
+     */
     public static Probe probe(String path, Want want) {
         StringBuilder s = new StringBuilder();
-        s.append("p=").append(Shell.quote(path)).append('\n');
-        s.append("if [ -L \"$p\" ]; then echo kind=link; printf 'target=%s\\n' \"$(readlink -- \"$p\")\"\n");
-        s.append("elif [ -d \"$p\" ]; then echo kind=directory\n");
-        s.append("elif [ -f \"$p\" ]; then echo kind=file\n");
-        s.append("elif [ -e \"$p\" ]; then echo kind=other\n");
-        s.append("else echo kind=absent; exit 0; fi\n");
-        s.append("stat -c 'mode=%a\nowner=%U\ngroup=%G\nsize=%s' -- \"$p\" || exit 1\n");
+        s.append("rig_p=").append(Shell.quote(path)).append('\n');
+        s.append("if [ -L \"$rig_p\" ]; then echo kind=link; printf 'target=%s\\n' \"$(readlink -- \"$rig_p\")\"; rig_k=link\n");
+        s.append("elif [ -d \"$rig_p\" ]; then echo kind=directory; rig_k=directory\n");
+        s.append("elif [ -f \"$rig_p\" ]; then echo kind=file; rig_k=file\n");
+        s.append("elif [ -e \"$rig_p\" ]; then echo kind=other; rig_k=other\n");
+        s.append("else echo kind=absent; rig_k=; fi\n");
+        s.append("[ -z \"$rig_k\" ] || { rig_s=$(stat -c 'mode=%a\nowner=%U\ngroup=%G\nsize=%s' -- \"$rig_p\") && printf '%s\\n' \"$rig_s\"");
         if (want.sha256() || want.contentAlways()) {
-            s.append("if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then\n");
-            s.append("  h=$(sha256sum < \"$p\") || exit 1; h=${h%% *}; echo sha256=$h\n");
+            // a regular file, not a link (the link case is taken first above)
+            s.append(" && { [ \"$rig_k\" != file ] || { rig_h=$(sha256sum < \"$rig_p\") && rig_h=${rig_h%% *} && echo sha256=$rig_h");
+            String small = "[ \"${rig_s##*size=}\" -gt " + want.maxContentBytes() + " ]";
             if (want.contentAlways()) {
-                s.append("  if [ \"$(stat -c %s -- \"$p\")\" -le ").append(want.maxContentBytes())
-                        .append(" ]; then printf 'content='; base64 -w0 < \"$p\"; echo; fi\n");
+                s.append(" && { ").append(small).append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
             } else if (want.contentUnlessSha() != null && want.maxContentBytes() > 0) {
-                s.append("  if [ \"$h\" != ").append(Shell.quote(want.contentUnlessSha())).append(" ] && [ \"$(stat -c %s -- \"$p\")\" -le ")
-                        .append(want.maxContentBytes()).append(" ]; then printf 'content='; base64 -w0 < \"$p\"; echo; fi\n");
+                s.append(" && { [ \"$rig_h\" = ").append(Shell.quote(want.contentUnlessSha())).append(" ] || ").append(small)
+                        .append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
             }
-            s.append("fi\n");
+            s.append("; }; }");
         }
-        return new Probe(s.toString());
+        s.append("; }\n");
+        return new Probe(s.toString(), java.util.Set.of(path), true);
     }
 
     public static State parse(String output) {

@@ -1,5 +1,6 @@
 package dev.rig.inventory;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -7,7 +8,7 @@ import java.util.Set;
  * Ansible's connection variable names and how their values are read. The loader checks values
  * with these same methods, so a bad value is reported at load time with its position.
  */
-final class ConnectionVars {
+public final class ConnectionVars {
     static final String HOST = "ansible_host";
     static final String SSH_HOST = "ansible_ssh_host";
     static final String PORT = "ansible_port";
@@ -23,6 +24,22 @@ final class ConnectionVars {
     static final String CONNECTION = "ansible_connection";
     static final String SSH_COMMON_ARGS = "ansible_ssh_common_args";
     static final String SSH_EXTRA_ARGS = "ansible_ssh_extra_args";
+    static final String SSH_ARGS = "ansible_ssh_args";
+    static final String TIMEOUT = "ansible_timeout";
+    static final String SSH_TIMEOUT = "ansible_ssh_timeout";
+    static final String HOST_KEY_CHECKING = "ansible_host_key_checking";
+    static final String SSH_HOST_KEY_CHECKING = "ansible_ssh_host_key_checking";
+    static final String BECOME_METHOD = "ansible_become_method";
+    /** Login passwords: rig logs in with keys only. */
+    static final Set<String> LOGIN_PASSWORDS = Set.of("ansible_password", "ansible_ssh_pass", "ansible_ssh_password");
+
+    /**
+     * Every variable that decides how rig reaches a host. rig reads them from the inventory only, so one set
+     * in -e or a play's vars (where Ansible would use it) is refused there rather than ignored.
+     */
+    public static final Set<String> ALL = Set.of(HOST, SSH_HOST, PORT, SSH_PORT, USER, SSH_USER, PRIVATE_KEY_FILE, PRIVATE_KEY_FILE_SHORT,
+            BECOME, BECOME_USER, BECOME_PASSWORD, BECOME_PASS, CONNECTION, SSH_COMMON_ARGS, SSH_EXTRA_ARGS, SSH_ARGS, TIMEOUT,
+            SSH_TIMEOUT, HOST_KEY_CHECKING, SSH_HOST_KEY_CHECKING, BECOME_METHOD, "ansible_password", "ansible_ssh_pass", "ansible_ssh_password");
 
     static final int DEFAULT_PORT = 22;
     static final String DEFAULT_BECOME_USER = "root";
@@ -64,14 +81,41 @@ final class ConnectionVars {
                     throw new IllegalArgumentException(name + " '" + value + "' is not supported: rig connects with ssh or local only");
                 }
             }
-            case SSH_COMMON_ARGS, SSH_EXTRA_ARGS -> {
+            case HOST_KEY_CHECKING, SSH_HOST_KEY_CHECKING -> bool(name, value);
+            case TIMEOUT, SSH_TIMEOUT -> timeout(name, value);
+            case BECOME_METHOD -> {
+                if (!String.valueOf(value).equals("sudo")) {
+                    throw new IllegalArgumentException(name + " '" + value + "' is not supported: rig becomes another user with sudo only");
+                }
+            }
+            case SSH_ARGS -> {
                 if (!String.valueOf(value).isBlank()) {
-                    throw new IllegalArgumentException(name + " is not applied by rig yet: put these options in an ssh_config file given with -F"
-                            + " (Host, ProxyJump, Port, User, IdentityFile... are read from it)");
+                    throw new IllegalArgumentException(name + " is not applied by rig (it replaces Ansible's own ssh defaults, ControlMaster"
+                            + " and ControlPersist among them): put the options rig honours in ansible_ssh_common_args");
+                }
+            }
+            case "ansible_password", "ansible_ssh_pass", "ansible_ssh_password" -> {
+                if (!String.valueOf(value).isEmpty()) {
+                    throw new IllegalArgumentException(name + " is not supported: rig logs in with keys only (ansible_ssh_private_key_file,"
+                            + " ssh_config's IdentityFile, ssh-agent); ansible_become_password is for sudo");
+                }
+            }
+            case SSH_COMMON_ARGS, SSH_EXTRA_ARGS -> {
+                try {
+                    SshArgs.parse(List.of(String.valueOf(value)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
                 }
             }
             default -> { }
         }
+    }
+
+    /** ansible_timeout: whole seconds, at least 1, as Ansible's ssh ConnectTimeout. */
+    static int timeout(String name, Object value) {
+        String text = String.valueOf(value).strip();
+        if (text.matches("\\d{1,6}") && Integer.parseInt(text) > 0) return Integer.parseInt(text);
+        throw new IllegalArgumentException(name + " must be a whole number of seconds from 1, found '" + value + "'");
     }
 
     private static boolean isPort(int number) {

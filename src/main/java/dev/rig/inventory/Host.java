@@ -1,5 +1,7 @@
 package dev.rig.inventory;
 
+import dev.rig.ssh.SshOptions;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,37 @@ public record Host(String name, Map<String, Object> vars, List<String> groups) {
     /** ansible_become_password, else ansible_become_pass. */
     public Optional<String> becomePassword() {
         return text(ConnectionVars.BECOME_PASSWORD).or(() -> text(ConnectionVars.BECOME_PASS));
+    }
+
+    /**
+     * The ssh options of ansible_ssh_common_args, then ansible_ssh_extra_args, as ssh would read them (the
+     * loader has checked them where they are written).
+     */
+    public SshOptions sshOptions() {
+        List<String> args = new java.util.ArrayList<>();
+        // Ansible puts -o StrictHostKeyChecking=no before these args when host key checking is off, so it wins over them.
+        if (!hostKeyChecking()) args.add("-o StrictHostKeyChecking=no");
+        text(ConnectionVars.SSH_COMMON_ARGS).ifPresent(args::add);
+        text(ConnectionVars.SSH_EXTRA_ARGS).ifPresent(args::add);
+        return args.isEmpty() ? SshOptions.NONE : SshArgs.parse(args);
+    }
+
+    /** ansible_host_key_checking (else ansible_ssh_host_key_checking); true when unset. */
+    public boolean hostKeyChecking() {
+        for (String name : List.of(ConnectionVars.HOST_KEY_CHECKING, ConnectionVars.SSH_HOST_KEY_CHECKING)) {
+            Object value = vars.get(name);
+            if (value != null) return ConnectionVars.bool(name, value);
+        }
+        return true;
+    }
+
+    /** ansible_timeout (else ansible_ssh_timeout): how long connecting and logging in may take, above --connect-timeout and ssh_config. */
+    public Optional<java.time.Duration> connectTimeout() {
+        for (String name : List.of(ConnectionVars.TIMEOUT, ConnectionVars.SSH_TIMEOUT)) {
+            Object value = vars.get(name);
+            if (value != null) return Optional.of(java.time.Duration.ofSeconds(ConnectionVars.timeout(name, value)));
+        }
+        return Optional.empty();
     }
 
     /** A variable as text; YAML may have made it a number (a port, a numeric password). */

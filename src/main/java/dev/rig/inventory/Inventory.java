@@ -115,6 +115,14 @@ public final class Inventory {
         return InventoryViews.graph(this);
     }
 
+    /** The graph of the hosts limit selects (null: every host): a group none of them is under is left out. */
+    public String toGraph(String limit) {
+        if (limit == null) return toGraph();
+        java.util.Set<String> names = select(limit).stream().map(Host::name)
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        return InventoryViews.graph(this, names);
+    }
+
     /**
      * Like {@code ansible-inventory --host NAME}: the host's merged variables as a JSON object, without
      * the magic variables (inventory_hostname, group_names), as Ansible prints them.

@@ -27,9 +27,11 @@ final class InventoryFormat {
 
     static void parse(Path file, InventoryDraft draft, Errors errors, VaultPasswords vault) {
         List<String> lines;
+        boolean encrypted;
         try {
             String text = Files.readString(file);
-            if (VaultCipher.isVault(text)) { // Ansible's loader opens any vault-encrypted file, an inventory too
+            encrypted = VaultCipher.isVault(text);
+            if (encrypted) { // Ansible's loader opens any vault-encrypted file, an inventory too
                 try {
                     text = vault.decrypt(text);
                 } catch (IllegalArgumentException e) {
@@ -45,8 +47,22 @@ final class InventoryFormat {
             errors.add(Source.of(file, 0, 0), "cannot read inventory file: " + e.getMessage());
             return;
         }
+        if (encrypted) rememberVariables(file, lines, vault);
         if (isIni(lines)) IniParser.parse(file, lines, draft, errors);
         else HostsFileParser.parse(new YamlReader(file, errors, vault), draft);
+    }
+
+    /**
+     * Every variable of a file encrypted whole is a secret, whatever its name: the file is read once more into
+     * a draft of its own (its errors are reported by the real reading), whose variables are all remembered.
+     */
+    private static void rememberVariables(Path file, List<String> lines, VaultPasswords vault) {
+        InventoryDraft alone = new InventoryDraft();
+        Errors ignored = new Errors();
+        if (isIni(lines)) IniParser.parse(file, lines, alone, ignored);
+        else HostsFileParser.parse(new YamlReader(file, ignored, vault), alone);
+        alone.groups.values().forEach(group -> vault.rememberAll(group.vars));
+        alone.hostVars.values().forEach(vault::rememberAll);
     }
 
     static boolean isIni(List<String> lines) {

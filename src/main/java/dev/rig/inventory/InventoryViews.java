@@ -122,16 +122,30 @@ final class InventoryViews {
 
     /** Ansible's tree: child groups then hosts, each sorted by name; "all" shows no hosts of its own. */
     static String graph(Inventory inventory) {
+        return graph(inventory, null);
+    }
+
+    /** As above, with only the hosts in shown (null: all), and only the groups that hold one of them, at any depth. */
+    static String graph(Inventory inventory, Set<String> shown) {
         StringBuilder out = new StringBuilder();
-        graphGroup(inventory, inventory.groups().get(Inventory.ALL), 0, out);
+        graphGroup(inventory, inventory.groups().get(Inventory.ALL), 0, shown, out);
         return out.toString();
     }
 
-    private static void graphGroup(Inventory inventory, Group group, int depth, StringBuilder out) {
+    private static void graphGroup(Inventory inventory, Group group, int depth, Set<String> shown, StringBuilder out) {
         out.append(indent(depth)).append('@').append(group.name()).append(":\n");
-        group.children().stream().sorted().forEach(child -> graphGroup(inventory, inventory.groups().get(child), depth + 1, out));
+        group.children().stream().sorted().map(child -> inventory.groups().get(child))
+                .filter(child -> shown == null || holdsAny(inventory, child, shown, new HashSet<>()))
+                .forEach(child -> graphGroup(inventory, child, depth + 1, shown, out));
         if (group.name().equals(Inventory.ALL)) return;
-        group.hosts().stream().sorted().forEach(host -> out.append(indent(depth + 1)).append(host).append('\n'));
+        group.hosts().stream().filter(host -> shown == null || shown.contains(host)).sorted()
+                .forEach(host -> out.append(indent(depth + 1)).append(host).append('\n'));
+    }
+
+    private static boolean holdsAny(Inventory inventory, Group group, Set<String> shown, Set<String> visited) {
+        if (!visited.add(group.name())) return false;
+        if (group.hosts().stream().anyMatch(shown::contains)) return true;
+        return group.children().stream().anyMatch(child -> holdsAny(inventory, inventory.groups().get(child), shown, visited));
     }
 
     private static String indent(int depth) {

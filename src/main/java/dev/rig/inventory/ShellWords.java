@@ -24,6 +24,11 @@ final class ShellWords {
     private ShellWords() {}
 
     static List<Word> split(String line) throws SplitException {
+        return split(line, true);
+    }
+
+    /** comments false: # is an ordinary character, as in Python's shlex.split(line) (how Ansible splits ssh args). */
+    static List<Word> split(String line, boolean comments) throws SplitException {
         List<Word> words = new ArrayList<>();
         StringBuilder word = null;
         int start = 0;
@@ -36,7 +41,7 @@ final class ShellWords {
                 i++;
                 continue;
             }
-            if (c == '#') break; // a comment, also right after a word
+            if (c == '#' && comments) break; // a comment, also right after a word
             if (word == null) {
                 word = new StringBuilder();
                 start = i;

@@ -86,16 +86,8 @@ final class VarsFiles {
     private Map<String, Object> read(Path file) {
         YamlReader yaml = new YamlReader(file, errors, vault);
         Map<String, Object> vars = yaml.root().map(root -> yaml.vars(root, "a " + description + " file")).orElse(Map.of());
-        if (yaml.wasEncrypted()) rememberLeaves(vars.values()); // every value of an encrypted file is a secret
+        if (yaml.wasEncrypted()) vault.rememberAll(vars); // every variable of an encrypted file is a secret
         return vars;
-    }
-
-    private void rememberLeaves(Collection<?> values) {
-        for (Object value : values) {
-            if (value instanceof Map<?, ?> map) rememberLeaves(map.values());
-            else if (value instanceof Collection<?> list) rememberLeaves(list);
-            else if (value instanceof String || value instanceof Number) vault.remember(String.valueOf(value));
-        }
     }
 
     private static String extension(String fileName) {

@@ -4,10 +4,9 @@ import dev.rig.core.Errors;
 import dev.rig.core.Source;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import dev.rig.vault.VaultCipher;
 import dev.rig.vault.VaultPasswords;
+import dev.rig.vault.VaultYaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -143,6 +142,7 @@ final class YamlReader {
      * bad value is reported where it is written.
      */
     Map<String, Object> vars(Node node, String what) {
+        rememberVaultNames(node);
         Map<String, Object> vars = new LinkedHashMap<>();
         for (NodeTuple entry : entries(node, what, "a mapping of variable names to values")) {
             Optional<String> name = name(entry.getKeyNode(), "a variable name");
@@ -156,6 +156,10 @@ final class YamlReader {
             vars.put(name.get(), value);
         }
         return vars;
+    }
+
+    private void rememberVaultNames(Node node) {
+        VaultYaml.rememberNames(node, vault);
     }
 
     /** The Java value of a node, made unmodifiable all the way down because hosts share group values. */
@@ -225,26 +229,10 @@ final class YamlReader {
         }
     }
 
-    /** SnakeYAML's safe constructor, opened up to build single nodes and to apply merge keys. */
-    private static final class ValueConstructor extends SafeConstructor {
+    /** SnakeYAML's safe constructor with Ansible's inline "!vault |" values, opened up to apply merge keys. */
+    private static final class ValueConstructor extends VaultYaml.Constructor {
         ValueConstructor(VaultPasswords vault) {
-            super(loaderOptions());
-            // Ansible's inline "!vault |" value: decrypted here, its plaintext a secret whatever its name.
-            yamlConstructors.put(new Tag("!vault"), new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    String envelope = constructScalar((ScalarNode) node);
-                    try {
-                        return vault.decrypt(envelope);
-                    } catch (IllegalArgumentException e) {
-                        throw new MarkedYAMLException(null, null, "inline !vault value: " + e.getMessage(), node.getStartMark()) { };
-                    }
-                }
-            });
-        }
-
-        Object construct(Node node) {
-            return constructDocument(node);
+            super(loaderOptions(), vault);
         }
 
         void resolveMerges(MappingNode node) {

@@ -2,11 +2,15 @@ package dev.rig.load;
 
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
+import dev.rig.vault.VaultYaml;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,11 +22,11 @@ public final class ExtraVars {
     private ExtraVars() {}
 
     public static Map<String, Object> parse(List<String> values) {
-        return parse(values, dev.rig.vault.VaultPasswords.none());
+        return parse(values, VaultPasswords.none());
     }
 
     /** As above; an @FILE encrypted whole with Ansible Vault is opened with vault's passwords, as Ansible does. */
-    public static Map<String, Object> parse(List<String> values, dev.rig.vault.VaultPasswords vault) {
+    public static Map<String, Object> parse(List<String> values, VaultPasswords vault) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String v : values) {
             String s = v.strip();
@@ -30,7 +34,7 @@ public final class ExtraVars {
                 Path p = Path.of(s.substring(1));
                 try {
                     String text = Files.readString(p);
-                    boolean encrypted = dev.rig.vault.VaultCipher.isVault(text);
+                    boolean encrypted = VaultCipher.isVault(text);
                     if (encrypted) {
                         try {
                             text = vault.decrypt(text);
@@ -38,14 +42,14 @@ public final class ExtraVars {
                             throw new InvalidInputException(new Source(p.toString(), 0, 0), e.getMessage());
                         }
                     }
-                    Map<String, Object> vars = map(text, p.toString());
-                    if (encrypted) rememberLeaves(vars.values(), vault);
+                    Map<String, Object> vars = map(text, p.toString(), vault);
+                    if (encrypted) vault.rememberAll(vars); // every variable of an encrypted file is a secret
                     out.putAll(vars);
                 } catch (IOException e) {
                     throw new InvalidInputException(new Source(p.toString(), 0, 0), "cannot read extra vars file: " + e.getMessage());
                 }
             } else if (s.startsWith("{")) {
-                out.putAll(map(s, "-e " + s));
+                out.putAll(map(s, "-e " + s, vault));
             } else {
                 int eq = s.indexOf('=');
                 if (eq <= 0) throw new InvalidInputException(new Source("-e " + v, 0, 0), "expected KEY=VALUE, @FILE or a YAML map");
@@ -55,18 +59,17 @@ public final class ExtraVars {
         return out;
     }
 
-    private static void rememberLeaves(java.util.Collection<?> values, dev.rig.vault.VaultPasswords vault) {
-        for (Object value : values) {
-            if (value instanceof Map<?, ?> m) rememberLeaves(m.values(), vault);
-            else if (value instanceof java.util.Collection<?> c) rememberLeaves(c, vault);
-            else if (value instanceof String || value instanceof Number) vault.remember(String.valueOf(value));
-        }
-    }
-
-    private static Map<String, Object> map(String text, String where) {
+    /** A YAML map, its inline !vault values decrypted and their variables remembered as vault secrets. */
+    private static Map<String, Object> map(String text, String where, VaultPasswords vault) {
         Object o;
         try {
-            o = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            VaultYaml.Constructor constructor = new VaultYaml.Constructor(new LoaderOptions(), vault);
+            Node root = new Yaml(constructor).compose(new StringReader(text));
+            if (root == null) o = null;
+            else {
+                VaultYaml.rememberNames(root, vault);
+                o = constructor.construct(root);
+            }
         } catch (RuntimeException e) {
             throw new InvalidInputException(new Source(where, 0, 0), "not valid YAML: " + e.getMessage());
         }

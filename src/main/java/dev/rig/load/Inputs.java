@@ -6,6 +6,7 @@ import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
 import dev.rig.core.Source;
 import dev.rig.digitalocean.ApiAccess;
+import dev.rig.inventory.ConnectionVars;
 import dev.rig.inventory.Host;
 import dev.rig.inventory.Inventory;
 import dev.rig.inventory.InventoryLoader;
@@ -96,7 +97,10 @@ public final class Inputs {
         this.extraVars = extraVars;
         this.modules = modules;
         this.templates = templates;
-        this.secrets = collectSecrets(inventory, playbooks, extraVars);
+        this.secrets = new Secrets();
+        // Vault variables' names first, so that collecting masks their values by name too.
+        this.secrets.addNames(request.vault().secretNames());
+        collectSecrets(secrets, inventory, playbooks, extraVars);
         this.secrets.addAll(request.vault().decrypted()); // every value decrypted from Ansible Vault, whatever its name
     }
 
@@ -119,16 +123,41 @@ public final class Inputs {
         }
         List<Playbook> playbooks = List.of();
         try {
-            playbooks = PlaybookLoader.loadAll(request.playbooks(), modules, templates);
+            playbooks = PlaybookLoader.loadAll(request.playbooks(), modules, templates, request.vault());
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
+        }
+        // rig reads connection variables from the inventory only: where Ansible would also take them, refuse rather than ignore.
+        for (String name : extra.keySet()) {
+            if (ConnectionVars.ALL.contains(name)) errors.add(new InputError(new Source("-e " + name, 0, 0), notInInventory(name)));
+        }
+        for (Playbook pb : playbooks) {
+            for (Play p : pb.plays()) {
+                for (String name : p.vars().keySet()) {
+                    if (ConnectionVars.ALL.contains(name)) errors.add(new InputError(p.source(), notInInventory(name)));
+                }
+            }
         }
         String limit = request.limit();
         if (limitMustMatch && inventory != null && limit != null && inventory.select(limit).isEmpty() && !Engine.limitNamesLocalhost(limit)) {
             errors.add(new InputError(new Source("--limit " + limit, 0, 0), "matches no host in " + request.inventory()));
         }
+        List<String> prompted = List.of();
+        if (errors.isEmpty()) {
+            // Before any host is contacted, as Ansible asks at the start of each play.
+            dev.rig.playbook.VarsPrompt.Answers answers = dev.rig.playbook.VarsPrompt.ask(playbooks, extra, System.console());
+            errors.addAll(answers.errors());
+            prompted = answers.secretValues();
+        }
         if (!errors.isEmpty()) throw new InvalidInputException(errors);
-        return new Inputs(request, inventory, playbooks, extra, modules, templates);
+        Inputs inputs = new Inputs(request, inventory, playbooks, extra, modules, templates);
+        inputs.secrets.addAll(prompted);
+        return inputs;
+    }
+
+    private static String notInInventory(String name) {
+        return "connection variable " + name + " is read from the inventory only (host or group vars, group_vars/, host_vars/);"
+                + " rig does not apply it from -e or play vars";
     }
 
     /** The inventory alone (rig inventory), with its secrets. */
@@ -147,14 +176,12 @@ public final class Inputs {
      * The one place where values that must never be printed are gathered: extra vars, host and play
      * variables named like secrets, and API tokens from the environment. Decrypted vault values join here.
      */
-    private static Secrets collectSecrets(Inventory inventory, List<Playbook> playbooks, Map<String, Object> extra) {
-        Secrets secrets = new Secrets();
+    private static void collectSecrets(Secrets secrets, Inventory inventory, List<Playbook> playbooks, Map<String, Object> extra) {
         secrets.collect(extra);
         secrets.addAll(ApiAccess.environmentTokens(System.getenv()));
         for (Host h : inventory.hosts()) secrets.collect(h.vars());
         secrets.addAll(inventory.secretValues()); // every value decrypted from Ansible Vault, whatever its name
         for (Playbook pb : playbooks) for (Play p : pb.plays()) secrets.collect(p.vars());
-        return secrets;
     }
 
     /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */

@@ -7,8 +7,6 @@ import dev.rig.playbook.ArgSpec;
 import dev.rig.plan.RenderedFile;
 import dev.rig.playbook.LocalFiles;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +81,7 @@ public final class CopyModule implements Module, FileProducer {
             List<dev.rig.plan.HostCommand> fixes = attrs.fix(args.string("dest"), cur, before, after);
             if (fixes.isEmpty()) return Outcome.ok(args.string("dest") + " exists (force: false keeps it)");
             return Outcome.of(dev.rig.plan.Change.of(dev.rig.plan.Action.UPDATE, fixes, List.of(new dev.rig.plan.Diff(args.string("dest"), before, after, null, null)),
-                    FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))));
+                    FileModule.summary(dev.rig.plan.Action.UPDATE, args.string("dest"))).touching(java.util.Set.of(args.string("dest"))));
         }
         return FileContent.converge(args.string("dest"), payload(args, ctx), FileAttributes.from(args), cur, ctx.noLog(), FileContent.Guard.from(args));
     }
@@ -295,7 +293,7 @@ public final class CopyModule implements Module, FileProducer {
                 }
                 entries.put(rel, p);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new Args.ArgumentException("cannot read the directory '" + src + "' (" + dir + "): " + e.getMessage());
         }
         return new LocalTree(dir.getFileName().toString(), src.endsWith("/"), entries);
@@ -320,11 +318,11 @@ public final class CopyModule implements Module, FileProducer {
             String root = tree.root(args.string("dest"));
             List<RenderedFile> out = new ArrayList<>();
             tree.entries().forEach((rel, local) -> {
-                if (!Files.isDirectory(local)) out.add(new RenderedFile(root + "/" + rel, read(local), args.mode("mode"), ctx.noLog()));
+                if (!Files.isDirectory(local)) out.add(new RenderedFile(root + "/" + rel, dev.rig.core.Payload.file(local), args.mode("mode"), ctx.noLog()));
             });
             return out;
         }
-        return List.of(new RenderedFile(args.string("dest"), desired(args, ctx), args.mode("mode"), ctx.noLog()));
+        return List.of(new RenderedFile(args.string("dest"), payload(args, ctx), args.mode("mode"), ctx.noLog()));
     }
 
     /** The content to write: inline, or the src file streamed from disk (hashed once per run), never read whole. */
@@ -342,21 +340,4 @@ public final class CopyModule implements Module, FileProducer {
         return file;
     }
 
-    /** For rig render, which writes the file itself. */
-    private static byte[] desired(Args args, ModuleContext ctx) {
-        if (args.has("content")) return args.string("content").getBytes(StandardCharsets.UTF_8);
-        String src = args.string("src");
-        Path file = LocalFiles.find(src, ctx.fileDirs())
-                .orElseThrow(() -> new Args.ArgumentException("file '" + src + "' not found; looked in " + LocalFiles.describe(src, ctx.fileDirs())));
-        if (Files.isDirectory(file)) throw new Args.ArgumentException("'" + src + "' is a directory; copy takes a single file");
-        return (byte[]) ctx.memo().computeIfAbsent("copy:" + file, k -> read(file));
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -123,7 +123,8 @@ final class FileContent {
         }
         if (cmds.isEmpty()) return Outcome.ok(dest + " is up to date").withResult(result);
         Diff diff = new Diff(dest, before, after, beforeText, afterText);
-        return Outcome.of(Change.of(action, cmds, List.of(diff), FileModule.summary(action, dest))).withResult(result);
+        // dest is absent or a regular file (a link fails above), and every command acts on dest alone
+        return Outcome.of(Change.of(action, cmds, List.of(diff), FileModule.summary(action, dest)).touching(java.util.Set.of(dest))).withResult(result);
     }
 
     /** The atomic upload script; content arrives on stdin. */
@@ -167,11 +168,7 @@ final class FileContent {
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
-        // Temp files of an earlier upload cut off with its connection (a dropped connection runs no trap).
-        // The host lock keeps any other apply out, so every one left here is stale.
-        s.append(STALE_TEMP_FILES);
-        s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\n");
-        s.append("trap 'rm -f \"$t\"' EXIT\n");
+        s.append(tempFile("\"$d\"", ".rig-", ".tmp"));
         s.append(fill);
         s.append("h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = ").append(sha)
                 .append(" ] || { echo ").append(damaged).append(" >&2; exit 1; }\n");
@@ -200,11 +197,29 @@ final class FileContent {
         } else {
             s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
         }
+        s.append("exec 8<&-\n");
         return s.toString();
     }
 
-    /** Removes rig's own temp files (mktemp's .rig-XXXXXXXX.tmp, regular files) left in "$d". */
-    static final String STALE_TEMP_FILES = "find \"$d\" -maxdepth 1 -type f -name '.rig-????????.tmp' -exec rm -f -- {} + 2>/dev/null || true\n";
+    /**
+     * Script lines that remove rig's stale temp files in DIR (a shell word) and then take a fresh one as "$t",
+     * removed on exit. A dropped connection runs no trap, so temp files of cut-off uploads stay behind; which of
+     * them are stale cannot be told by the host lock (connection: local takes none and runs hosts side by side),
+     * so each script holds a flock on its own temp file for as long as it lives (fd 8), and only files nobody
+     * holds are removed. A cleaner can catch a file between its mktemp and its flock: the taker then finds its
+     * path gone (or locked by that cleaner) and takes another.
+     */
+    static String tempFile(String dir, String prefix, String suffix) {
+        return "find " + dir + " -maxdepth 1 -type f -name '" + prefix + "????????" + suffix + "' -exec flock -n {} rm -f -- {} \\; 2>/dev/null || true\n"
+                + "n=0\n"
+                + "while :; do\n"
+                + "  t=$(mktemp " + dir + "/" + prefix + "XXXXXXXX" + suffix + ")\n"
+                + "  exec 8<>\"$t\"\n"
+                + "  if flock -n 8 && [ \"$t\" -ef /proc/$$/fd/8 ]; then break; fi\n"
+                + "  n=$((n+1)); [ $n -lt 5 ] || { echo \"cannot keep a temp file in \"" + dir + "\" (removed as soon as made)\" >&2; exit 1; }\n"
+                + "done\n"
+                + "trap 'rm -f \"$t\"' EXIT\n";
+    }
 
     static String parent(String path) {
         int slash = path.lastIndexOf('/');

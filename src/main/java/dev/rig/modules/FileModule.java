@@ -154,7 +154,12 @@ public final class FileModule implements Module {
             after.put("times", "now");
         }
         if (cmds.isEmpty()) return Outcome.ok(path + " is as wanted").withResult(Map.of("path", path, "state", cur.kind()));
-        return Outcome.of(Change.of(action, cmds, List.of(Diff.attributes(path, before, after)), summary(action, path)))
+        Change change = Change.of(action, cmds, List.of(Diff.attributes(path, before, after)), summary(action, path));
+        // chmod and touch follow a link to wherever it points: only on a path that is not one do they touch that path alone
+        // (rm -rf, ln -sfn and chown -h act on the link itself); removing, linking and recursing change what is below too.
+        boolean followsLink = cur.isLink() && !state.equals("link") && !state.equals("absent");
+        boolean tree = state.equals("absent") || state.equals("link") || recurse;
+        return Outcome.of(followsLink ? change : tree ? change.touchingTrees(java.util.Set.of(path)) : change.touching(java.util.Set.of(path)))
                 .withResult(Map.of("path", path, "state", state));
     }
 

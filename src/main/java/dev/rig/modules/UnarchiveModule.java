@@ -148,9 +148,10 @@ public final class UnarchiveModule implements Module {
             });
             files = List.copyOf(listing.members().keySet());
             if (!differing.isEmpty()) {
-                byte[] archive = ArchiveMembers.bytes(localArchive(args, ctx));
-                cmds.add(HostCommand.withInput(upload(Digests.sha256(archive), dest, ownership, files), archive,
-                        "upload " + src + " (" + archive.length + " bytes) and unpack it into " + dest));
+                // Streamed from disk when sent, hashed as read: an archive may be larger than memory.
+                dev.rig.core.Payload archive = dev.rig.core.Payload.file(localArchive(args, ctx));
+                cmds.add(HostCommand.withInput(upload(archive.sha256(), dest, ownership, files), archive,
+                        "upload " + src + " (" + archive.size() + " bytes) and unpack it into " + dest));
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -175,7 +176,7 @@ public final class UnarchiveModule implements Module {
     }
 
     private static String upload(String sha, String dest, String ownership, List<String> members) {
-        return "set -e\nt=$(mktemp /tmp/.rig-unarchive-XXXXXXXX)\ntrap 'rm -f \"$t\"' EXIT\ncat > \"$t\"\n"
+        return "set -e\n" + FileContent.tempFile("/tmp", ".rig-unarchive-", "") + "cat > \"$t\"\n"
                 + "h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = " + sha + " ] || { echo 'the archive arrived damaged' >&2; exit 1; }\n"
                 + extract("\"$t\"", dest, ownership, members);
     }

@@ -7,7 +7,23 @@ import java.util.List;
  * operator's machine, such as API calls) and the diff they cause. A change with neither is
  * "ok" — a module is "changed" exactly when it yields something to run.
  */
-public record Change(Action action, List<HostCommand> commands, List<LocalEffect> effects, List<Diff> diffs, String summary) {
+public record Change(Action action, List<HostCommand> commands, List<LocalEffect> effects, List<Diff> diffs, String summary,
+                     @com.fasterxml.jackson.annotation.JsonIgnore Touched touched) {
+    /**
+     * What a change may alter on the host, so that state read ahead for other paths stays good:
+     * {@code paths} themselves (and so the directories above them), and {@code trees}, paths with
+     * everything below them (a tree removed, replaced by a link, chmod -R). Absolute paths.
+     */
+    public record Touched(java.util.Set<String> paths, java.util.Set<String> trees) {
+        public Touched {
+            paths = java.util.Set.copyOf(paths);
+            trees = java.util.Set.copyOf(trees);
+        }
+
+        public static final Touched NOTHING = new Touched(java.util.Set.of(), java.util.Set.of());
+    }
+
+    /** {@code touched}: null when the module does not say (every answer read ahead is dropped); not part of what plans show or save. */
     public Change {
         commands = List.copyOf(commands);
         effects = List.copyOf(effects);
@@ -15,8 +31,18 @@ public record Change(Action action, List<HostCommand> commands, List<LocalEffect
         if (commands.isEmpty() && effects.isEmpty()) action = Action.NOOP;
     }
 
-    public Change(Action action, List<HostCommand> commands, List<Diff> diffs, String summary) {
-        this(action, commands, List.of(), diffs, summary);
+    public Change(Action action, List<HostCommand> commands, List<LocalEffect> effects, List<Diff> diffs, String summary) {
+        this(action, commands, effects, diffs, summary, null);
+    }
+
+    /** This change, saying it alters only these paths (not what is below them). */
+    public Change touching(java.util.Set<String> paths) {
+        return new Change(action, commands, effects, diffs, summary, new Touched(paths, java.util.Set.of()));
+    }
+
+    /** This change, saying it alters only these paths and what is below them. */
+    public Change touchingTrees(java.util.Set<String> trees) {
+        return new Change(action, commands, effects, diffs, summary, new Touched(java.util.Set.of(), trees));
     }
 
     /**

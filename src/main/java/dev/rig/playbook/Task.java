@@ -37,16 +37,35 @@ public record Task(
         List<Path> templateDirs,
         List<String> listen,
         List<Condition> blockConditions,
-        Control control) implements Step {
+        Control control,
+        RoleVars roleVars) implements Step {
+
+    /**
+     * The variables of the role instance a task belongs to, which Ansible puts above every other
+     * role's for that role's own tasks: {@code defaults} (its dependencies', its parents', its own)
+     * and {@code vars} (its parents', its dependencies', the {@code vars} of the role entry that
+     * named it, then its own vars/, in Ansible 2.14's order).
+     */
+    public record RoleVars(Map<String, Object> defaults, Map<String, Object> vars) {
+        public static final RoleVars NONE = new RoleVars(Map.of(), Map.of());
+    }
 
     /**
      * How the task runs: {@code environment} (play, block and task, merged), {@code until} with
      * {@code retries} and {@code delay} (seconds), {@code checkMode} (true: planned only, even by an
      * apply; rig's plan never changes a host, so false changes nothing), and loop_control's
-     * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop).
+     * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop);
+     * {@code delegateToLocalhost}: {@code delegate_to: localhost}, the task's probe and commands run on
+     * the operator's machine while its variables stay the host's; {@code throttle}: at most that many
+     * hosts run the task at once (0: no limit).
      */
     public record Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
-                          String indexVar, int pause, boolean extended) {}
+                          String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle) {
+        public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
+                       String indexVar, int pause, boolean extended) {
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, false, 0);
+        }
+    }
 
     /** A when of an enclosing block, checked before the task's own. */
     public record Condition(String expression, Source source) {}

@@ -59,7 +59,7 @@ public final class PlanFile {
         in.set("skip_tags", JSON.valueToTree(inputs.skipTags()));
         ObjectNode extra = in.putObject("extra_vars");
         inputs.extraVars().forEach((k, v) -> {
-            if (Secrets.isSecretName(k)) extra.putObject(k).put("sha256", Digests.sha256(String.valueOf(v)));
+            if (secrets.isSecret(k)) extra.putObject(k).put("sha256", Digests.sha256(String.valueOf(v)));
             else extra.set(k, JSON.valueToTree(v));
         });
         root.set("files", JSON.valueToTree(new java.util.TreeMap<>(fileDigests)));

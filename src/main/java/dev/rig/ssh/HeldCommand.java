@@ -24,6 +24,18 @@ public final class HeldCommand implements AutoCloseable {
     }
 
     static HeldCommand start(ClientSession session, String label, String command, String marker, Duration timeout) throws SshException {
+        return start(session, label, command, null, marker, timeout).held();
+    }
+
+    /** A held command and what it printed up to its marker (stdout, then stderr). */
+    public record Started(HeldCommand held, String out, String err) {}
+
+    /**
+     * As {@link #start(ClientSession, String, String, String, Duration)}, with input written to the
+     * command's stdin at once and stdin left open (the command reads a script from it, say, and then
+     * waits for end of input); ready once stdout shows marker at the start of a line.
+     */
+    static Started start(ClientSession session, String label, String command, byte[] input, String marker, Duration timeout) throws SshException {
         long deadline = System.nanoTime() + timeout.toNanos();
         MarkerWatch out = new MarkerWatch(marker);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -33,6 +45,11 @@ public final class HeldCommand implements AutoCloseable {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(timeout);
+            if (input != null) {
+                OutputStream in = channel.getInvertedIn();
+                in.write(input);
+                in.flush();
+            }
         } catch (IOException | RuntimeException e) {
             throw new SshException(SshException.Kind.CHANNEL, "cannot start a held command on " + label + ": " + e.getMessage(), e);
         }
@@ -54,7 +71,7 @@ public final class HeldCommand implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SshException(SshException.Kind.CHANNEL, "interrupted", e);
         }
-        return new HeldCommand(channel);
+        return new Started(new HeldCommand(channel), out.text(), err.toString(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -67,14 +84,20 @@ public final class HeldCommand implements AutoCloseable {
         channel.close(false);
     }
 
-    /** Collects stdout and signals when the marker line has been printed. */
+    /**
+     * Collects stdout as bytes and signals once the marker line has been printed; only the newly
+     * written tail is searched, so a long output costs linear time.
+     */
     private static final class MarkerWatch extends OutputStream {
         final CountDownLatch seen = new CountDownLatch(1);
-        private final String marker;
-        private final StringBuilder text = new StringBuilder();
+        private final byte[] marker;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final byte[] lastBytes;
+        private int lastLength;
 
         MarkerWatch(String marker) {
-            this.marker = marker;
+            this.marker = marker.getBytes(StandardCharsets.UTF_8);
+            this.lastBytes = new byte[this.marker.length];
         }
 
         @Override
@@ -85,8 +108,30 @@ public final class HeldCommand implements AutoCloseable {
         @Override
         public synchronized void write(byte[] b, int off, int len) {
             if (seen.getCount() == 0) return;
-            text.append(new String(b, off, len, StandardCharsets.UTF_8));
-            if (text.indexOf(marker) >= 0) seen.countDown();
+            // the marker may straddle two writes: search the end of what came before and this write
+            byte[] before = bytes.size() == 0 ? new byte[0] : java.util.Arrays.copyOfRange(lastBytes, 0, lastLength);
+            bytes.write(b, off, len);
+            byte[] window = new byte[before.length + len];
+            System.arraycopy(before, 0, window, 0, before.length);
+            System.arraycopy(b, off, window, before.length, len);
+            if (contains(window, marker, 0)) seen.countDown();
+            lastLength = Math.min(marker.length - 1, window.length);
+            System.arraycopy(window, window.length - lastLength, lastBytes, 0, lastLength);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        private static boolean contains(byte[] haystack, byte[] needle, int from) {
+            outer:
+            for (int i = from; i <= haystack.length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (haystack[i + j] != needle[j]) continue outer;
+                }
+                return true;
+            }
+            return false;
         }
     }
 }

@@ -10,7 +10,8 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 
 /**
  * Everything decided for one SSH connection, the target's or a ProxyJump hop's: from the command line, the
- * inventory (for the target only), ssh_config, then OpenSSH's defaults, in that order of precedence.
+ * inventory (for the target only: its connection variables, then its ssh -o options), ssh_config, then
+ * OpenSSH's defaults, in that order of precedence.
  *
  * @param name            how messages name it: the inventory host, or the jump host as ProxyJump names it
  * @param requiredIdentity an identity file that must load (the inventory's or --private-key); tried first
@@ -47,22 +48,31 @@ record HopConfig(String name, String hostName, int port, String user, Optional<P
      */
     static HopConfig of(String name, HostConfigEntry entry, SshSettings settings, Optional<Path> requiredIdentity,
             Optional<Duration> connectTimeout) {
+        return of(name, entry, settings, requiredIdentity, connectTimeout, SshOptions.NONE);
+    }
+
+    /** As above, with the target's ssh command-line options between the settings and ssh_config. */
+    static HopConfig of(String name, HostConfigEntry entry, SshSettings settings, Optional<Path> requiredIdentity,
+            Optional<Duration> connectTimeout, SshOptions options) {
         String proxyCommand = entry.getProperty("ProxyCommand");
         if (proxyCommand != null && !proxyCommand.equalsIgnoreCase("none")) {
             throw new IllegalArgumentException("ProxyCommand for " + name + " is not supported by rig; use ProxyJump");
         }
         List<Path> identityFiles = entry.getIdentities().stream().map(Path::of).toList();
         if (requiredIdentity.isEmpty() && identityFiles.isEmpty()) identityFiles = settings.defaultIdentities();
-        Path knownHosts = settings.knownHosts()
+        Path knownHosts = settings.knownHosts().or(options::knownHosts)
                 .or(() -> firstWord(entry.getProperty("UserKnownHostsFile")).map(SshConfig::expandHome))
                 .orElseGet(SshSettings::userKnownHosts);
-        HostKeyPolicy policy = settings.hostKeyPolicy().orElseGet(() -> strictHostKeyChecking(name, entry.getProperty("StrictHostKeyChecking")));
-        Duration timeout = connectTimeout.or(settings::connectTimeout)
+        HostKeyPolicy policy = settings.hostKeyPolicy().or(options::hostKeyPolicy)
+                .orElseGet(() -> strictHostKeyChecking(name, entry.getProperty("StrictHostKeyChecking")));
+        Duration timeout = connectTimeout.or(settings::connectTimeout).or(options::connectTimeout)
                 .or(() -> seconds(name, "ConnectTimeout", entry.getProperty("ConnectTimeout")).filter(d -> !d.isZero()))
                 .orElse(SshSettings.DEFAULT_CONNECT_TIMEOUT);
-        Optional<ServerAlive> serverAlive = seconds(name, "ServerAliveInterval", entry.getProperty("ServerAliveInterval"))
+        Optional<ServerAlive> serverAlive = options.serverAliveInterval()
+                .or(() -> seconds(name, "ServerAliveInterval", entry.getProperty("ServerAliveInterval")))
                 .filter(interval -> !interval.isZero())
-                .map(interval -> new ServerAlive(interval, count(name, entry.getProperty("ServerAliveCountMax"))));
+                .map(interval -> new ServerAlive(interval, options.serverAliveCountMax()
+                        .orElseGet(() -> count(name, entry.getProperty("ServerAliveCountMax")))));
         String hostKeyName = Optional.ofNullable(entry.getProperty("HostKeyAlias")).orElse(entry.getHostName());
         return new HopConfig(name, entry.getHostName(), entry.getPort(), entry.getUsername(), requiredIdentity, identityFiles,
                 entry.isIdentitiesOnly(), knownHosts, policy, hostKeyName, timeout, serverAlive,

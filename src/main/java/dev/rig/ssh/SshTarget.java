@@ -12,9 +12,11 @@ import java.util.Optional;
  * Host patterns match it, and its HostName, if any, replaces it. port, user and identityFile override
  * ssh_config's; identityFile (the inventory's or --private-key) must load, and is offered before ssh_config's
  * IdentityFile entries. connectTimeout bounds connecting, the host key check and authentication together.
+ * options are the inventory's ssh command-line options (ansible_ssh_common_args/extra_args): below the
+ * values above and rig's own options, above ssh_config.
  */
 public record SshTarget(String name, String host, Optional<Integer> port, Optional<String> user,
-                        Optional<Path> identityFile, Optional<Duration> connectTimeout) {
+                        Optional<Path> identityFile, Optional<Duration> connectTimeout, SshOptions options) {
     public SshTarget {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
@@ -22,6 +24,7 @@ public record SshTarget(String name, String host, Optional<Integer> port, Option
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(identityFile, "identityFile");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(options, "options");
         port.ifPresent(number -> {
             if (number < 1 || number > 65535) throw new IllegalArgumentException("port out of range for " + name + ": " + number);
         });
@@ -30,6 +33,12 @@ public record SshTarget(String name, String host, Optional<Integer> port, Option
                 throw new IllegalArgumentException("connect timeout for " + name + " must be positive: " + timeout);
             }
         });
+    }
+
+    /** A host with no ssh command-line options. */
+    public SshTarget(String name, String host, Optional<Integer> port, Optional<String> user, Optional<Path> identityFile,
+            Optional<Duration> connectTimeout) {
+        this(name, host, port, user, identityFile, connectTimeout, SshOptions.NONE);
     }
 
     /** A host given completely, leaving to ssh_config only what it adds (HostName, ProxyJump, known_hosts...). */

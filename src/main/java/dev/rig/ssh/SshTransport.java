@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -146,7 +147,17 @@ public final class SshTransport implements AutoCloseable {
     /** What ssh_config says for the target, with the target's own values (the inventory's) taking precedence. */
     private HostConfigEntry targetEntry(SshTarget target) throws SshException {
         try {
-            return settings.config().resolve(target.host(), target.port().orElse(0), target.user().orElse(null));
+            SshOptions options = target.options();
+            HostConfigEntry entry = settings.config().resolve(target.host(), target.port().or(options::port).orElse(0),
+                    target.user().or(options::user).orElse(null));
+            // -o ProxyJump and IdentityFile come before ssh_config's, as on ssh's command line.
+            options.proxyJump().ifPresent(jump -> entry.setProxyJump(jump.equalsIgnoreCase("none") ? null : jump));
+            if (!options.identityFiles().isEmpty()) {
+                List<String> identities = new ArrayList<>(options.identityFiles().stream().map(Path::toString).toList());
+                identities.addAll(entry.getIdentities());
+                entry.setIdentities(identities);
+            }
+            return entry;
         } catch (IllegalArgumentException e) {
             throw configError(target, e);
         }
@@ -154,7 +165,7 @@ public final class SshTransport implements AutoCloseable {
 
     private HopConfig resolve(SshTarget target, HostConfigEntry entry) throws SshException {
         try {
-            return HopConfig.of(target.name(), entry, settings, target.identityFile(), target.connectTimeout());
+            return HopConfig.of(target.name(), entry, settings, target.identityFile(), target.connectTimeout(), target.options());
         } catch (IllegalArgumentException e) {
             throw configError(target, e);
         }

@@ -21,6 +21,14 @@ import java.util.Optional;
 public final class StackVerify {
     private StackVerify() {}
 
+    /**
+     * Every setting the check will need, missing or empty ones named; apply --verify and recover ask first,
+     * before any host is touched, rather than after a converge that cannot be verified.
+     */
+    public static List<dev.rig.core.InputError> settingsErrors(Inputs.Request request) {
+        return StackFleet.load(request).verifySettingsErrors();
+    }
+
     /** The whole check; also what apply --verify and recover run after a converge. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait) {
         return check(request, sshConnector, within, logWait, Optional.empty());
@@ -28,6 +36,12 @@ public final class StackVerify {
 
     /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter) {
+        return check(request, sshConnector, within, logWait, scrapedAfter, Optional.empty());
+    }
+
+    /** fireTest: also send a test alert through Alertmanager and wait up to that long for its receivers to accept it. */
+    public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter,
+                                     Optional<Duration> fireTest) {
         StackFleet fleet = StackFleet.load(request);
         List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
         if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
@@ -36,7 +50,8 @@ public final class StackVerify {
         List<Check> checks;
         try {
             Verifier.Central central = fleet.central(connector);
-            checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter).run(fleet.edges());
+            Verifier verifier = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter);
+            checks = (fireTest.isPresent() ? verifier.withFireTest(fireTest.get()) : verifier).run(fleet.edges());
         } catch (SshException e) {
             checks = Verifier.centralUnreachable(fleet.centralHost.name(), fleet.edges(), "cannot reach central over SSH: " + e.getMessage());
         }
@@ -47,7 +62,8 @@ public final class StackVerify {
         Host h = fleet.inventory.host(host).orElseThrow();
         String command = fleet.string(host, "monitoring_log_canary_command");
         Remote remote = connector.connect(h);
-        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30));
+        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30),
+                "writing rig verify's log canary");
         if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
     }
 

@@ -24,6 +24,7 @@ public final class VaultPasswords {
 
     private final List<Password> passwords;
     private final Set<String> decrypted = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Set<String> names = Collections.synchronizedSet(new LinkedHashSet<>());
 
     public VaultPasswords(List<Password> passwords) {
         this.passwords = List.copyOf(passwords);
@@ -137,6 +138,39 @@ public final class VaultPasswords {
     /** A decrypted value, or a value inside a decrypted file: a secret whatever its variable's name. */
     public void remember(String plaintext) {
         if (plaintext != null && !plaintext.isBlank()) decrypted.add(plaintext.strip());
+    }
+
+    /**
+     * A variable whose value came out of the vault (an inline !vault value, or any variable of an encrypted
+     * file): masked by name wherever variables are printed, so that short values and booleans, too short to
+     * be masked in free text, are masked as well.
+     */
+    public void rememberName(String name) {
+        if (name != null && !name.isBlank()) names.add(name);
+    }
+
+    /** Every variable name {@link #rememberName} was given. */
+    public Set<String> secretNames() {
+        synchronized (names) {
+            return Set.copyOf(names);
+        }
+    }
+
+    /**
+     * Every leaf of vars (maps and lists walked) as a decrypted value, and every key on the way as a
+     * vault variable name: what an encrypted file's variables are.
+     */
+    public void rememberAll(Map<?, ?> vars) {
+        vars.forEach((key, value) -> {
+            rememberName(String.valueOf(key));
+            rememberLeaves(value);
+        });
+    }
+
+    private void rememberLeaves(Object value) {
+        if (value instanceof Map<?, ?> map) rememberAll(map);
+        else if (value instanceof java.util.Collection<?> list) list.forEach(this::rememberLeaves);
+        else if (value != null) remember(String.valueOf(value));
     }
 
     /** Every plaintext decrypted so far. */

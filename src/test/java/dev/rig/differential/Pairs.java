@@ -198,7 +198,173 @@ final class Pairs {
         p.add(same("meta end_play and noop", "- meta: noop\n- file: {path: /srv/t/before, state: touch}\n- meta: end_play\n"
                 + "- file: {path: /srv/t/after, state: touch}"));
         p.add(same("assert then go on", "- assert: {that: [\"1 == 1\"]}\n- file: {path: /srv/t/asserted, state: touch}"));
+        p.add(plays("meta end_play ends every serial batch", HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n",
+                HEAD + "  serial: 1\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - meta: end_play\n    - file: {path: /srv/t/after, state: touch}\n- hosts: all\n  gather_facts: false\n"
+                        + "  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n", Map.of(), Map.of()));
+        p.add(pair("facts: named only in a block's when",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == 'Debian'",
+                "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
+        roleScopes(p);
+        includes(p);
+        roleTasks(p);
+        includeVars(p);
+        p.add(pair("delegate_to localhost: probe and command on the operator's machine, variables the host's",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"{{ where.stdout }} {{ inventory_hostname }} {{ s.stat.exists }}\"}",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"${where.stdout} ${inventory_hostname} ${s.stat.exists?c?cap_first}\"}"));
+        // Both hosts' runs of the task meet on the operator's machine: with throttle 1 they never overlap.
+        String throttled = "- shell: mkdir /tmp/rig-differential-throttle && sleep 2 && rmdir /tmp/rig-differential-throttle && echo alone || echo overlap\n"
+                + "  register: t\n  delegate_to: localhost\n  throttle: 1\n";
+        p.add(pair("throttle: 1 on a task", throttled + "- copy: {dest: /srv/t/throttle, content: \"{{ t.stdout }}\"}",
+                throttled + "- copy: {dest: /srv/t/throttle, content: \"${t.stdout}\"}"));
+        String prompt = HEAD + "  vars_prompt:\n    - {name: who, prompt: Who}\n  tasks:\n";
+        p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
+                prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));
         return p;
+    }
+
+    private static Pair tasksWithFiles(String name, String ansibleTasks, String rigTasks, Map<String, String> ansibleFiles, Map<String, String> rigFiles,
+                                       String... args) {
+        return plays(name, HEAD + "  tasks:\n" + indent(ansibleTasks), HEAD + "  tasks:\n" + indent(rigTasks), ansibleFiles, rigFiles, args);
+    }
+
+    /** include_tasks at run time (when, loop, tags of its own, vars), import_tasks with when and vars. */
+    private static void includes(List<Pair> p) {
+        Map<String, String> a = Map.of("inc.yml", "- copy: {dest: \"/srv/t/inc-{{ item | default('none') }}\", content: \"{{ who | default('nobody') }}\"}\n",
+                "tagged.yml", "- file: {path: /srv/t/untagged-inside, state: touch}\n- file: {path: /srv/t/tagged-inside, state: touch}\n  tags: [inc]\n",
+                "outer.yml", "- include_tasks: inc.yml\n  loop: [\"{{ outer }}-x\", \"{{ outer }}-y\"]\n");
+        Map<String, String> r = Map.of("inc.yml", "- copy: {dest: \"/srv/t/inc-${item!'none'}\", content: \"${who!'nobody'}\"}\n",
+                "tagged.yml", "- file: {path: /srv/t/untagged-inside, state: touch}\n- file: {path: /srv/t/tagged-inside, state: touch}\n  tags: [inc]\n",
+                "outer.yml", "- include_tasks: inc.yml\n  loop: [\"${outer}-x\", \"${outer}-y\"]\n");
+        p.add(tasksWithFiles("include_tasks with when", "- include_tasks: inc.yml\n  when: inventory_hostname == 'd1'",
+                "- include_tasks: inc.yml\n  when: inventory_hostname == \"d1\"", a, r));
+        p.add(tasksWithFiles("include_tasks with a loop and vars", "- include_tasks: inc.yml\n  loop: [a, b]\n  vars: {who: \"{{ inventory_hostname }}\"}",
+                "- include_tasks: inc.yml\n  loop: [a, b]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_tasks nested, with loop_var", "- include_tasks: outer.yml\n  loop: [p, q]\n  loop_control: {loop_var: outer}",
+                "- include_tasks: outer.yml\n  loop: [p, q]\n  loop_control: {loop_var: outer}", a, r));
+        p.add(tasksWithFiles("include_tasks file: form, when per item", "- include_tasks: {file: inc.yml}\n  loop: [1, 2, 3]\n  when: item != 2",
+                "- include_tasks: {file: inc.yml}\n  loop: [1, 2, 3]\n  when: item != 2", a, r));
+        String tagged = "- include_tasks: tagged.yml\n  tags: [inc]\n- file: {path: /srv/t/plain, state: touch}";
+        p.add(tasksWithFiles("include_tasks tags select the include, not its tasks", tagged, tagged, a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("include_tasks tagged, a plain run", tagged, tagged, a, r));
+        p.add(tasksWithFiles("include_tasks untagged skipped under --tags", "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]",
+                "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]", a, r, "--tags", "inc"));
+        String applied = "- include_tasks: {file: tagged.yml, apply: {tags: [inc]}}\n  tags: [inc]\n- file: {path: /srv/t/plain, state: touch}";
+        p.add(tasksWithFiles("include_tasks apply: tags reach the included tasks", applied, applied, a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("include_tasks apply: when and vars on every included task",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == 'd2', vars: {who: applied}}}",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == \"d2\", vars: {who: applied}}}", a, r));
+        p.add(tasksWithFiles("import_tasks with when and vars", "- import_tasks: inc.yml\n  when: inventory_hostname == 'd2'\n  vars: {who: imported}",
+                "- import_tasks: inc.yml\n  when: inventory_hostname == \"d2\"\n  vars: {who: imported}", a, r));
+        p.add(tasksWithFiles("include_tasks in a block with rescue", "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"{{ ansible_failed_task.name }}\"}",
+                "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"${ansible_failed_task.name}\"}",
+                Map.of("fails.yml", "- file: {path: /srv/t/before, state: touch}\n- name: inner boom\n  command: /bin/false\n- file: {path: /srv/t/not-reached, state: touch}\n"),
+                Map.of("fails.yml", "- file: {path: /srv/t/before, state: touch}\n- name: inner boom\n  command: /bin/false\n- file: {path: /srv/t/not-reached, state: touch}\n")));
+        p.add(plays("include_tasks in a role, relative to the role's tasks", HEAD + "  roles: [inr]\n", HEAD + "  roles: [inr]\n",
+                Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == 'd2'\n",
+                        "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"{{ level }}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n"),
+                Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == \"d2\"\n",
+                        "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"${level}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n")));
+    }
+
+    /** include_vars: a file, name, when, in a role, and its precedence (over task vars, under set_fact). */
+    private static void includeVars(List<Pair> p) {
+        Map<String, String> f = Map.of("more.yml", "color: green\nsize: 3\n", "vars/other.yml", "shape: round\n",
+                "roles/iv/vars/own.yml", "flavour: sweet\n", "roles/iv/tasks/main.yml", "- include_vars: own.yml\n");
+        p.add(tasksWithFiles("include_vars: a file, then name and when",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == 'd1'\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"{{ color }} {{ size }} {{ o.shape | default('none') }}\"}",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == \"d1\"\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"${color} ${size} ${(o.shape)!'none'}\"}", f, f));
+        p.add(tasksWithFiles("include_vars precedence: over task vars and play vars, under set_fact",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"{{ color }}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"{{ color }}\"}",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"${color}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"${color}\"}", f, f)
+                .withPlayVars("color: red"));
+        p.add(plays("include_vars in a role reads the role's vars/, seen by the play's later tasks",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"{{ flavour }}\"}\n",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"${flavour}\"}\n", f, f));
+    }
+
+    /** import_role and include_role: tasks_from and the other _from files, vars, when, loop, variable visibility, handlers. */
+    private static void roleTasks(List<Pair> p) {
+        Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        a.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        a.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        a.put("roles/r/tasks/main.yml", "- shell: echo \"main {{ who }} {{ item | default('-') }} {{ rdef }}\" >> /srv/t/log\n  notify: r done\n");
+        a.put("roles/r/tasks/second.yml", "- shell: echo \"second {{ who }} {{ rdef }} {{ rvar | default('-') }}\" >> /srv/t/log\n");
+        a.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        r.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        r.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        r.put("roles/r/tasks/main.yml", "- shell: echo \"main ${who} ${item!'-'} ${rdef}\" >> /srv/t/log\n  notify: r done\n");
+        r.put("roles/r/tasks/second.yml", "- shell: echo \"second ${who} ${rdef} ${rvar!'-'}\" >> /srv/t/log\n");
+        r.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        p.add(tasksWithFiles("import_role with tasks_from, vars and when",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == 'd1'",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == \"d1\"", a, r));
+        p.add(tasksWithFiles("include_role with a loop and vars, its handler",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"{{ inventory_hostname }}\"}",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_role apply: tags reach the role's tasks",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]", a, r, "--tags", "x"));
+        p.add(tasksWithFiles("include_role's variables are its own, import_role's the play's",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after {{ rdef | default('private') }} {{ rvar | default('private') }}\" >> /srv/t/log",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after ${rdef!'private'} ${rvar!'private'}\" >> /srv/t/log", a, r));
+        p.add(tasksWithFiles("import_role's defaults reach the play's later tasks",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after {{ rdef }}\" >> /srv/t/log",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after ${rdef}\" >> /srv/t/log", a, r));
+        p.add(plays("import_role and include_role of a role the play's roles ran",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == 'd2'\n",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == \"d2\"\n", a, r));
+    }
+
+    /** Each role's tasks see their own role's variables above every other role's (Ansible's VariableManager). */
+    private static void roleScopes(List<Pair> p) {
+        String roles = "  roles:\n    - role: svc\n      vars: {port: 1}\n    - role: svc\n      vars: {port: 2}\n    - ra\n    - rb\n";
+        p.add(plays("role scopes: two instances, two roles with one default name, the play after them",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"{{ shared }} {{ color }} {{ port | default('none') }}\"}\n",
+                HEAD + roles + "  tasks:\n    - copy: {dest: /srv/t/play, content: \"${shared} ${color} ${port!'none'}\"}\n",
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo {{ port }} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"{{ shared }} {{ color }}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"{{ shared }} {{ color }}\"}\n"),
+                Map.of("roles/svc/tasks/main.yml", "- shell: echo ${port} >> /srv/t/svc\n",
+                        "roles/ra/defaults/main.yml", "shared: from-a\n", "roles/ra/vars/main.yml", "color: red\n",
+                        "roles/ra/tasks/main.yml", "- copy: {dest: /srv/t/a, content: \"${shared} ${color}\"}\n",
+                        "roles/rb/defaults/main.yml", "shared: from-b\n",
+                        "roles/rb/tasks/main.yml", "- copy: {dest: /srv/t/b, content: \"${shared} ${color}\"}\n")));
+        p.add(plays("role scopes: a dependency sees its parent's vars, the parent its dependency's",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                HEAD + "  roles:\n    - role: top\n      vars: {who: entry}\n",
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"{{ level }} {{ who }} {{ base_only }}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"{{ level }} {{ who }}\"}\n"),
+                Map.of("roles/top/meta/main.yml", "dependencies: [base]\n", "roles/top/defaults/main.yml", "level: top\n",
+                        "roles/top/tasks/main.yml", "- copy: {dest: /srv/t/top, content: \"${level} ${who} ${base_only}\"}\n",
+                        "roles/base/defaults/main.yml", "level: base\nbase_only: b\n",
+                        "roles/base/tasks/main.yml", "- copy: {dest: /srv/t/base, content: \"${level} ${who}\"}\n")));
+        p.add(plays("role scopes: vars/ over the entry's vars (Ansible 2.14), task vars over both",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                HEAD + "  roles:\n    - role: pri\n      vars: {v: entry, w: entry}\n",
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"{{ v }} {{ w }}\"}\n- copy: {dest: /srv/t/task, content: \"{{ v }}\"}\n  vars: {v: task}\n"),
+                Map.of("roles/pri/vars/main.yml", "v: vars-dir\n", "roles/pri/tasks/main.yml",
+                        "- copy: {dest: /srv/t/pri, content: \"${v} ${w}\"}\n- copy: {dest: /srv/t/task, content: \"${v}\"}\n  vars: {v: task}\n")));
     }
 
     private static Map<String, String> roles(String commonTasks, boolean duplicates) {

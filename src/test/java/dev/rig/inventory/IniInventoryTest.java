@@ -130,12 +130,21 @@ class IniInventoryTest {
     }
 
     @Test
-    void connectionVariablesRrigCannotHonourAreRefusedWhereWritten() {
+    void connectionVariablesRigCannotHonourAreRefusedWhereWrittenTheRestApplied() {
         InputError docker = onlyError("[web]\nweb1 ansible_connection=docker\n");
         assertEquals(new Source(dir.resolve("hosts").toString(), 2, 6), docker.source());
         assertEquals("ansible_connection 'docker' is not supported: rig connects with ssh or local only", docker.message());
-        InputError args = onlyError("[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ProxyJump=bastion'\n");
-        assertTrue(args.message().startsWith("ansible_ssh_common_args is not applied by rig yet"), args.message());
+        InputError args = onlyError("[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p bastion\"'\n");
+        assertEquals(new Source(dir.resolve("hosts").toString(), 4, 1), args.source());
+        assertEquals("ansible_ssh_common_args: ssh option ProxyCommand is not supported: rig does not run proxy commands; use ProxyJump",
+                args.message());
+        InputError flag = onlyError("[web]\nweb1 ansible_ssh_extra_args='-C -o Port=2222'\n");
+        assertEquals(new Source(dir.resolve("hosts").toString(), 2, 6), flag.source());
+        assertTrue(flag.message().startsWith("ansible_ssh_extra_args: ssh flag -C is not supported"), flag.message());
+        Path applied = write(dir, "applied", "[web]\nweb1 ansible_ssh_common_args='-o ProxyJump=root@bastion:2200 -oPort=2222'\n");
+        dev.rig.ssh.SshOptions options = host(InventoryLoader.load(applied), "web1").sshOptions();
+        assertEquals(java.util.Optional.of("root@bastion:2200"), options.proxyJump());
+        assertEquals(java.util.Optional.of(2222), options.port());
         Path ok = write(dir, "ok", "[web]\nweb1 ansible_connection=local\nweb2 ansible_connection=ssh\n");
         assertEquals(2, InventoryLoader.load(ok).hosts().size());
     }

@@ -97,8 +97,9 @@ class SystemdAndPackageModuleTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("integration") // needs a Debian machine (apt, dpkg): the fast loop runs anywhere
     void packageProbeRunsOnThisMachineAsOnAHost() {
-        // This machine is Debian: the real probe finds apt and prints apt's parts after the manager line.
+        // The test machine is Debian: the real probe finds apt and prints apt's parts after the manager line.
         ModuleTests.Ran ran = ModuleTests.sh(java.nio.file.Path.of("."), pkg.probe(args("name", "dpkg", "state", "present"), ctx()).script(), null);
         assertEquals(0, ran.rc(), ran.stderr());
         assertTrue(ran.stdout().startsWith("@@rig-package-manager apt\n"), ran.stdout());

@@ -56,7 +56,7 @@ class TemplateModuleTest {
     void probeAsksForOldContentOnlyWhenItDiffers() {
         String probe = module.probe(motd, host("web1", "web")).script();
         String sha = dev.rig.core.Digests.sha256("Welcome to web1 (role web)\n".getBytes(StandardCharsets.UTF_8));
-        assertTrue(probe.contains("[ \"$h\" != " + sha + " ]"), probe);
+        assertTrue(probe.contains("[ \"$rig_h\" = " + sha + " ]"), probe);
     }
 
     @Test

@@ -46,7 +46,7 @@ class PlaybookLoaderErrorsTest {
         Path f = playbook("play-errors");
         assertErrors(loadFails("play-errors"),
                 at(f, 2, 3, "unknown keyword 'taks' in play; expected one of: become, become_user, connection, environment, gather_facts, handlers, hosts, "
-                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files"),
+                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files, vars_prompt"),
                 at(f, 1, 3, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')"),
                 at(f, 6, 11, "expected a boolean (true or false) for 'become', found a string"),
                 at(f, 7, 11, "expected 'serial' to be a positive integer or a percentage such as '30%', found the number 0"),
@@ -58,7 +58,7 @@ class PlaybookLoaderErrorsTest {
     void taskErrorsAreReportedTogether() {
         Path f = playbook("task-errors");
         assertErrors(loadFails("task-errors"),
-                at(f, 5, 7, "'delegate_to' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
+                at(f, 5, 7, "'run_once' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
                 at(f, 8, 7, "task names more than one module (file, copy); a task has exactly one"),
                 at(f, 9, 7, "task names no module; expected exactly one of: ..."),
                 at(f, 12, 7, "unknown module 'frobnicate'; expected one of: ..."),
@@ -171,10 +171,23 @@ class PlaybookLoaderErrorsTest {
 
     @Test
     void keywordsThatImportTasksWouldDropAreErrors() {
+        // when (and vars) apply to every imported task, as in Ansible; become is not passed down by rig, so refused
         Path f = playbook("import-keywords");
         assertErrors(loadFails("import-keywords"),
-                at(f, 4, 7, "'when' is not supported on import_tasks (it would not apply to the imported tasks); put it on each imported task"),
-                at(f, 8, 7, "'become' is not supported on import_tasks (it would not apply to the imported tasks); put it on each imported task"));
+                at(f, 8, 7, "'become' is not supported on import_tasks (rig has name, tags, vars, when there)"));
+    }
+
+    @Test
+    void includeTasksKeywordsRigDoesNotPassOnAndTemplatedFileNamesAreErrors(@TempDir Path dir) {
+        Path pb = Fixtures.write(dir, "site.yml", "- hosts: all\n  tasks:\n    - include_tasks: more.yml\n      become: true\n"
+                + "    - include_tasks: \"${os}.yml\"\n    - import_tasks: more.yml\n      loop: [1]\n    - import_tasks: {file: more.yml, apply: {}}\n");
+        Fixtures.write(dir, "more.yml", "- file: {path: /x, state: touch}\n");
+        assertErrors(loadFails(pb),
+                at(pb, 4, 7, "'become' is not supported on include_tasks (rig has loop, loop_control, name, tags, vars, when, with_dict, with_items there)"),
+                at(pb, 5, 23, "include_tasks of a templated file name ('${os}.yml') is not supported: rig reads and checks every task file before it"
+                        + " contacts a host; name the file, and use when to choose"),
+                at(pb, 7, 7, "'loop' is not supported on import_tasks (rig has name, tags, vars, when there)"),
+                at(pb, 8, 38, "unknown keyword 'apply' in import_tasks; expected one of: file"));
     }
 
     @Test

@@ -109,11 +109,13 @@ class VaultInteropTest {
         Path extra = write("extra.yml", "greeting_word: sesame-open\n");
         assertEquals(0, ansible("ansible-vault", "encrypt", "--vault-password-file", pass.toString(), extra.toString()).exit);
         Path inventory = write("hosts", "[web]\nweb1\n");
-        Path playbook = write("site.yml", "- hosts: web\n  gather_facts: false\n  tasks:\n    - debug: {msg: \"{{ greeting_word }}\"}\n");
+        Path playbook = write("site.yml", "- hosts: web\n  gather_facts: false\n  tasks:\n    - assert: {that: [\"greeting_word == 'sesame-open'\"]}\n    - debug: {msg: \"said ${greeting_word}\"}\n");
         Path out = dir.resolve("render");
         List<String> args = new ArrayList<>(List.of("render", "-i", inventory.toString(), "-e", "@" + extra,
                 "--vault-password-file", pass.toString(), "-o", out.toString(), playbook.toString()));
         Result render = rig(args.toArray(String[]::new));
+        assertEquals(0, render.exit, render.out + render.err);
+        assertTrue(render.out.contains("said ********"), render.out);
         assertFalse((render.out + render.err).contains("sesame-open"), render.out + render.err);
         Result noPass = rig("render", "-i", inventory.toString(), "-e", "@" + extra, "-o", out.toString(), playbook.toString());
         assertEquals(1, noPass.exit);

@@ -4,6 +4,10 @@
 groups:
   - name: fleet
     rules:
+      # The host-down alert of this push architecture: central hears from a host only through its agent, so a
+      # dead host and a dead agent look the same (everything from the host stops). Central cannot probe the
+      # edges (they push through firewalls that let nothing in), so it does not try to tell the two apart.
+      # While it fires, the host's other alerts are inhibited (alertmanager.yml): their data stopped too.
       - alert: EdgeStoppedPushing
         # The agent's own series stop arriving: older than the threshold while still in the lookback, or gone.
         expr: >-
@@ -13,16 +17,17 @@ groups:
         labels:
           severity: critical
         annotations:
-          summary: 'Edge {{ $labels.host }} stopped pushing metrics to central'
-          runbook: 'On {{ $labels.host }}: docker compose -p ${alert_runbook_edge_project} ps; logs of prometheus-agent (remote-write errors, auth); can the host reach central (VPC address or ${monitoring_domain})?'
-      - alert: HostDown
+          summary: 'Edge {{ $labels.host }} stopped pushing metrics to central: the host is down or its agent stopped'
+          runbook: 'Is {{ $labels.host }} up (ssh, provider console)? Then on it: docker compose -p ${alert_runbook_edge_project} ps; logs of prometheus-agent (remote-write errors, auth); can the host reach central (VPC address or ${monitoring_domain})?'
+      # The host pushes, but its node-exporter does not answer the agent: the host's own metrics are missing.
+      - alert: NodeExporterDown
         expr: up{job="node"} == 0
-        for: ${alert_host_down_for}
+        for: ${alert_node_exporter_for}
         labels:
-          severity: critical
+          severity: warning
         annotations:
           summary: 'node-exporter on {{ $labels.host }} does not answer its agent'
-          runbook: 'Is {{ $labels.host }} up (ssh, provider console)? Then docker compose -p ${alert_runbook_edge_project} ps node-exporter.'
+          runbook: 'On {{ $labels.host }}: docker compose -p ${alert_runbook_edge_project} ps node-exporter; docker logs of node-exporter.'
       - alert: DiskWillFillIn24h
         expr: >-
           predict_linear(node_filesystem_avail_bytes{fstype!~"${alert_disk_ignored_fstypes}"}[${alert_disk_predict_window}], 86400) < 0
