@@ -165,6 +165,8 @@ class ModulesOnLabHostTest {
         assertEquals("750 750 750\n", onHost("stat -c %a /srv/app/tree /srv/app/tree/sub /srv/app/tree/sub/f | tr '\\n' ' ' | sed 's/ $/\\n/'"));
         assertEquals("/srv/app/app.tgz\n", onHost("readlink /srv/app/current"), "force: the file became the link");
         assertEquals("1", onHost("ls /srv/app | grep -c '^sshd_config\\..*~$'").strip(), "one backup of the old sshd_config");
+        assertEquals("440 deploy ALL=(ALL) NOPASSWD: /usr/bin/journalctl\n", onHost("stat -c '%a ' /srv/app/sudoers-copy | tr -d '\\n'; cat /srv/app/sudoers-copy"));
+        assertEquals("HostKey /etc/ssh/ssh_host_ed25519_key\nPort 2200\n", onHost("cat /srv/app/sshd-template"), "the template passed sshd -t");
         assertEquals("/srv/www/site/css/site.css\n/srv/www/site/index.html\n", onHost("find /srv/www -type f | sort"), "the directory itself under dest");
         assertEquals("/srv/flat/css 750\n/srv/flat/css/site.css 640\n/srv/flat/index.html 640\n",
                 onHost("find /srv/flat -mindepth 1 -printf '%p %m\\n' | sort"), "its contents into dest");
@@ -193,6 +195,17 @@ class ModulesOnLabHostTest {
         assertEquals(1, badPort.exit(), badPort::toString);
         assertTrue(badPort.out().contains("failed to validate /srv/app/sshd_config"), badPort::toString);
         assertTrue(onHost("cat /srv/app/sshd_config").contains("Port 2222\n"));
+
+        Rig badCopy = rig("apply", "--yes", "-e", "copy_rule=deploy ALL=(ALL NOPASSWD");
+        assertEquals(1, badCopy.exit(), badCopy::toString);
+        assertTrue(badCopy.out().contains("failed to validate /srv/app/sudoers-copy with visudo -cf %s"), badCopy::toString);
+        assertEquals("deploy ALL=(ALL) NOPASSWD: /usr/bin/journalctl\n", onHost("cat /srv/app/sudoers-copy"), "copy: the old rule stays");
+
+        Rig badTemplate = rig("apply", "--yes", "-e", "template_port=banana");
+        assertEquals(1, badTemplate.exit(), badTemplate::toString);
+        assertTrue(badTemplate.out().contains("failed to validate /srv/app/sshd-template with /usr/sbin/sshd -t -f %s"), badTemplate::toString);
+        assertEquals("HostKey /etc/ssh/ssh_host_ed25519_key\nPort 2200\n", onHost("cat /srv/app/sshd-template"), "template: the old file stays");
+        assertEquals("0", onHost("ls /srv/app | grep -c '^sshd-template\\..*~$' || true").strip(), "no backup of a write that never happened");
         assertEquals("", onHost("ls -a /srv/app | grep '^\\.rig-' || true"), "no temp file left behind");
     }
 
