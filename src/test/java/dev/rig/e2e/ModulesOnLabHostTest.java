@@ -368,6 +368,26 @@ class ModulesOnLabHostTest {
         assertEquals("gone\n", onHost("[ -e /srv/app/app-wget.tgz ] || echo gone"), "a download that fails its checksum is not installed");
     }
 
+    static final Path URI_DELEGATED_PLAYBOOK = Path.of("src/test/resources/modules-lab/uri-delegated-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(8)
+    void uriDelegatedToLocalhostAsksFromTheOperatorsMachine() throws IOException {
+        List<String> base = List.of("-i", settingsInventory.toString(), "--known-hosts", settingsFleet.knownHosts().toString());
+        int before = requests("GET /api/health");
+        Rig apply = Rig.run(concat("apply", base, "--yes", URI_DELEGATED_PLAYBOOK.toString()));
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(before + 1, requests("GET /api/health"), "asked once, from the operator's machine");
+        assertEquals("mods2 up\n", onSettingsHost("cat /srv/health.txt"), "the answer registered for mods2 and written on mods2");
+
+        // The same request from mods2 itself cannot reach the test's network: what the delegation changes.
+        Path undelegated = dir.resolve("uri-from-the-host.yml");
+        Files.writeString(undelegated, Files.readString(URI_DELEGATED_PLAYBOOK).replace("      delegate_to: localhost\n", ""));
+        Rig fromHost = Rig.run(concat("apply", base, "--yes", undelegated.toString()));
+        assertEquals(1, fromHost.exit(), fromHost::toString);
+        assertEquals(before + 1, requests("GET /api/health"), "nothing reached the server from mods2");
+    }
+
     static List<String> concat(String command, List<String> base, String... more) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(base);
