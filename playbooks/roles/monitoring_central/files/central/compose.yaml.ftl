@@ -126,6 +126,9 @@ services:
     network_mode: host
 <#else>
       - --cluster.listen-address=
+    # central's loopback only: for rig verify's SSH forward; everyone else goes through Caddy
+    ports:
+      - "127.0.0.1:9093:9093"
 </#if>
     volumes:
       - ./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro

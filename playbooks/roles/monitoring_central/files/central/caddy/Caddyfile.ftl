@@ -72,7 +72,7 @@ ${monitoring_domain} {
 <#if pushUsers?has_content>
 
 	# Prometheus remote write, and the read API rig verify uses with the same credentials.
-	@prometheus path /api/v1/write /api/v1/query /api/v1/query_range /api/v1/series /api/v1/labels /api/v1/label/* /-/ready
+	@prometheus path /api/v1/write /api/v1/query /api/v1/query_range /api/v1/series /api/v1/labels /api/v1/label/* /api/v1/alertmanagers /-/ready
 	handle @prometheus {
 		import push_guard
 		reverse_proxy ${central_prometheus_upstream}

@@ -55,12 +55,19 @@ final class StackCommands {
         @Option(names = "--metrics-file", paramLabel = "FILE", description = "Write Prometheus metrics (textfile collector format), atomically")
         Path metricsFile;
 
+        @Option(names = "--fire-test", description = "Also send a test alert through Alertmanager and wait until its receivers accept it (it resolves itself)")
+        boolean fireTest;
+
+        @Option(names = "--fire-timeout", paramLabel = "DURATION", defaultValue = "2m", description = "How long --fire-test waits for the receivers (Alertmanager holds a first notification for group_wait). Default: ${DEFAULT-VALUE}")
+        String fireTimeout;
+
         @Parameters(arity = "0..*", paramLabel = "PLAYBOOK", description = "The playbooks whose role defaults apply (default: playbooks/site.yml)")
         List<Path> playbooks = new ArrayList<>();
 
         @Override
         public Integer call() {
-            return verify(inventory.request(extraVars, playbooks.isEmpty() ? SITE : playbooks), ssh, within, logTimeout,
+            var fire = fireTest ? java.util.Optional.of(Options.duration("--fire-timeout", fireTimeout)) : java.util.Optional.<java.time.Duration>empty();
+            return verify(inventory.request(extraVars, playbooks.isEmpty() ? SITE : playbooks), ssh, within, logTimeout, java.util.Optional.empty(), fire,
                     json, junit, metricsFile, spec.commandLine().getOut());
         }
     }
@@ -73,10 +80,16 @@ final class StackCommands {
     /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
     static int verify(Inputs.Request request, Options.SshOptions ssh, String within, String logTimeout, java.util.Optional<java.time.Instant> scrapedAfter,
                       boolean json, Path junit, Path metricsFile, PrintWriter out) {
+        return verify(request, ssh, within, logTimeout, scrapedAfter, java.util.Optional.empty(), json, junit, metricsFile, out);
+    }
+
+    /** fireTest: how long rig verify --fire-test waits for the receivers to accept its test alert. */
+    static int verify(Inputs.Request request, Options.SshOptions ssh, String within, String logTimeout, java.util.Optional<java.time.Instant> scrapedAfter,
+                      java.util.Optional<java.time.Duration> fireTest, boolean json, Path junit, Path metricsFile, PrintWriter out) {
         var withinDuration = Options.duration("--within", within);
         var logWait = Options.duration("--log-timeout", logTimeout);
         try (SshConnector sshConnector = new SshConnector(ssh.settings(), ssh.user, ssh.privateKey)) {
-            VerifyReport report = StackVerify.check(request, sshConnector, withinDuration, logWait, scrapedAfter);
+            VerifyReport report = StackVerify.check(request, sshConnector, withinDuration, logWait, scrapedAfter, fireTest);
             out.print(json ? report.jsonLines() : report.table());
             out.flush();
             if (junit != null) Drift.writeAtomically(junit, report.junit());

@@ -482,11 +482,6 @@ public final class ProjectConverter {
 
         /** An inline "!vault |" value: escaped inside when a password opens it (encrypted again), else counted for one finding per file. */
         private void inlineVault(ScalarNode sc) {
-            boolean rigReadsIt = !playbook && !("/" + rel).matches(".*/(tasks|handlers)/.*");
-            if (!rigReadsIt) {
-                finding(sc, "an inline !vault value in a playbook or task file: rig reads these in inventories and variables files "
-                        + "(group_vars/, host_vars/, vars_files, a role's vars/ and defaults/), not yet here; move the variable there");
-            }
             if (vault.isEmpty()) {
                 if (unopenedVault++ == 0) firstUnopenedVault = sc;
                 return;

@@ -122,7 +122,10 @@ final class ArchiveMembers {
             switch (type) {
                 case '0', '\0', '7' -> out.put(path, new Member('F', hash));
                 case '5' -> out.put(path, new Member('D', ""));
-                case '2' -> out.put(path, new Member('L', link));
+                case '2' -> {
+                    refuseEscapingLink(path, link);
+                    out.put(path, new Member('L', link));
+                }
                 case '1' -> {
                     Member target = out.get(clean(link));
                     if (target != null) out.put(path, target);
@@ -166,10 +169,32 @@ final class ArchiveMembers {
         while (n.startsWith("./")) n = n.substring(2);
         while (n.endsWith("/")) n = n.substring(0, n.length() - 1);
         if (n.equals(".")) return "";
-        if (n.startsWith("/") || n.equals("..") || n.startsWith("../") || n.contains("/../") || n.contains("\n")) {
+        if (n.startsWith("/") || n.equals("..") || n.startsWith("../") || n.contains("/../") || n.endsWith("/..") || n.contains("\n")) {
             throw new Args.ArgumentException("archive member '" + name + "' would land outside dest; rig refuses such archives");
         }
         return n;
+    }
+
+    /**
+     * A symlink member whose target leaves dest (absolute, or enough ../ to climb out from where it sits):
+     * a later member written through it would land outside dest, so such archives are refused whole.
+     */
+    private static void refuseEscapingLink(String path, String link) {
+        boolean escapes = link.startsWith("/");
+        if (!escapes) {
+            int depth = path.split("/").length - 1; // directories above the link, inside dest
+            for (String part : link.split("/")) {
+                if (part.isEmpty() || part.equals(".")) continue;
+                depth += part.equals("..") ? -1 : 1;
+                if (depth < 0) {
+                    escapes = true;
+                    break;
+                }
+            }
+        }
+        if (escapes) {
+            throw new Args.ArgumentException("archive member '" + path + "' is a link to '" + link + "', outside dest; rig refuses such archives");
+        }
     }
 
     private static String field(byte[] h, int off, int len) {

@@ -147,15 +147,31 @@ final class FileContent {
      * instant: only for small files read again and again.
      */
     static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
+        String script = writeScript(dest, "cat > \"$t\"\n", "'upload of '\"$f\"' arrived damaged'", sha, attrs, exists, guard, inPlace);
+        return HostCommand.upload(script, content, "write " + dest + " (" + content.size() + " bytes)", dest);
+    }
+
+    /**
+     * remote_src: the file src already on the host becomes dest, by the same atomic steps as an upload. The
+     * copy is checked against the sha256 the plan saw, so a source that changed since is not installed unseen.
+     */
+    static HostCommand copyOnHost(String src, String dest, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        String script = writeScript(dest, "cat -- " + Shell.quote(src) + " > \"$t\"\n",
+                Shell.quote(src) + "' changed since the plan read it'", sha, attrs, exists, guard, false);
+        return HostCommand.of(script, "copy " + src + " to " + dest + " on the host");
+    }
+
+    private static String writeScript(String dest, String fill, String damaged, String sha, FileAttributes attrs, boolean exists, Guard guard,
+                                      boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
         s.append(tempFile("\"$d\"", ".rig-", ".tmp"));
-        s.append("cat > \"$t\"\n");
+        s.append(fill);
         s.append("h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = ").append(sha)
-                .append(" ] || { echo 'upload of '\"$f\"' arrived damaged' >&2; exit 1; }\n");
+                .append(" ] || { echo ").append(damaged).append(" >&2; exit 1; }\n");
         if (attrs.mode().isPresent()) {
             s.append("chmod ").append(attrs.mode().get()).append(" \"$t\"\n");
         } else if (exists) {
@@ -182,7 +198,7 @@ final class FileContent {
             s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
         }
         s.append("exec 8<&-\n");
-        return HostCommand.upload(s.toString(), content, "write " + dest + " (" + content.size() + " bytes)", dest);
+        return s.toString();
     }
 
     /**

@@ -70,6 +70,12 @@ public final class CentralHttp {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()), timeout);
     }
 
+    /** A POST of a JSON body (Alertmanager's alerts API). */
+    public Answer postJson(String path, String json) throws CentralException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), TIMEOUT);
+    }
+
     private Answer send(HttpRequest.Builder req, Duration timeout) throws CentralException {
         req.timeout(timeout);
         authorization.ifPresent(a -> req.header("Authorization", a));

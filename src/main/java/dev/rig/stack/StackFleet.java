@@ -131,6 +131,7 @@ public final class StackFleet {
             need(errors, c, "monitoring_central_address", "central's private address, forwarded to over SSH (set private_ip, or monitoring_verify_via: https)");
             needPort(errors, c, "monitoring_prometheus_port");
             needPort(errors, c, "monitoring_loki_port");
+            need(errors, c, "monitoring_verify_alertmanager_address", "where Alertmanager listens on central, forwarded to over SSH (default 127.0.0.1)");
         } else if ("https".equals(via)) {
             need(errors, c, "monitoring_domain", "central's domain, where Caddy serves Prometheus and Loki");
             need(errors, c, "monitoring_push_user", "the basic-auth user for Prometheus and Loki through Caddy");
@@ -193,6 +194,7 @@ public final class StackFleet {
         String via = string(c, "monitoring_verify_via");
         CentralHttp prometheus;
         CentralHttp loki;
+        CentralHttp alertmanager;
         String lokiReady;
         switch (via) {
             case "ssh" -> {
@@ -207,6 +209,11 @@ public final class StackFleet {
                 loki = new CentralHttp("Loki (" + address + ":" + string(c, "monitoring_loki_port") + " through an SSH forward via " + c + ")",
                         "http://" + l.getHostString() + ":" + l.getPort(), Optional.empty(), Optional.empty(), Optional.empty());
                 lokiReady = "/ready";
+                // Alertmanager is published on central's loopback only (or its address in host network mode).
+                String amAddress = string(c, "monitoring_verify_alertmanager_address");
+                InetSocketAddress a = remote.forward(amAddress, ALERTMANAGER_PORT);
+                alertmanager = new CentralHttp("Alertmanager (" + amAddress + ":" + ALERTMANAGER_PORT + " through an SSH forward via " + c + ")",
+                        "http://" + a.getHostString() + ":" + a.getPort() + ALERTMANAGER_PREFIX, Optional.empty(), Optional.empty(), Optional.empty());
             }
             case "https" -> {
                 String base = "https://" + string(c, "monitoring_domain");
@@ -215,11 +222,32 @@ public final class StackFleet {
                 prometheus = new CentralHttp("Prometheus (through Caddy)", base, user, password, ca);
                 loki = new CentralHttp("Loki (through Caddy)", base, user, password, ca);
                 lokiReady = "/loki/api/v1/labels";
+                alertmanager = new CentralHttp("Alertmanager (through Caddy)", base + ALERTMANAGER_PREFIX, user, password, ca);
             }
             default -> throw new InvalidInputException(new Source(c, 0, 0), "monitoring_verify_via must be ssh or https, not '" + via + "'");
         }
         CentralHttp grafana = new CentralHttp("Grafana", optional(c, "monitoring_verify_grafana_url").orElse("https://" + string(c, "monitoring_domain")),
                 Optional.of(optional(c, "grafana_admin_user").orElse("admin")), Optional.of(string(c, "grafana_admin_password")), ca);
-        return new Verifier.Central(c, prometheus, loki, lokiReady, grafana, new LinkedHashSet<>(List.of("prometheus", "loki")));
+        return new Verifier.Central(c, prometheus, loki, lokiReady, grafana, new LinkedHashSet<>(List.of("prometheus", "loki")),
+                alertmanager, alertmanagerReceivers());
+    }
+
+    /** Alertmanager's port and route prefix, as the central compose project runs it (--web.route-prefix). */
+    static final int ALERTMANAGER_PORT = 9093;
+    static final String ALERTMANAGER_PREFIX = "/alertmanager";
+
+    /** The receiver names alertmanager_receivers gives central (the rendered alertmanager.yml has these, and blackhole). */
+    List<String> alertmanagerReceivers() {
+        String c = centralHost.name();
+        Object raw = vars.get(c).get("alertmanager_receivers");
+        List<String> names = new ArrayList<>();
+        if (raw instanceof List<?> list) {
+            for (Object r : list) {
+                if (r instanceof Map<?, ?> m && m.get("name") != null) {
+                    names.add(String.valueOf(templates.renderValue(String.valueOf(m.get("name")), new Source("alertmanager_receivers of " + c, 0, 0), vars.get(c))));
+                }
+            }
+        }
+        return names;
     }
 }

@@ -36,6 +36,12 @@ public final class StackVerify {
 
     /** scrapedAfter: metrics count only when scraped at or after it (rig recover's start), whatever within says. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter) {
+        return check(request, sshConnector, within, logWait, scrapedAfter, Optional.empty());
+    }
+
+    /** fireTest: also send a test alert through Alertmanager and wait up to that long for its receivers to accept it. */
+    public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait, Optional<Instant> scrapedAfter,
+                                     Optional<Duration> fireTest) {
         StackFleet fleet = StackFleet.load(request);
         List<dev.rig.core.InputError> missing = fleet.verifySettingsErrors();
         if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
@@ -44,7 +50,8 @@ public final class StackVerify {
         List<Check> checks;
         try {
             Verifier.Central central = fleet.central(connector);
-            checks = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter).run(fleet.edges());
+            Verifier verifier = new Verifier(central, (host, canary) -> writeCanary(connector, fleet, host, canary), within, logWait, scrapedAfter);
+            checks = (fireTest.isPresent() ? verifier.withFireTest(fireTest.get()) : verifier).run(fleet.edges());
         } catch (SshException e) {
             checks = Verifier.centralUnreachable(fleet.centralHost.name(), fleet.edges(), "cannot reach central over SSH: " + e.getMessage());
         }

@@ -30,7 +30,9 @@ public final class Verifier {
     public static final String AGENT = "agent";
     public static final String LOGS = "logs";
     public static final List<String> EDGE_SIGNALS = List.of(METRICS, AGENT, LOGS);
-    public static final List<String> CENTRAL_SIGNALS = List.of("prometheus", "loki", "grafana");
+    public static final String ALERTMANAGER = "alertmanager";
+    public static final String FIRE_TEST = "fire-test";
+    public static final List<String> CENTRAL_SIGNALS = List.of("prometheus", "loki", "grafana", ALERTMANAGER);
     private static final Duration POLL = Duration.ofMillis(500);
 
     /** An edge host: its inventory name, the host label its series and streams carry, whether it runs postgres-exporter. */
@@ -40,9 +42,12 @@ public final class Verifier {
         }
     }
 
-    /** Central's services; lokiReadyPath is /ready directly, an API path when Loki is reached through Caddy. */
+    /**
+     * Central's services; lokiReadyPath is /ready directly, an API path when Loki is reached through Caddy;
+     * alertmanager's base URL includes its route prefix (/alertmanager); receivers: the names the inventory gives.
+     */
     public record Central(String name, CentralHttp prometheus, CentralHttp loki, String lokiReadyPath, CentralHttp grafana,
-                          Set<String> datasourceUids) {}
+                          Set<String> datasourceUids, CentralHttp alertmanager, List<String> receivers) {}
 
     /** Writes one line into a container log on a host (over SSH); throws with what went wrong. */
     public interface CanaryWriter {
@@ -54,6 +59,7 @@ public final class Verifier {
     private final Duration within;
     private final Duration logTimeout;
     private final Optional<Instant> scrapedAfter;
+    private final Optional<Duration> fireTest;
 
     public Verifier(Central central, CanaryWriter canaries, Duration within, Duration logTimeout) {
         this(central, canaries, within, logTimeout, Optional.empty());
@@ -64,11 +70,22 @@ public final class Verifier {
      * within says (rig recover: restored samples and ones sent before the edge was re-pointed prove nothing).
      */
     public Verifier(Central central, CanaryWriter canaries, Duration within, Duration logTimeout, Optional<Instant> scrapedAfter) {
+        this(central, canaries, within, logTimeout, scrapedAfter, Optional.empty());
+    }
+
+    private Verifier(Central central, CanaryWriter canaries, Duration within, Duration logTimeout, Optional<Instant> scrapedAfter,
+                     Optional<Duration> fireTest) {
         this.central = central;
         this.canaries = canaries;
         this.within = within;
         this.logTimeout = logTimeout;
         this.scrapedAfter = scrapedAfter;
+        this.fireTest = fireTest;
+    }
+
+    /** The same checks plus a test alert sent through Alertmanager, waiting up to wait for its receivers to accept it. */
+    public Verifier withFireTest(Duration wait) {
+        return new Verifier(central, canaries, within, logTimeout, scrapedAfter, Optional.of(wait));
     }
 
     /** The table when central cannot be reached at all: central's error, and every edge's signals unknown (not asked). */
@@ -84,6 +101,7 @@ public final class Verifier {
 
     public List<Check> run(List<Edge> edges) {
         List<Check> out = new ArrayList<>(centralChecks());
+        if (fireTest.isPresent()) out.add(new AlertFireTest(central.name(), central.alertmanager(), fireTest.get()).run());
         Map<String, Check> logs = logChecks(edges);
         Map<String, List<Check>> metrics = metricChecks(edges);
         for (Edge e : edges) {
@@ -100,6 +118,7 @@ public final class Verifier {
         out.add(ready("prometheus", central.prometheus(), "/-/ready"));
         out.add(ready("loki", central.loki(), central.lokiReadyPath()));
         out.add(grafana());
+        out.add(alertmanager());
         return out;
     }
 
@@ -131,6 +150,33 @@ public final class Verifier {
             return Check.ok(host, "grafana", "healthy, version " + health.path("version").asText("?") + ", datasources " + String.join(", ", central.datasourceUids()));
         } catch (CentralException e) {
             return new Check(host, "grafana", Health.ERROR, e.getMessage());
+        }
+    }
+
+    /** Ready, its configuration loaded with the inventory's receivers, and central Prometheus sending to it. */
+    Check alertmanager() {
+        String host = central.name();
+        CentralHttp am = central.alertmanager();
+        try {
+            CentralHttp.Answer ready = am.get("/-/ready", Map.of());
+            if (ready.status() != 200) {
+                return new Check(host, ALERTMANAGER, Health.MISSING, "not ready: " + ready.status() + " " + CentralHttp.abbreviate(ready.body()) + " (" + am.baseUrl() + ")");
+            }
+            JsonNode status = am.getJson("/api/v2/status", Map.of());
+            List<String> running = AlertFireTest.receivers(status.path("config").path("original").asText(""));
+            if (running.isEmpty()) return new Check(host, ALERTMANAGER, Health.MISSING, "ready, but no configuration loaded (no receivers)");
+            List<String> absent = central.receivers().stream().filter(r -> !running.contains(r)).toList();
+            if (!absent.isEmpty()) {
+                return new Check(host, ALERTMANAGER, Health.MISSING, "its running configuration lacks the receivers " + String.join(", ", absent)
+                        + " of the inventory (has " + String.join(", ", running) + "): is the rendered alertmanager.yml applied and reloaded?");
+            }
+            JsonNode active = central.prometheus().getJson("/api/v1/alertmanagers", Map.of()).path("data").path("activeAlertmanagers");
+            if (active.isEmpty()) return new Check(host, ALERTMANAGER, Health.MISSING, "ready, but central Prometheus sends alerts to no Alertmanager (its alerting: section)");
+            String receivers = central.receivers().isEmpty() ? "no receivers in the inventory (nobody is notified)" : "receivers " + String.join(", ", central.receivers());
+            return Check.ok(host, ALERTMANAGER, "ready, version " + status.path("versionInfo").path("version").asText("?") + ", configuration loaded, "
+                    + receivers + "; Prometheus sends to it");
+        } catch (CentralException e) {
+            return new Check(host, ALERTMANAGER, Health.ERROR, e.getMessage());
         }
     }
 

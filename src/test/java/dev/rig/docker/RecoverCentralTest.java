@@ -45,10 +45,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (one per sshd host, host networking: no bridge addresses) deployed by rig apply playbooks/site.yml; a
  * backup is taken; mon-a dies (its containers and sshd gone); rig recover central --to mon-d brings the
  * stack up on mon-d with the backup restored, re-points both edges, moves the firewall, and rig verify
- * passes; a second run changes nothing.
+ * passes (the moment it says so is after each edge's first sample scraped since the start); a second run
+ * changes nothing; an edge that cannot reach the new central leaves the recovery incomplete, without an RTO.
  *
  * <p>No registry here, so the images are made from Debian's binaries: Prometheus (central and the edge
- * agents), Caddy and node-exporter are the real programs. Loki, Grafana, cAdvisor and Promtail have no
+ * agents), Caddy, node-exporter and Alertmanager are the real programs. Loki, Grafana, cAdvisor and Promtail have no
  * package: their containers are placeholders that only sleep, while the Loki and Grafana stand-ins
  * (contracts) answer on the new central's address, fed by a pusher per edge; the cadvisor scrape target
  * is the edge's node-exporter. This Docker refuses privileged containers and rslave mounts (the machine
@@ -166,9 +167,19 @@ class RecoverCentralTest {
                 recovered::toString);
         assertTrue(recovered.out().contains("Prometheus blocks into"), recovered::toString);
         recovered.out().lines().filter(l -> l.startsWith("RTO ")).forEach(System.out::println); // the figure the README quotes
-        // --within 10m makes the restored samples fresh; success still waited for each edge's samples scraped after the start.
+        // --within 10m makes the restored samples fresh; success still waited for each edge's samples scraped after the start:
+        // the moment recover declared success (its start + the RTO it printed) is no earlier than each edge's first sample
+        // scraped after the start (by the scrape's own timestamp, on the new central).
+        java.util.regex.Matcher rto = java.util.regex.Pattern.compile("RTO (?:(\\d+)m)?(\\d+)s:").matcher(recovered.out());
+        assertTrue(rto.find(), recovered::toString);
+        long declared = started + (rto.group(1) == null ? 0 : 60L * Integer.parseInt(rto.group(1))) + Integer.parseInt(rto.group(2));
+        long window = Instant.now().getEpochSecond() - started + 5;
         for (String edge : List.of("edge-1", "edge-2")) {
-            assertEquals(1, series(D, "timestamp(up{job=\"node\",host=\"" + edge + "\"}) >= " + started), edge + "\n" + recovered);
+            double first = value(D, "min_over_time((timestamp(up{job=\"node\",host=\"" + edge + "\"}) >= " + started + ")[" + window + "s:1s])",
+                    Instant.now().getEpochSecond());
+            System.out.printf("%s: first sample scraped after the start at +%.1f s; recover declared success at +%d s%n", edge, first - started, declared - started);
+            // the RTO is printed in whole seconds, rounded: one second of slack
+            assertTrue(first <= declared + 1, edge + ": recover declared success at " + declared + ", before its first post-start sample (" + first + ")\n" + recovered);
         }
         // A summary per host and step; every task and diff in the file it names.
         assertTrue(recovered.out().matches("(?s).*\\n  mon-d\\s+new central\\s+\\d+ changed: .*"), recovered::toString);
@@ -244,6 +255,21 @@ class RecoverCentralTest {
         assertTrue(again.out().contains("RECAP"), "--diff prints the engine's report\n" + again);
     }
 
+    @Test
+    @Order(4)
+    void anEdgeThatCannotReachTheNewCentralLeavesTheRecoveryIncompleteWithoutAnRto() throws IOException {
+        // edge-2 is re-pointed at an address where nothing listens: its samples never reach mon-d.
+        Path vars = dir.resolve("inventory/host_vars/edge-2.yml");
+        Files.writeString(vars, Files.readString(vars) + "monitoring_central_address: 127.0.0.250\n");
+        Rig broken = rig(List.of("recover", "central", "--to", "mon-d", "--from-backup", backups.toString(), "--skip-tags", "docker,firewall",
+                "--playbooks", PLAYBOOKS.toString(), "--within", "10m", "--log-timeout", "5s", "--verify-timeout", "15s"), null);
+        assertEquals(2, broken.exit(), broken::toString);
+        assertTrue(broken.out().contains("RECOVERY INCOMPLETE: central runs on mon-d but rig verify still fails"), broken::toString);
+        assertFalse(broken.out().contains("RTO"), "no recovery time for a recovery that did not finish\n" + broken);
+        assertTrue(broken.out().matches("(?s).*\\nedge-2\\s.*stale.*"), broken::toString);
+        assertTrue(broken.out().matches("(?s).*\\nedge-1\\s+(-\\s+){4}ok\\s+ok\\s+ok.*"), "edge-1 still reaches it\n" + broken);
+    }
+
     // ---- the fleet ----
 
     static Rig recover(String... more) {
@@ -284,7 +310,7 @@ class RecoverCentralTest {
                 edge_cadvisor_image: local/placeholder:1
                 edge_promtail_image: local/placeholder:1
                 edge_alloy_image: local/placeholder:1
-                alertmanager_image: local/placeholder:1
+                alertmanager_image: local/alertmanager:0.25
                 blackbox_exporter_image: local/placeholder:1
                 edge_cadvisor_privileged: false
                 edge_node_exporter_rootfs_propagation: ""
@@ -306,8 +332,12 @@ class RecoverCentralTest {
             image(builder, "local/node-exporter:1.5", "/usr/bin/prometheus-node-exporter", "ENTRYPOINT [\"/usr/bin/prometheus-node-exporter\"]");
             image(builder, "local/caddy:2.6", "/usr/bin/caddy", "ENV XDG_DATA_HOME=/data XDG_CONFIG_HOME=/config",
                     "ENTRYPOINT [\"/usr/bin/caddy\"]", "CMD [\"run\", \"--config\", \"/etc/caddy/Caddyfile\", \"--adapter\", \"caddyfile\"]");
+            // rig verify checks Alertmanager (ready, configuration, receivers): the real one, as recover's verification needs it
+            // (Debian's build reads its notification templates from /usr/share/prometheus/alertmanager)
+            image(builder, "local/alertmanager:0.25", "/usr/bin/prometheus-alertmanager /usr/share/prometheus/alertmanager",
+                    "ENTRYPOINT [\"/usr/bin/prometheus-alertmanager\"]");
             image(builder, "local/placeholder:1", null, "ENTRYPOINT [\"/bin/sh\", \"-c\", \"exec sleep 2147483647\", \"placeholder\"]");
-            builder.sh("for t in local/prometheus:2.42 local/node-exporter:1.5 local/caddy:2.6 local/placeholder:1; do docker save \"$t\" -o "
+            builder.sh("for t in local/prometheus:2.42 local/node-exporter:1.5 local/caddy:2.6 local/alertmanager:0.25 local/placeholder:1; do docker save \"$t\" -o "
                     + out + "/$(echo $t | tr '/:' '__').tar; done");
         } finally {
             builder.close();
@@ -315,12 +345,20 @@ class RecoverCentralTest {
         return out;
     }
 
+    /** binary: the program (its libraries found by ldd), optionally followed by further paths it needs, space-separated. */
     static void image(DockerEngine e, String tag, String binary, String... changes) {
         StringBuilder s = new StringBuilder("set -e; d=$(mktemp -d); mkdir -p \"$d/bin\" \"$d/tmp\" \"$d/etc\" \"$d/usr/bin\"; cp /bin/busybox \"$d/bin/\";"
                 + " for c in sh sleep wget cat; do ln -s busybox \"$d/bin/$c\"; done;"
                 // as in the official images: names from /etc/hosts first (no DNS query for a name it holds)
                 + " printf 'hosts: files dns\\n' > \"$d/etc/nsswitch.conf\";"
                 + " printf 'root:x:0:0::/:/bin/sh\\nnobody:x:65534:65534::/:/bin/sh\\n' > \"$d/etc/passwd\";");
+        if (binary != null && binary.contains(" ")) {
+            // further paths the program needs besides its binary, copied as they are
+            for (String extra : binary.substring(binary.indexOf(' ') + 1).split(" ")) {
+                s.append(" mkdir -p \"$d$(dirname ").append(extra).append(")\"; cp -a ").append(extra).append(" \"$d").append(extra).append("\";");
+            }
+            binary = binary.substring(0, binary.indexOf(' '));
+        }
         if (binary != null) {
             s.append(" cp ").append(binary).append(" \"$d").append(binary).append("\";")
                     .append(" for l in $(ldd ").append(binary).append(" | grep -o '/[^ ]*'); do mkdir -p \"$d$(dirname $l)\"; cp -L \"$l\" \"$d$l\"; done;");

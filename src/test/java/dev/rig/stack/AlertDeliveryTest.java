@@ -233,26 +233,27 @@ class AlertDeliveryTest {
     }
 
     static void startAlertmanager(Path project) throws IOException {
+        String config = Files.readString(project.resolve("alertmanager/alertmanager.yml"));
+        assertTrue(config.contains("url: \"" + receiver.url() + "\""), config);
+        startAlertmanager(daemons, project, dir.resolve("volumes/central"), ALERTMANAGER_IP);
+    }
+
+    /** Debian's Alertmanager with the flags and files of the rendered compose service, listening on ip:9093. */
+    static Daemon startAlertmanager(Daemons daemons, Path project, Path volumes, String ip) throws IOException {
         Map<String, Object> service = service(project.resolve("compose.yaml"), "alertmanager");
         List<String> command = strings(service.get("command"));
         assertTrue(command.contains("--web.route-prefix=/alertmanager"), "Caddy and Prometheus reach it under /alertmanager: " + command);
-        String config = Files.readString(project.resolve("alertmanager/alertmanager.yml"));
-        assertTrue(config.contains("url: \"" + receiver.url() + "\""), config);
-        Map<String, Path> mounts = mounts(service, project, dir.resolve("volumes/central"));
+        Map<String, Path> mounts = mounts(service, project, volumes);
         List<String> args = new ArrayList<>(List.of("/usr/bin/prometheus-alertmanager"));
         // The route prefix is a URL path, not a file: it stays as rendered.
         for (String arg : command) {
             args.add(arg.startsWith("--web.route-prefix=") ? arg : hostArgs(List.of(arg), mounts).get(0));
         }
         // Where its container listens in the compose network (alertmanager:9093): its own address here.
-        args.add("--web.listen-address=" + ALERTMANAGER_IP + ":9093");
+        args.add("--web.listen-address=" + ip + ":9093");
         Daemon am = daemons.start("alertmanager", args);
-        int[] last = {0};
-        try {
-            Daemons.awaitStart(am, START_BOUND, () -> (last[0] = status(HTTP, ALERTMANAGER_API + "/-/ready", null)) == 200);
-        } catch (AssertionError e) {
-            throw new AssertionError("last status " + last[0] + " of " + args, e);
-        }
+        Daemons.awaitStart(am, START_BOUND, () -> status(HTTP, "http://" + ip + ":9093/alertmanager/-/ready", null) == 200);
+        return am;
     }
 
     static void startCentralPrometheus(Path project) throws IOException {

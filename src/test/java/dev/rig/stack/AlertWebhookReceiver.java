@@ -43,6 +43,8 @@ final class AlertWebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
     private final List<String> protocolErrors = new CopyOnWriteArrayList<>();
+    /** While set, well-formed notifications are answered 500 (a receiver that is down), and still kept. */
+    volatile boolean refusing;
 
     AlertWebhookReceiver(String address, int port) throws IOException {
         server = HttpServer.create(LoopbackAddress.of(address, port), 16);
@@ -53,7 +55,7 @@ final class AlertWebhookReceiver implements AutoCloseable {
                 String error = "POST".equals(exchange.getRequestMethod()) ? accept(now, new String(in.readAllBytes(), StandardCharsets.UTF_8))
                         : exchange.getRequestMethod() + " instead of POST";
                 if (error != null) protocolErrors.add(error);
-                status = error == null ? 200 : 400;
+                status = error != null ? 400 : refusing ? 500 : 200;
             }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();

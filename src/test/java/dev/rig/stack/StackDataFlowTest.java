@@ -74,6 +74,7 @@ class StackDataFlowTest {
     static final String CENTRAL_IP = "127.0.0.171";
     static final String CADDY_IP = "127.0.0.172";
     static final String POSTGRES_IP = "127.0.0.183";
+    static final String ALERTMANAGER_IP = "127.0.0.173";
     static final String CENTRAL_API = "http://" + CENTRAL_IP + ":9090";
     static final String CADDY_URL = "https://" + CADDY_IP;
     /** Edge → its own loopback address: its agent, node-exporter (and postgres-exporter) listen there. */
@@ -110,6 +111,7 @@ class StackDataFlowTest {
         Path central = render(inventory, "central", dir.resolve("render-central"), secretsFile)
                 .resolve("central/opt/monitoring/central");
         startCaddy(central.resolve("caddy/Caddyfile"));
+        AlertDeliveryTest.startAlertmanager(daemons, central, dir.resolve("volumes/central"), ALERTMANAGER_IP);
         startCentralPrometheus(central);
 
         Path edges = render(inventory, "edge", dir.resolve("render-edges"), secretsFile,
@@ -164,8 +166,9 @@ class StackDataFlowTest {
     void centralWatchesItselfAndCaddy() {
         // The rendered prometheus.yml's self and Caddy targets (the inventory's central_prometheus_self_target and
         // central_caddy_metrics_target: compose's localhost:9090 and caddy:9180 at their addresses here) are up.
-        // Alertmanager and the blackbox exporter are scraped too; neither runs in this test, so both are down.
-        Map<String, String> expected = new TreeMap<>(Map.of("prometheus", "1", "caddy", "1", "loki", "0", "grafana", "0", "alertmanager", "0", "tls", "0"));
+        // Alertmanager (Debian's, with the rendered config) is scraped at its route prefix; the blackbox exporter has no
+        // package, so the tls job is down.
+        Map<String, String> expected = new TreeMap<>(Map.of("prometheus", "1", "caddy", "1", "loki", "0", "grafana", "0", "alertmanager", "1", "tls", "0"));
         eventually("central's own scrape targets", () -> {
             Map<String, String> up = new TreeMap<>();
             for (Series s : query(CENTRAL_API, "up{host=\"central\"}", null)) up.put(s.label("job"), s.value);
@@ -206,6 +209,14 @@ class StackDataFlowTest {
         assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", null), daemons::logs);
         assertEquals(401, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", wrong), daemons::logs);
         assertEquals(200, status(caddyHttp, CADDY_URL + "/api/v1/query?query=up", right), daemons::logs);
+
+        // Alertmanager's UI and API behind the same credentials, at its route prefix.
+        for (String path : List.of("/alertmanager/", "/alertmanager/api/v2/status")) {
+            assertEquals(401, status(caddyHttp, CADDY_URL + path, null), path);
+            assertEquals(401, status(caddyHttp, CADDY_URL + path, wrong), path);
+            assertEquals(200, status(caddyHttp, CADDY_URL + path, right), () -> path + "\n" + daemons.logs());
+        }
+        assertTrue(get(caddyHttp, CADDY_URL + "/alertmanager/api/v2/status", right).body().contains("\"versionInfo\""), daemons::logs);
     }
 
     // ---- the stack's programs, from the render ----
@@ -255,6 +266,7 @@ class StackDataFlowTest {
                 central_prometheus_upstream: 127.0.0.171:9090
                 central_loki_upstream: 127.0.0.171:3100
                 central_grafana_upstream: 127.0.0.171:3000
+                central_alertmanager_upstream: 127.0.0.173:9093
                 central_prometheus_self_target: 127.0.0.171:9090
                 central_caddy_metrics_target: 127.0.0.172:9180
                 prometheus_scrape_interval: 2s

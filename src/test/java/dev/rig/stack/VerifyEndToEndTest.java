@@ -54,6 +54,7 @@ class VerifyEndToEndTest {
     static final Path SITE = Path.of("playbooks/site.yml").toAbsolutePath();
     static final String CENTRAL = "127.0.0.201";
     static final String CADDY = "127.0.0.204";
+    static final String HOOK = "127.0.0.205";
     static final List<String> EDGES = List.of("edge-a", "edge-b");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -62,6 +63,8 @@ class VerifyEndToEndTest {
     static LabFleet fleet;
     static Daemons daemons;
     static LokiStandIn loki;
+    /** Alertmanager's webhook receiver (the inventory's alertmanager_receivers), for --fire-test. */
+    static AlertWebhookReceiver hook;
     static GrafanaStandIn grafana;
     static final Map<String, LokiPusher> pushers = new HashMap<>();
     static final Map<String, Daemons.Daemon> agents = new HashMap<>();
@@ -72,12 +75,14 @@ class VerifyEndToEndTest {
     @BeforeAll
     static void startThePipeline() throws Exception {
         daemons = new Daemons(dir.resolve("logs"));
+        hook = new AlertWebhookReceiver(HOOK, 9099);
         fleet = LabFleet.start(dir.resolve("fleet"), List.of("central", "edge-a", "edge-b"), 201);
         inventory = writeInventory();
         secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: verify-grafana-secret\nmonitoring_push_password: verify-push-secret\n");
 
         Path central = render("central", dir.resolve("render-central"), "-e", "monitoring_verify_via=https").resolve("central/opt/monitoring/central");
         startCaddy(central.resolve("caddy/Caddyfile"));
+        AlertDeliveryTest.startAlertmanager(daemons, central, Files.createDirectories(dir.resolve("alertmanager")), CENTRAL);
         Path tsdb = Files.createDirectories(dir.resolve("tsdb"));
         Daemons.Daemon prometheus = daemons.start("central-prometheus", List.of("/usr/bin/prometheus", "--config.file=" + central.resolve("prometheus/prometheus.yml"),
                 "--web.enable-remote-write-receiver", "--storage.tsdb.path=" + tsdb, "--web.listen-address=" + CENTRAL + ":9090"));
@@ -109,6 +114,7 @@ class VerifyEndToEndTest {
         if (daemons != null) daemons.close();
         if (loki != null) loki.close();
         if (grafana != null) grafana.close();
+        if (hook != null) hook.close();
         if (fleet != null) fleet.close();
     }
 
@@ -119,11 +125,11 @@ class VerifyEndToEndTest {
         Path metrics = dir.resolve("verify.prom");
         Rig r = rig("verify", "--within", "20s", "--log-timeout", "20s", "--junit", junit.toString(), "--metrics-file", metrics.toString());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().matches("(?s)HOST\\s+PROMETHEUS\\s+LOKI\\s+GRAFANA\\s+METRICS\\s+AGENT\\s+LOGS.*"), r::toString);
-        assertTrue(r.out().contains("9 of 9 signals ok, 3 hosts"), r::toString);
+        assertTrue(r.out().matches("(?s)HOST\\s+PROMETHEUS\\s+LOKI\\s+GRAFANA\\s+ALERTMANAGER\\s+METRICS\\s+AGENT\\s+LOGS.*"), r::toString);
+        assertTrue(r.out().contains("10 of 10 signals ok, 3 hosts"), r::toString);
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
         var suite = xml.getDocumentElement().getElementsByTagName("testsuite").item(0).getAttributes();
-        assertEquals("9", suite.getNamedItem("tests").getNodeValue());
+        assertEquals("10", suite.getNamedItem("tests").getNodeValue());
         assertEquals("0", suite.getNamedItem("failures").getNodeValue());
         assertEquals("0", suite.getNamedItem("errors").getNodeValue());
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(metrics.toFile()).redirectErrorStream(true).start();
@@ -140,7 +146,7 @@ class VerifyEndToEndTest {
         Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "20s");
         assertEquals(0, r.exit(), r::toString);
         List<String> lines = r.out().lines().toList();
-        assertEquals(9, lines.size(), r::toString);
+        assertEquals(10, lines.size(), r::toString);
         for (String line : lines) {
             JsonNode o = JSON.readTree(line);
             assertEquals("ok", o.get("status").asText(), line);
@@ -155,7 +161,7 @@ class VerifyEndToEndTest {
                 "-e", "monitoring_verify_grafana_url=https://" + CADDY);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("\"detail\":\"ready (https://" + CADDY + ")\""), r::toString);
-        assertEquals(9, r.out().lines().filter(l -> l.contains("\"status\":\"ok\"")).count(), r::toString);
+        assertEquals(10, r.out().lines().filter(l -> l.contains("\"status\":\"ok\"")).count(), r::toString);
     }
 
     @Test
@@ -182,7 +188,7 @@ class VerifyEndToEndTest {
                 """);
         Rig r = rig(deploy, "apply", "--yes", "--verify", "--within", "20s", "--log-timeout", "20s");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("VERIFY") && r.out().contains("9 of 9 signals ok"), r::toString);
+        assertTrue(r.out().contains("VERIFY") && r.out().contains("10 of 10 signals ok"), r::toString);
     }
 
     @Test
@@ -212,7 +218,8 @@ class VerifyEndToEndTest {
         Verifier.Central central = new Verifier.Central("central", new CentralHttp("Prometheus", "http://" + CENTRAL + ":9090", Optional.empty(), Optional.empty(), Optional.empty()),
                 new CentralHttp("Loki", loki.url(), Optional.empty(), Optional.empty(), Optional.empty()), "/ready",
                 new CentralHttp("Grafana", "http://" + CENTRAL + ":3000", Optional.of("admin"), Optional.of("verify-grafana-secret"), Optional.empty()),
-                new java.util.LinkedHashSet<>(List.of("prometheus", "loki")));
+                new java.util.LinkedHashSet<>(List.of("prometheus", "loki")),
+                new CentralHttp("Alertmanager", "http://" + CENTRAL + ":9093/alertmanager", Optional.empty(), Optional.empty(), Optional.empty()), List.of("hook"));
         List<Verifier.Edge> edges = EDGES.stream().map(h -> new Verifier.Edge(h, h, false)).toList();
         Verifier.CanaryWriter canaries = (host, canary) -> fleet.exec(host, "echo " + canary + " >> /srv/app.log");
         Map<String, Check> before = byHostAndSignal(new Verifier(central, canaries, Duration.ofMinutes(10), Duration.ofSeconds(10)).run(edges));
@@ -245,12 +252,58 @@ class VerifyEndToEndTest {
 
     @Test
     @Order(9)
+    void aFireTestReachesTheWebhookReceiverAndIsResolved() throws IOException {
+        Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "3s", "-l", "edge-a", "--fire-test", "--fire-timeout", "30s");
+        Map<String, String> status = statuses(r.out());
+        assertEquals("ok", status.get("central/fire-test"), r::toString);
+        assertEquals("ok", status.get("central/alertmanager"), r::toString);
+        assertTrue(r.out().contains("accepted by the receivers after") && r.out().contains("webhook "), r::toString);
+        // What the receiver got: the test alert, both severities (every route), naming central; then its resolution.
+        List<AlertWebhookReceiver.Delivered> fired = hook.delivered().stream().filter(d -> d.label("alertname").equals("RigFireTest")).toList();
+        assertEquals(java.util.Set.of("critical", "warning"), fired.stream().filter(d -> d.status().equals("firing")).map(d -> d.label("severity"))
+                .collect(java.util.stream.Collectors.toSet()), fired::toString);
+        assertTrue(fired.stream().allMatch(d -> d.label("host").equals("central") && d.receiver().equals("hook")), fired::toString);
+        assertTrue(hook.await(d -> d.label("alertname").equals("RigFireTest") && d.status().equals("resolved"), Duration.ofSeconds(20)) != null,
+                () -> "no resolved test alert: " + hook.delivered());
+        assertEquals(List.of(), hook.protocolErrors());
+    }
+
+    @Test
+    @Order(10)
+    void aReceiverThatRefusesTheFireTestIsAnError() throws IOException {
+        hook.refusing = true;
+        try {
+            Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "3s", "-l", "edge-a", "--fire-test", "--fire-timeout", "30s");
+            assertEquals(1, r.exit(), r::toString);
+            assertEquals("error", statuses(r.out()).get("central/fire-test"), r::toString);
+            assertTrue(r.out().contains("webhook notification attempt(s) refused by the receiver"), r::toString);
+        } finally {
+            hook.refusing = false;
+        }
+    }
+
+    @Test
+    @Order(11)
+    void anAlertmanagerWithoutTheInventorysReceiversIsMissing() throws IOException {
+        Path more = Files.writeString(dir.resolve("more-receivers.yml"), """
+                alertmanager_receivers:
+                  - {name: hook, webhook: {url: "%s"}, severities: [critical, warning]}
+                  - {name: pager, webhook: {url: "%s"}, severities: [critical]}
+                """.formatted(hook.url(), hook.url()));
+        Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "3s", "-l", "edge-a", "-e", "@" + more);
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("missing", statuses(r.out()).get("central/alertmanager"), r::toString);
+        assertTrue(r.out().contains("lacks the receivers pager of the inventory (has blackhole, hook)"), r::toString);
+    }
+
+    @Test
+    @Order(12)
     void withCentralGoneEveryEdgeIsListedAsUnknown() {
         fleet.stop("central");
         Rig r = rig("verify", "--within", "5s", "--log-timeout", "3s", "--connect-timeout", "3");
         assertEquals(1, r.exit(), r::toString);
         assertTrue(r.out().matches("(?s).*\\ncentral\\s+error\\s.*"), r::toString);
-        for (String edge : EDGES) assertTrue(r.out().matches("(?s).*\\n" + edge + "(\\s+-){3}\\s+unknown\\s+unknown\\s+unknown\\s*\\n.*"), r::toString);
+        for (String edge : EDGES) assertTrue(r.out().matches("(?s).*\\n" + edge + "(\\s+-){4}\\s+unknown\\s+unknown\\s+unknown\\s*\\n.*"), r::toString);
         assertTrue(r.out().contains("unknown [edge-a] metrics: not checked: central central cannot be reached"), r::toString);
     }
 
@@ -285,7 +338,14 @@ class VerifyEndToEndTest {
                 monitoring_central_name: ""
                 # The test's pushers ship this file of each host to the Loki stand-in.
                 monitoring_log_canary_command: 'echo "$RIG_CANARY" >> /srv/app.log'
-                """.formatted(CADDY, CADDY, CENTRAL, CENTRAL, CENTRAL, CENTRAL, CADDY, CENTRAL));
+                # Alertmanager (Debian's) on central's address; rig verify forwards there, Caddy and Prometheus send there.
+                central_alertmanager_upstream: %s:9093
+                monitoring_verify_alertmanager_address: %s
+                alertmanager_group_wait: 1s
+                alertmanager_group_interval: 2s
+                alertmanager_receivers:
+                  - {name: hook, webhook: {url: "%s"}, severities: [critical, warning]}
+                """.formatted(CADDY, CADDY, CENTRAL, CENTRAL, CENTRAL, CENTRAL, CADDY, CENTRAL, CENTRAL, CENTRAL, hook.url()));
         return inv;
     }
 

@@ -94,14 +94,16 @@ class VaultSecretsTest {
         Path inventory = write("hosts", "[web]\nweb1\n");
         Path playbook = write("site.yml", "- hosts: web\n  gather_facts: false\n  vars:\n"
                 + at(4, inline("play_word", "inline-play-plain"))
-                + "  tasks:\n    - block:\n        - debug: {msg: \"${play_word} ${block_word} ${task_word} shown\"}\n"
+                + "  tasks:\n    - block:\n        - debug:\n" + at(12, inline("msg", "inline-arg-plain"))
+                + "        - debug: {msg: \"${play_word} ${block_word} ${task_word} shown\"}\n"
                 + "          vars:\n" + at(12, inline("task_word", "inline-task-plain"))
                 + "      vars:\n" + at(8, inline("block_word", "inline-block-plain")));
         Result render = rig("render", "-i", inventory.toString(), "--vault-password-file", pass.toString(),
                 "-o", dir.resolve("out").toString(), playbook.toString());
         assertEquals(0, render.exit, render.all() + "\n" + Files.readString(playbook));
         assertTrue(render.all().contains("******** ******** ******** shown"), render.all());
-        for (String plain : new String[] {"inline-play-plain", "inline-block-plain", "inline-task-plain"}) {
+        assertTrue(render.all().contains("********"), render.all()); // the module argument's debug ran, masked
+        for (String plain : new String[] {"inline-play-plain", "inline-block-plain", "inline-task-plain", "inline-arg-plain"}) {
             assertFalse(render.all().contains(plain), render.all());
         }
 
