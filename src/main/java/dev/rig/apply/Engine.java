@@ -335,7 +335,7 @@ public final class Engine {
                         + ": this run holds its lock once, for both names, and runs their tasks one name at a time"));
                 return true;
             }
-            String message = "cannot take the host lock: " + e.getMessage();
+            String message = e.kind() == SshException.Kind.UNREACHABLE ? e.getMessage() : "cannot take the host lock: " + e.getMessage();
             state.count(Status.FAILED, false);
             state.fail(message);
             ctx.sink.emit(new Event.TaskDone(host.name(), play.displayName(), "lock the host", null, Status.FAILED,

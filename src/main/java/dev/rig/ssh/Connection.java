@@ -110,7 +110,7 @@ public final class Connection implements AutoCloseable {
      */
     public HeldCommand.Started holdAnswering(String command, byte[] input, String doneMarker, Duration timeout) throws SshException {
         channelsOpened.incrementAndGet();
-        return HeldCommand.start(session, label, command, input, doneMarker, timeout);
+        return HeldCommand.start(session, label, command, input, doneMarker, timeout, "taking the host lock and reading the host's state");
     }
 
     /**

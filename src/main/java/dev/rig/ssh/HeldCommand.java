@@ -24,18 +24,20 @@ public final class HeldCommand implements AutoCloseable {
     }
 
     static HeldCommand start(ClientSession session, String label, String command, String marker, Duration timeout) throws SshException {
-        return start(session, label, command, null, marker, timeout).held();
+        return start(session, label, command, null, marker, timeout, "taking the host lock").held();
     }
 
     /** A held command and what it printed up to its marker (stdout, then stderr). */
     public record Started(HeldCommand held, String out, String err) {}
 
     /**
-     * As {@link #start(ClientSession, String, String, String, Duration)}, with input written to the
+     * As {@link #start(ClientSession, String, String, String, Duration)}, with input (activity: what it does, in the
+     * operator's words, for a connection lost before it is ready) written to the
      * command's stdin at once and stdin left open (the command reads a script from it, say, and then
      * waits for end of input); ready once stdout shows marker at the start of a line.
      */
-    static Started start(ClientSession session, String label, String command, byte[] input, String marker, Duration timeout) throws SshException {
+    static Started start(ClientSession session, String label, String command, byte[] input, String marker, Duration timeout,
+                         String activity) throws SshException {
         long deadline = System.nanoTime() + timeout.toNanos();
         MarkerWatch out = new MarkerWatch(marker);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -58,6 +60,10 @@ public final class HeldCommand implements AutoCloseable {
                 if (channel.isClosing() || channel.isClosed() || channel.getExitStatus() != null) {
                     channel.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED), Duration.ofSeconds(2));
                     String why = err.toString(StandardCharsets.UTF_8).strip();
+                    if (!session.isOpen()) {
+                        // The host went away: say what rig was doing, not that a command of its own misbehaved.
+                        throw new SshException(SshException.Kind.UNREACHABLE, "connection to " + label + " was lost while " + activity);
+                    }
                     throw new SshException(SshException.Kind.CHANNEL, why.isEmpty()
                             ? "held command on " + label + " ended before it was ready (exit " + channel.getExitStatus() + ")" : why);
                 }

@@ -154,6 +154,27 @@ class LargeUploadTest {
     }
 
     @Test
+    void aConnectionLostWhileReadingTheHostsStateSaysSo() throws Exception {
+        // A sparse file far larger than the host could hash before it is stopped: copy's probe hashes the dest,
+        // in the channel that holds the host lock. A name of its own, so that the wait below sees this probe only.
+        String huge = "/srv/huge-" + Long.toHexString(System.nanoTime()) + ".bin";
+        lab.exec("big1", "truncate -s 500G " + huge);
+        Path playbook = playbook("probe.yml", "    - name: Small file over a huge one\n      copy: {content: \"x\\n\", dest: " + huge + "}\n");
+        CompletableFuture<Rig> running = CompletableFuture.supplyAsync(() -> Rig.run(args("apply", playbook)));
+        String hashing = "for f in /proc/[0-9]*/fd/0; do readlink \"$f\"; done 2>/dev/null | grep -c -F " + huge + " || true";
+        while (lab.exec("big1", hashing).strip().equals("0")) {
+            assertFalse(running.isDone(), "the probe ended before the host could be stopped: " + (running.isDone() ? running.get() : ""));
+            Thread.sleep(10);
+        }
+        lab.fleet().stop("big1");
+        Rig cut = running.get();
+        assertEquals(1, cut.exit(), cut.toString());
+        assertTrue(Pattern.compile("connection to big1 \\([^)]*\\) was lost while taking the host lock and reading the host's state")
+                .matcher(cut.all()).find(), cut.toString());
+        assertFalse(cut.all().contains("sh -c") || cut.all().contains("sha256sum") || cut.all().contains("held command"), "no script in the message:\n" + cut);
+    }
+
+    @Test
     void aCommandThatTimesOutIsNamedByItsTask() throws Exception {
         Path playbook = playbook("hang.yml", "    - name: Hanging migration\n      command: sleep 41\n");
         List<String> args = new java.util.ArrayList<>(args("apply", playbook));
