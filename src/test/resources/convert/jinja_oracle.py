@@ -17,6 +17,8 @@ VARS = {
     "users": [{"name": "alice", "admin": True, "uid": 1001}, {"name": "bob", "admin": False, "uid": 1002}],
     "d": {"b": 2, "a": 1}, "s": "  Hello World  ", "path": "/etc/app/conf.d/x.conf", "empty": "", "nums": "42", "answer": "yes",
     "words": ["b", "a", "c"],
+    "mixed": ["banana", "Apple", "cherry", "apple", "Banana"], "f2": 2.0, "neg": -3,
+    "ml": {"k": "a\nb\n", "long": "word " * 20 + "end", "m": {"x": "p\n\nq", "q": "it's\nok"}, "l": ["r\ns", " lead\nx"], "plain": "x y"},
 }
 
 CASES = [
@@ -72,6 +74,22 @@ CASES = [
     "{% if name == 'web' %}A{% elif name == 'db' %}B{% else %}C{% endif %}",
     "{% for i in range(3) %}{{ i }}{% endfor %}{% for i in range(1, 3) %}{{ i }}{% endfor %}",
     "{{ name | default('x') | upper }}{{ (port | string)[0:2] }}",
+    # Jinja2's sort and Ansible's unique are case-insensitive unless asked, and stable
+    "{{ mixed | sort | join(',') }} {{ mixed | sort(case_sensitive=true) | join(',') }} {{ mixed | sort(reverse=true) | join(',') }} {{ mixed | sort(true, true) | join(',') }}",
+    "{{ mixed | unique | join(',') }} {{ mixed | unique(case_sensitive=true) | join(',') }} {{ users | sort(attribute='name', reverse=true) | map(attribute='name') | join(',') }}",
+    # booleans print as Python prints them; >= inside {{ }}
+    "{{ port >= 80 }} {{ port < 80 }} {{ name is defined }} {{ not flag }} {{ 'a' in name }} {{ flag and port > 1 }} {{ (port >= 8080) | ternary('hi', 'lo') }}",
+    # first/last of a string; ternary, if and conditional expressions on values that are not booleans
+    "{{ s | first }}{{ name | last }} {{ xs | first }} {{ name | ternary('yes', 'no') }} {{ empty | ternary('yes', 'no') }} {{ xs | ternary(1, 0) }}",
+    "{% if xs %}list{% endif %}{% if empty %}E{% else %}noE{% endif %} {{ 'y' if name else 'n' }} {{ 'y' if not xs else 'n' }}{% if not empty %} notempty{% endif %}",
+    # Python's and/or give an operand
+    "{{ empty or 'fallback' }} {{ name or 'fallback' }} {{ name and port }} [{{ empty and port }}]",
+    # is integer / float / odd / even by Python's types and arithmetic
+    "{% if f2 is integer %}int{% else %}notint{% endif %} {% if port is integer %}int{% endif %} {% if f2 is float %}float{% endif %} {% if neg is odd %}odd{% endif %}{% if neg is even %}even{% endif %}",
+    # a set inside a loop whose name is not used outside it: Jinja2's loop scope changes nothing
+    "{% for x in xs %}{% set sq = x * x %}{{ sq }},{% endfor %}",
+    # to_nice_yaml of multi-line and long strings: PyYAML's single quotes with doubled breaks, folding at 80 columns
+    "{{ ml | to_nice_yaml }}{{ ml | to_nice_yaml(indent=2) }}{{ ml.k | to_nice_yaml }}{{ ml.plain | to_nice_yaml }}{{ ml.plain | to_yaml }}{{ port | to_nice_yaml }}",
 ]
 
 env = Environment(trim_blocks=True, keep_trailing_newline=True, undefined=AnsibleUndefined)

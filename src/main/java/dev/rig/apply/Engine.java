@@ -106,8 +106,16 @@ public final class Engine {
             return new dev.rig.playbook.TagSelection(tags, skipTags).selects(t.tags());
         }
 
-        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play). */
-        final Set<Play> playsEnded = ConcurrentHashMap.newKeySet();
+        /** One per task with throttle, shared by the hosts: at most that many run the task at once. */
+        private final Map<Task, java.util.concurrent.Semaphore> throttles = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+        java.util.concurrent.Semaphore throttle(Task t) {
+            int n = t.control().throttle();
+            return n <= 0 ? null : throttles.computeIfAbsent(t, k -> new java.util.concurrent.Semaphore(n, true));
+        }
+
+        /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play); by identity, as one playbook imported twice makes equal plays. */
+        final Set<Play> playsEnded = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
         HostState state(String host) {
             return states.computeIfAbsent(host, HostState::new);
@@ -236,6 +244,14 @@ public final class Engine {
     }
 
     private void runHost(Play play, Host host) {
+        try {
+            runHostPlay(play, host);
+        } finally {
+            ctx.sink.emit(new Event.HostFinished(play.displayName(), host.name(), ctx.state(host.name()).dead));
+        }
+    }
+
+    private void runHostPlay(Play play, Host host) {
         HostState state = ctx.state(host.name());
         if (state.dead) return;
         Remote remote;

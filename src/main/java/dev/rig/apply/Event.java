@@ -43,6 +43,9 @@ public sealed interface Event {
 
     record HostUnreachable(String host, String message) implements Event {}
 
+    /** A host is through a play (or stopped in it: failed, unreachable, lost its lock), for progress lines. */
+    record HostFinished(String play, String host, boolean failed) implements Event {}
+
     record Warning(String message) implements Event {}
 
     /** What a {@code debug} task says on a host: Ansible always shows it, in plan and apply alike. */

@@ -155,6 +155,28 @@ final class HostRun {
     /** meta: end_host or end_play was reached: the play is over for this host, which is not failed. */
     private boolean ended;
 
+    /** include_vars: the variables read at load join the host's when the task's conditions hold; false when the host failed. */
+    private boolean includeVars(Task task) {
+        Map<String, Object> vars = vars(task, null);
+        try {
+            if (!blockConditionsHold(task, vars) || task.when() != null && !run.templates.test(task.when(), task.whenSource(), vars)) {
+                report(task, null, Status.SKIPPED, Change.none("condition is false"), "skipped: when is false", false, false, List.of());
+                return true;
+            }
+        } catch (KnownAfterApplyException e) {
+            report(task, null, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), false, false, List.of());
+            return true;
+        } catch (RuntimeException e) {
+            return fail(task, null, e.getMessage(), false);
+        }
+        Map<String, Object> values = stringKeys((Map<?, ?>) task.args().get("values"));
+        Object name = task.args().get("name");
+        if (name != null) state.included.put(String.valueOf(name), values);
+        else state.included.putAll(values);
+        report(task, null, Status.OK, Change.none("included vars"), "included vars from " + task.args().get("file"), false, false, List.of());
+        return true;
+    }
+
     /** meta's actions; false when the host failed (a handler flushed here failed it, or its condition could not be read). */
     private boolean meta(Task task) {
         String action = String.valueOf(task.args().get("action"));
@@ -194,6 +216,10 @@ final class HostRun {
                 if (at == null) continue; // not selected by tags
                 if (task.module().equals("meta")) {
                     if (!meta(task)) return false;
+                    continue;
+                }
+                if (task.module().equals("include_vars")) {
+                    if (!includeVars(task)) return false;
                     continue;
                 }
                 if (!runTask(task, false, () -> lookahead(flat.subList(at + 1, flat.size())))) return false;
@@ -320,8 +346,19 @@ final class HostRun {
         }
     }
 
-    /** One task, with its loop; false when the host failed. */
+    /** One task, with its loop, waiting for its turn when the task has a throttle; false when the host failed. */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
+        java.util.concurrent.Semaphore throttle = run.throttle(task);
+        if (throttle == null) return runTaskNow(task, handler, lookahead);
+        throttle.acquireUninterruptibly();
+        try {
+            return runTaskNow(task, handler, lookahead);
+        } finally {
+            throttle.release();
+        }
+    }
+
+    private boolean runTaskNow(Task task, boolean handler, Lookahead lookahead) {
         Map<String, Object> baseVars = vars(task, null);
         collectSecrets(task.vars(), baseVars);
         List<Object> items;
@@ -484,7 +521,8 @@ final class HostRun {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
-                ProbeBatch.Output out = probeOutput(PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become), lookahead);
+                PendingProbe wanted = PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become);
+                ProbeBatch.Output out = task.control().delegateToLocalhost() ? localProbe(wanted) : probeOutput(wanted, lookahead);
                 if (out.exitCode() != 0) {
                     return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
                 }
@@ -559,11 +597,12 @@ final class HostRun {
                                    RemoteCommands.Become become, boolean handler) throws SshException {
         ExecResult last = null;
         // The host is about to change: answers read ahead that it may make stale go (all of them, unless the change says what it touches).
-        probeCache.touched(touches(change));
+        boolean delegated = task.control().delegateToLocalhost();
+        if (!delegated) probeCache.touched(touches(change));
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
-            last = remote.exec(inv, run.commandTimeout);
+            last = (delegated ? local() : remote).exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -693,6 +732,27 @@ final class HostRun {
         return mine;
     }
 
+    /** The operator's machine, for tasks delegated to localhost; made when first needed. */
+    private Remote localRemote;
+
+    private Remote local() {
+        if (localRemote == null) localRemote = new LocalRemote();
+        return localRemote;
+    }
+
+    /** A delegated task's probe, read on the operator's machine on its own: never batched with, nor cached as, the host's. */
+    private ProbeBatch.Output localProbe(PendingProbe wanted) throws SshException {
+        List<PendingProbe> one = List.of(wanted);
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(one), null, wanted.become()).doing("reading localhost's state");
+        ExecResult result = local().exec(inv, run.commandTimeout);
+        ProbeBatch.Output mine = ProbeBatch.parse(result.out(), run.nonce()).get(0);
+        if (mine == null) {
+            String err = clean(result.err(), wanted.become());
+            return new ProbeBatch.Output(err.isBlank() ? "probe produced no output (exit " + result.exitCode() + ")" : err, 255);
+        }
+        return mine;
+    }
+
     /** wanted first, then the probes to come that run as the same user, each once, up to MAX_BATCH. */
     private static List<PendingProbe> batchFor(PendingProbe wanted, List<PendingProbe> ahead) {
         List<PendingProbe> batch = new ArrayList<>();
@@ -747,6 +807,7 @@ final class HostRun {
                 } else {
                     items.add(null);
                 }
+                if (t.control().delegateToLocalhost()) continue; // read on the operator's machine when it runs
                 Module module = run.modules.get(t.module());
                 for (int i = 0; i < items.size(); i++) {
                     Map<String, Object> v = t.loop() == null ? vars : vars(t, item(t, items, i));
@@ -788,12 +849,20 @@ final class HostRun {
     private Map<String, Object> vars(Task task, Item item) {
         Map<String, Object> v = layered(onTop(play.roleDefaults(), task == null ? null : task.roleVars().defaults()), host, run.magicVars,
                 state.gathered, play.vars(), onTop(play.roleVars(), task == null ? null : task.roleVars().vars()),
-                taskVars(task), state.facts, run.extraVars);
+                taskVars(task), withIncluded(state.facts), run.extraVars);
         v.put("ansible_check_mode", run.mode != Mode.APPLY || task != null && Boolean.TRUE.equals(task.control().checkMode()));
         if (item != null) {
             v.put(item.name(), item.value());
             v.putAll(item.extra());
         }
+        return v;
+    }
+
+    /** set_fact and register over include_vars, as Ansible's precedence has them. */
+    private Map<String, Object> withIncluded(Map<String, Object> facts) {
+        if (state.included.isEmpty()) return facts;
+        Map<String, Object> v = new HashMap<>(state.included);
+        v.putAll(facts);
         return v;
     }
 

@@ -11,6 +11,8 @@ final class HostState {
     final Map<String, Object> facts = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Gathered facts as variables (ansible_facts, ansible_NAME), kept for later plays as Ansible keeps them. */
     final Map<String, Object> gathered = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Variables of include_vars, below set_fact and register (Ansible's vars cache, kept for later plays too). */
+    final Map<String, Object> included = Collections.synchronizedMap(new LinkedHashMap<>());
     int ok, changed, unreachable, failed, skipped, ignored, knownAfterApply, alwaysRun;
     String failure;
     volatile boolean dead;

@@ -46,6 +46,12 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (verify) {
+            // Verify's settings are known now: a converge that could not be verified is not worth starting.
+            List<Path> stackPlaybooks = SavedPlanApply.isPlanFile(playbooks) ? List.of(Path.of("playbooks/site.yml")) : playbooks;
+            var missing = dev.rig.stack.StackVerify.settingsErrors(inventory.request(run.extraVars, stackPlaybooks));
+            if (!missing.isEmpty()) throw new dev.rig.core.InvalidInputException(missing);
+        }
         if (SavedPlanApply.isPlanFile(playbooks)) {
             int code = SavedPlanApply.apply(playbooks.get(0), inventory, run, ssh, spec.commandLine().getOut(), spec.commandLine().getErr());
             return code == Main.OK ? verified(List.of(Path.of("playbooks/site.yml"))) : code;

@@ -5,6 +5,7 @@ import dev.rig.convert.ProjectConverter;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Source;
 import dev.rig.modules.Modules;
+import dev.rig.vault.VaultPasswords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** rig convert SRC_DIR -o DEST_DIR: an Ansible project in rig's syntax; exit 2 when something was left as it was (the report lists it). */
@@ -28,12 +31,27 @@ final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC_DIR", description = "The Ansible project; never written to")
     Path src;
 
+    @Option(names = "--vault-id", paramLabel = "LABEL@SOURCE", description = "A vault password (LABEL@FILE, LABEL@prompt or FILE), to convert inside Ansible Vault data; repeatable")
+    List<String> vaultIds = new ArrayList<>();
+
+    @Option(names = "--vault-password-file", paramLabel = "FILE", description = "The vault password's file, to convert inside Ansible Vault data (encrypted again); repeatable")
+    List<Path> vaultPasswordFiles = new ArrayList<>();
+
+    @Option(names = {"-J", "--ask-vault-pass"}, description = "Ask for the vault password on the terminal (not echoed)")
+    boolean askVaultPass;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isDirectory(src)) throw new InvalidInputException(new Source(src.toString(), 0, 0), "is not a directory");
         ProjectConverter.Result r;
         try {
-            r = new ProjectConverter(new Modules()).convert(src, out);
+            VaultPasswords vault;
+            try {
+                vault = VaultPasswords.from(vaultIds, vaultPasswordFiles, askVaultPass, System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(new Source("vault password", 0, 0), e.getMessage());
+            }
+            r = new ProjectConverter(new Modules(), vault).convert(src, out);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(new Source("--out " + out, 0, 0), e.getMessage());
         }

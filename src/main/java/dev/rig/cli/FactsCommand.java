@@ -47,7 +47,8 @@ final class FactsCommand implements Callable<Integer> {
         try (RoutingConnector connector = new RoutingConnector(new SshConnector(ssh.settings(), ssh.user, ssh.privateKey))) {
             for (Host h : hosts) {
                 try (Remote remote = connector.connect(h)) {
-                    ExecResult r = remote.exec("sh -c " + dev.rig.core.Shell.quote(HostFacts.PROBE.script()), null, Duration.ofSeconds(60));
+                    ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(HostFacts.PROBE.script(), null, null)
+                            .doing("reading the host's facts"), Duration.ofSeconds(60));
                     Map<String, Object> facts = new TreeMap<>();
                     HostFacts.parse(r.out()).forEach((k, v) -> facts.put("ansible_" + k, v));
                     out.put(h.name(), Map.of("ansible_facts", facts, "changed", false));

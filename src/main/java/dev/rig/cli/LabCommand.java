@@ -32,7 +32,7 @@ final class LabCommand {
         int firstOctet;
 
         @Option(names = "--network", defaultValue = LabFleet.DEFAULT_NETWORK, paramLabel = "A.B.C",
-                description = "The /24 inside 127.0.0.0/8 that --hosts listen in, as its first three octets (127.0.1 for 127.0.1.x). Default: ${DEFAULT-VALUE}")
+                description = "The /24 inside 127.0.0.0/8 that --hosts listen in, as its first three octets (127.0.1 for 127.0.1.x); more hosts than it holds go on in the /24s after it. Default: ${DEFAULT-VALUE}")
         String network;
 
         @Override
@@ -44,7 +44,7 @@ final class LabCommand {
                 LabFleet fleet = LabFleet.start(dir, names, network, firstOctet, true);
                 // All in group web, so the example playbook (playbooks/lab.yml) runs on them as it is.
                 Path inv = fleet.writeInventory(dir.resolve("inventory").resolve("hosts.yml"), Map.of("web", names));
-                System.out.println("started " + hosts + " hosts on " + network + "." + firstOctet + "-" + (firstOctet + hosts - 1) + "; inventory " + inv);
+                System.out.println("started " + hosts + " hosts on " + network + "." + firstOctet + " to " + LabFleet.address(network, firstOctet, hosts - 1) + "; inventory " + inv);
                 return Main.OK;
             }
             System.out.println("Try:  ./rig plan -i " + LAB_INVENTORY + " --known-hosts " + dir.resolve("known_hosts") + " playbooks/lab.yml");

@@ -107,6 +107,9 @@ final class RecoverCommand implements Callable<Integer> {
             throw new InvalidInputException(new Source(inventory.inventory.toString(), 0, 0), "pattern 'central' would mean " + central
                     + ", not just " + to + ": a host named like the group makes it ambiguous; rename that host");
         }
+        // rig verify ends the recovery: its settings are checked before any host is touched, not after the rebuild.
+        List<dev.rig.core.InputError> missing = StackVerify.settingsErrors(request);
+        if (!missing.isEmpty()) throw new InvalidInputException(missing);
 
         long start = System.nanoTime();
         Instant started = Instant.now();

@@ -108,7 +108,18 @@ final class RenderCommand implements Callable<Integer> {
             Files.writeString(out.resolve(MARKER), "Written by rig render; the next render replaces this directory.\n");
             for (Map.Entry<Path, HostFile> e : byTarget.entrySet()) {
                 RenderedFile file = e.getValue().file();
-                byte[] content = file.content();
+                if (file.content() instanceof dev.rig.core.Payload.LocalFile big && big.size() > IN_MEMORY_LIMIT && !secrets.anySpansLines()) {
+                    // A copy's large src: streamed, masked line by line, never held whole.
+                    Files.createDirectories(e.getKey().getParent());
+                    if (copyMasked(big.path(), e.getKey(), secrets) && !file.secret() && !file.mode().map(m -> m.endsWith("00")).orElse(false)) {
+                        leaks.add(e.getValue().host() + ":" + file.path() + " holds the value of a secret variable but is not a secret file "
+                                + "(mode 0600, no_log or a compose .env); it is masked here, on the host it would be readable");
+                    }
+                    String perms = file.secret() ? "rw-------" : file.mode().map(RenderCommand::permissions).orElse("rw-r--r--");
+                    Files.setPosixFilePermissions(e.getKey(), PosixFilePermissions.fromString(perms));
+                    continue;
+                }
+                byte[] content = file.content().bytes();
                 Optional<String> text = utf8(content);
                 if (text.isPresent()) {
                     String masked = secrets.redact(text.get());
@@ -129,6 +140,56 @@ final class RenderCommand implements Callable<Integer> {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
         }
         return leaks;
+    }
+
+    /** Files larger than this are streamed to the render (a copy's src may be larger than memory). */
+    static final long IN_MEMORY_LIMIT = 16L * 1024 * 1024;
+
+    /**
+     * Copies source to target as streams: UTF-8 text with every secret masked, line by line (no secret spans
+     * lines: see the caller), anything else unchanged, as the in-memory path treats binary content. Returns
+     * whether anything was masked.
+     */
+    private static boolean copyMasked(Path source, Path target, dev.rig.core.Secrets secrets) throws IOException {
+        if (!isUtf8(source)) {
+            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return false;
+        }
+        boolean masked = false;
+        try (java.io.Reader in = Files.newBufferedReader(source, StandardCharsets.UTF_8);
+             java.io.Writer out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder();
+            char[] buffer = new char[65536];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    line.append(buffer[i]);
+                    if (buffer[i] == '\n') masked |= writeMasked(line, out, secrets);
+                }
+            }
+            masked |= writeMasked(line, out, secrets);
+        }
+        return masked;
+    }
+
+    private static boolean writeMasked(StringBuilder line, java.io.Writer out, dev.rig.core.Secrets secrets) throws IOException {
+        String text = line.toString();
+        String redacted = secrets.redact(text);
+        out.write(redacted);
+        line.setLength(0);
+        return !redacted.equals(text);
+    }
+
+    private static boolean isUtf8(Path file) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (java.io.Reader in = new java.io.InputStreamReader(Files.newInputStream(file), decoder)) {
+            char[] buffer = new char[65536];
+            while (in.read(buffer) >= 0) {
+                // only whether it decodes
+            }
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private Path target(HostFile f) {

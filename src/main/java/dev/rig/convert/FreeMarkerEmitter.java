@@ -25,6 +25,10 @@ public final class FreeMarkerEmitter {
     private final Deque<Loop> loops = new ArrayDeque<>();
     private int lambdas;
     private boolean inDirective;
+    private boolean typedValue;
+    /** Nesting of for loops being written, and names referenced outside the loop a {% set %} is in (checked against Jinja2's loop scoping). */
+    private int loopDepth;
+    private java.util.Set<String> namesOutsideLoops = java.util.Set.of();
 
     // ---- templates ----
 
@@ -34,6 +38,7 @@ public final class FreeMarkerEmitter {
         boolean directives = hasDirective(nodes);
         // Jinja2 keeps the indentation before a block tag; FreeMarker would strip a line holding only a directive.
         if (directives) b.append("<#ftl strip_whitespace=false>");
+        namesOutsideLoops = namesOutsideLoops(nodes);
         nodes(nodes, b);
         return b.toString();
     }
@@ -42,7 +47,14 @@ public final class FreeMarkerEmitter {
     public String value(List<Node> nodes) {
         StringBuilder b = new StringBuilder();
         if (hasDirective(nodes)) b.append("<#ftl strip_whitespace=false>");
-        nodes(nodes, b);
+        // a value that is one ${expr} keeps its type in rig, as in Ansible's module arguments
+        typedValue = nodes.size() == 1 && nodes.get(0) instanceof Output;
+        namesOutsideLoops = namesOutsideLoops(nodes);
+        try {
+            nodes(nodes, b);
+        } finally {
+            typedValue = false;
+        }
         return b.toString();
     }
 
@@ -58,13 +70,15 @@ public final class FreeMarkerEmitter {
         if (n instanceof Text t) {
             b.append(escapeText(t.text()));
         } else if (n instanceof Output o) {
-            b.append("${").append(expr(o.expr())).append('}');
+            // Jinja2 prints a boolean as Python does (True); FreeMarker would print true
+            boolean maybeBoolean = staticBoolean(o.expr()) || o.expr() instanceof Binary bin && (bin.op().equals("and") || bin.op().equals("or"));
+            b.append("${").append(maybeBoolean && !typedValue ? "to_str(" + expr(o.expr()) + ")" : expr(o.expr())).append('}');
         } else if (n instanceof Comment c) {
             b.append("<#--").append(c.text().replace("-->", "- ->")).append("-->");
         } else if (n instanceof If i) {
             for (int k = 0; k < i.branches().size(); k++) {
                 Branch br = i.branches().get(k);
-                b.append(k == 0 ? "<#if " : "<#elseif ").append(directive(br.test())).append('>');
+                b.append(k == 0 ? "<#if " : "<#elseif ").append(directiveCond(br.test())).append('>');
                 nodes(br.body(), b);
             }
             if (!i.otherwise().isEmpty()) {
@@ -75,11 +89,53 @@ public final class FreeMarkerEmitter {
         } else if (n instanceof For f) {
             forLoop(f, b);
         } else if (n instanceof Assign s) {
+            checkSetInLoop(s.name(), s.pos());
             b.append("<#assign ").append(name(s.name(), s.pos())).append(" = ").append(directive(s.value())).append('>');
         } else if (n instanceof SetBlock s) {
+            checkSetInLoop(s.name(), s.pos());
             b.append("<#assign ").append(name(s.name(), s.pos())).append('>');
             nodes(s.body(), b);
             b.append("</#assign>");
+        }
+    }
+
+    /** Jinja2 keeps a {% set %} in a loop to that loop; FreeMarker's assign outlives it: equal only when the name is not used outside the loop. */
+    private void checkSetInLoop(String name, Pos pos) {
+        if (loopDepth > 0 && namesOutsideLoops.contains(name)) {
+            throw new Unconvertible(pos, "'{% set " + name + " %}' inside a loop: Jinja2 keeps it to the loop, FreeMarker's assign outlives it, and '"
+                    + name + "' is used outside the loop too");
+        }
+    }
+
+    /** Every name referenced or assigned outside the bodies of the template's loops (a loop's own iterable counts as outside). */
+    static Set<String> namesOutsideLoops(List<Node> nodes) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Node n : nodes) collectOutside(n, out);
+        return out;
+    }
+
+    private static void collectOutside(Object o, Set<String> out) {
+        if (o instanceof For f) {
+            collectOutside(f.iter(), out);
+            collectOutside(f.otherwise(), out);
+            return;
+        }
+        if (o instanceof Name n) out.add(n.name());
+        if (o instanceof Assign a) out.add(a.name());
+        if (o instanceof SetBlock sb) out.add(sb.name());
+        if (o instanceof List<?> l) for (Object x : l) collectOutside(x, out);
+        else if (o instanceof Map.Entry<?, ?> e) {
+            collectOutside(e.getKey(), out);
+            collectOutside(e.getValue(), out);
+        } else if (o instanceof Map<?, ?> m) collectOutside(List.copyOf(m.values()), out);
+        else if (o instanceof Record r) {
+            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                try {
+                    collectOutside(c.getAccessor().invoke(r), out);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
     }
 
@@ -106,10 +162,12 @@ public final class FreeMarkerEmitter {
         }
         b.append("<#list ").append(iter).append(" as ").append(as).append('>');
         loops.push(new Loop(f.targets().get(0), iter));
+        loopDepth++;
         try {
             nodes(f.body(), b);
         } finally {
             loops.pop();
+            loopDepth--;
         }
         if (!f.otherwise().isEmpty()) {
             b.append("<#else>");
@@ -154,7 +212,49 @@ public final class FreeMarkerEmitter {
 
     /** One expression, for ${...} or a bare condition. */
     public String expression(Expr e) {
-        return expr(e);
+        return cond(e);
+    }
+
+    /** An expression in a boolean context, with Python's truth: a list, string or number that is not a boolean goes through truthy(). */
+    private String cond(Expr e) {
+        if (e instanceof Binary b && (b.op().equals("and") || b.op().equals("or"))) {
+            String l = condOperand(b.left(), b.op()), r = condOperand(b.right(), b.op());
+            return l + (b.op().equals("and") ? " && " : " || ") + r;
+        }
+        if (staticBoolean(e)) return expr(e);
+        return "truthy(" + expr(e) + ")";
+    }
+
+    private String condOperand(Expr e, String parentOp) {
+        String c = cond(e);
+        return e instanceof Binary b && (b.op().equals("or") && parentOp.equals("and")) ? "(" + c + ")" : c;
+    }
+
+    private String directiveCond(Expr e) {
+        boolean was = inDirective;
+        inDirective = true;
+        try {
+            return cond(e);
+        } finally {
+            inDirective = was;
+        }
+    }
+
+    /** An expression whose Jinja2 value is a boolean whatever the variables hold. */
+    static boolean staticBoolean(Expr e) {
+        if (e instanceof Literal l) return l.value() instanceof Boolean;
+        if (e instanceof IsTest) return true;
+        if (e instanceof Unary u) return u.op().equals("not");
+        if (e instanceof Filter f) return shortName(f.name()).equals("bool");
+        if (e instanceof Call c) return c.fn() instanceof Attr a && (a.name().equals("startswith") || a.name().equals("endswith"));
+        if (e instanceof Binary b) {
+            return switch (b.op()) {
+                case "==", "!=", "<", "<=", ">", ">=", "in", "not in" -> true;
+                case "and", "or" -> staticBoolean(b.left()) && staticBoolean(b.right());
+                default -> false;
+            };
+        }
+        return false;
     }
 
     private String expr(Expr e) {
@@ -168,13 +268,13 @@ public final class FreeMarkerEmitter {
         if (e instanceof Binary bin) return binary(bin);
         if (e instanceof Unary u) {
             return switch (u.op()) {
-                case "not" -> "!" + atomOf(u.operand());
+                case "not" -> "!" + (staticBoolean(u.operand()) ? atomOf(u.operand()) : atom(cond(u.operand())));
                 case "-" -> "-" + atomOf(u.operand());
                 default -> expr(u.operand());
             };
         }
         if (e instanceof Cond c) {
-            return atomOf(c.test()) + "?then(" + expr(c.then()) + ", " + (c.otherwise() == null ? "\"\"" : expr(c.otherwise())) + ")";
+            return atom(cond(c.test())) + "?then(" + expr(c.then()) + ", " + (c.otherwise() == null ? "\"\"" : expr(c.otherwise())) + ")";
         }
         if (e instanceof ListLit l) return l.items().stream().map(this::expr).collect(Collectors.joining(", ", "[", "]"));
         if (e instanceof DictLit d) return d.entries().stream().map(en -> expr(en.getKey()) + ": " + expr(en.getValue())).collect(Collectors.joining(", ", "{", "}"));
@@ -258,19 +358,24 @@ public final class FreeMarkerEmitter {
     private String binary(Binary b) {
         String op = b.op();
         if ((op.equals("==") || op.equals("!=")) && (isNone(b.right()) || isNone(b.left()))) {
-            Expr other = isNone(b.right()) ? b.left() : b.right();
-            return (op.equals("==") ? "!" : "") + "(" + expr(other) + ")??";
+            throw new Unconvertible(b.pos(), "'" + op + " none': FreeMarker has no null (a null and an undefined variable are both missing in rig, "
+                    + "and Jinja2 tells them apart); write 'is defined' / 'is not defined' if that is meant");
         }
         int prec = precedence(op);
         String l = operand(b.left(), prec, false), r = operand(b.right(), prec, true);
         return switch (op) {
-            case "and" -> l + " && " + r;
-            case "or" -> l + " || " + r;
+            // Python's and/or give an operand, not a boolean: kept as such unless both sides are booleans
+            case "and" -> staticBoolean(b.left()) && staticBoolean(b.right()) ? l + " && " + r : "truthy(" + expr(b.left()) + ")?then(" + expr(b.right()) + ", " + expr(b.left()) + ")";
+            case "or" -> staticBoolean(b.left()) && staticBoolean(b.right()) ? l + " || " + r : "truthy(" + expr(b.left()) + ")?then(" + expr(b.left()) + ", " + expr(b.right()) + ")";
             case "in" -> "contains(" + expr(b.right()) + ", " + expr(b.left()) + ")";
             case "not in" -> "!contains(" + expr(b.right()) + ", " + expr(b.left()) + ")";
             case ">" -> l + (inDirective ? " gt " : " > ") + r;
-            case ">=" -> l + (inDirective ? " gte " : " >= ") + r;
-            case "<", "<=", "==", "!=", "+", "-", "*", "/", "%" -> l + " " + op + " " + r;
+            case ">=" -> l + " gte " + r; // FreeMarker reads ">=" in ${...} as the end of it
+            case "%" -> {
+                if (b.left() instanceof Literal lit && lit.value() instanceof String) throw new Unconvertible(b.pos(), "Python's '%' string formatting has no FreeMarker equivalent (write the text with {{ }} around the values)");
+                yield l + " % " + r;
+            }
+            case "<", "<=", "==", "!=", "+", "-", "*", "/" -> l + " " + op + " " + r;
             case "//" -> "(" + l + " / " + r + ")?floor";
             case "~" -> stringOf(b.left()) + " + " + stringOf(b.right());
             default -> throw new Unconvertible(b.pos(), "the operator '" + op + "' has no FreeMarker equivalent");
@@ -323,7 +428,22 @@ public final class FreeMarkerEmitter {
     }
 
     private static String atom(String s) {
-        return s.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*") ? s : "(" + s + ")";
+        return s.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*") || isOneCall(s) ? s : "(" + s + ")";
+    }
+
+    /** fn(...) whose closing parenthesis is the last character (string literals skipped): needs no parentheses of its own. */
+    private static boolean isOneCall(String s) {
+        int open = s.indexOf('(');
+        if (open <= 0 || !s.substring(0, open).matches("[A-Za-z_][A-Za-z0-9_]*") || !s.endsWith(")")) return false;
+        int depth = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                for (i++; i < s.length() && s.charAt(i) != '"'; i++) if (s.charAt(i) == '\\') i++;
+            } else if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return i == s.length() - 1;
+        }
+        return false;
     }
 
     private String call(Call c) {
@@ -395,9 +515,13 @@ public final class FreeMarkerEmitter {
             case "title": return t + "?capitalize";
             case "trim": return t + "?trim";
             case "length", "count": return "length(" + expr(f.target()) + ")";
-            case "first": return t + "?first";
-            case "last": return t + "?last";
-            case "unique": return "unique(" + expr(f.target()) + ")";
+            case "first": return "first(" + expr(f.target()) + ")";
+            case "last": return "last(" + expr(f.target()) + ")";
+            case "unique": {
+                for (String k : kw.keySet()) if (!k.equals("case_sensitive")) throw new Unconvertible(f.pos(), "unique's '" + k + "'");
+                Expr cs = kw.containsKey("case_sensitive") ? kw.get("case_sensitive") : args.isEmpty() ? null : args.get(0);
+                return "unique(" + expr(f.target()) + (cs == null ? "" : ", " + expr(cs)) + ")";
+            }
             case "list": return expr(f.target());
             case "abs": return t + "?abs";
             case "reverse": return "reverse(" + expr(f.target()) + ")";
@@ -429,14 +553,17 @@ public final class FreeMarkerEmitter {
                 return t + "?join(" + (args.isEmpty() ? "\"\"" : expr(args.get(0))) + ")";
             }
             case "sort": {
-                String out = t;
-                Expr attribute = kw.get("attribute");
-                Expr reverse = kw.containsKey("reverse") ? kw.get("reverse") : (args.isEmpty() ? null : args.get(0));
-                for (String k : kw.keySet()) if (!Set.of("attribute", "reverse").contains(k)) throw new Unconvertible(f.pos(), "sort's '" + k + "'");
-                out = attribute == null ? out + "?sort" : out + "?sort_by(" + expr(attribute) + ")";
-                if (reverse instanceof Literal l && Boolean.TRUE.equals(l.value())) out += "?reverse";
-                else if (reverse != null && !(reverse instanceof Literal l2 && Boolean.FALSE.equals(l2.value()))) throw new Unconvertible(f.pos(), "sort's reverse is not a constant");
-                return out;
+                // Jinja2's sort(reverse, case_sensitive, attribute): case-insensitive by default, unlike FreeMarker's ?sort
+                List<String> names = List.of("reverse", "case_sensitive", "attribute");
+                for (String k : kw.keySet()) if (!names.contains(k)) throw new Unconvertible(f.pos(), "sort's '" + k + "'");
+                if (args.size() > 3) throw new Unconvertible(f.pos(), "sort with more than three arguments");
+                String[] given = new String[3];
+                for (int i = 0; i < args.size(); i++) given[i] = expr(args.get(i));
+                for (int i = 0; i < 3; i++) if (kw.containsKey(names.get(i))) given[i] = expr(kw.get(names.get(i)));
+                int last = given[2] != null ? 3 : given[1] != null ? 2 : given[0] != null ? 1 : 0;
+                StringBuilder b = new StringBuilder("sort(").append(expr(f.target()));
+                for (int i = 0; i < last; i++) b.append(", ").append(given[i] != null ? given[i] : i == 2 ? "\"\"" : "false");
+                return b.append(')').toString();
             }
             case "map": return t + "?map(" + lambda(f, args, kw, "map") + ")";
             case "select", "reject", "selectattr", "rejectattr": return t + "?filter(" + lambda(f, args, kw, name) + ")";
@@ -469,7 +596,7 @@ public final class FreeMarkerEmitter {
             case "quote": return "quote(" + expr(f.target()) + ")";
             case "ternary": {
                 if (args.size() != 2) throw new Unconvertible(f.pos(), "ternary with a value for none");
-                return t + "?then(" + expr(args.get(0)) + ", " + expr(args.get(1)) + ")";
+                return atom(cond(f.target())) + "?then(" + expr(args.get(0)) + ", " + expr(args.get(1)) + ")";
             }
             case "hash": {
                 String algo = args.isEmpty() ? "\"sha1\"" : expr(args.get(0));
@@ -593,18 +720,19 @@ public final class FreeMarkerEmitter {
         switch (name) {
             case "defined": return whole + "??";
             case "undefined": return "!" + whole + "??";
-            case "none": return "!" + whole + "??";
+            case "none": throw new Unconvertible(t.pos(), "'is none': FreeMarker has no null (a null and an undefined variable are both missing in rig, "
+                    + "and Jinja2 tells them apart); write 'is not defined' if that is meant");
             case "string": return x + "?is_string";
             case "number": return x + "?is_number";
-            case "integer": return "(" + x + "?is_number && " + x + " == " + x + "?int)";
-            case "float": return "(" + x + "?is_number && " + x + " != " + x + "?int)";
+            case "integer": return "is_integer(" + expr(t.target()) + ")";
+            case "float": return "is_float(" + expr(t.target()) + ")";
             case "boolean": return x + "?is_boolean";
             case "mapping": return x + "?is_hash_ex";
             case "sequence", "iterable": return "(" + x + "?is_sequence || " + x + "?is_string || " + x + "?is_hash_ex)";
             case "true": return "(" + x + "?is_boolean && " + x + ")";
             case "false": return "(" + x + "?is_boolean && !" + x + ")";
             case "even": return x + " % 2 == 0";
-            case "odd": return x + " % 2 == 1";
+            case "odd": return x + " % 2 != 0"; // -3 % 2 is -1 in FreeMarker, 1 in Python
             case "lower": return x + " == " + x + "?lower_case";
             case "upper": return x + " == " + x + "?upper_case";
             case "succeeded", "success": return "!" + x + ".failed";

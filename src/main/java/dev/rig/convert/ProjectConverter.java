@@ -11,6 +11,8 @@ import dev.rig.core.InputError;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Trees;
 import dev.rig.template.Templates;
+import dev.rig.vault.VaultCipher;
+import dev.rig.vault.VaultPasswords;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -60,10 +62,22 @@ public final class ProjectConverter {
     static final Set<String> STRUCTURAL = Set.of("import_tasks", "include_tasks", "import_role", "include_role", "import_playbook", "include_vars",
             "block", "meta");
 
+    private static final String TEMPLATED_SRC = "a template src computed with Jinja2: rig convert renames x.j2 files to x.ftl and cannot follow a computed name; "
+            + "write the name (ending .ftl) in the converted task";
+
     private final ModuleCatalog catalog;
+    /** Opens Ansible Vault content so that Jinja2 inside it is converted too (then encrypted again); none: it is copied and reported. */
+    private final VaultPasswords vault;
+    /** Files (relative to SRC) encrypted whole with Ansible Vault. */
+    private final Set<String> encryptedFiles = new TreeSet<>();
 
     public ProjectConverter(ModuleCatalog catalog) {
+        this(catalog, VaultPasswords.none());
+    }
+
+    public ProjectConverter(ModuleCatalog catalog, VaultPasswords vault) {
         this.catalog = catalog;
+        this.vault = vault;
     }
 
     /** What one conversion did. */
@@ -79,8 +93,7 @@ public final class ProjectConverter {
      */
     public Result convert(Path src, Path dest) throws IOException {
         Path s = src.toRealPath();
-        Path d = dest.toAbsolutePath().normalize();
-        if (Files.exists(d)) d = d.toRealPath();
+        Path d = realPath(dest);
         if (d.startsWith(s) || s.startsWith(d)) throw new IllegalArgumentException("the output directory must be outside the Ansible project (and not contain it)");
         if (Files.exists(d)) {
             if (!Files.isDirectory(d)) throw new IllegalArgumentException(dest + " exists and is not a directory");
@@ -102,14 +115,25 @@ public final class ProjectConverter {
         List<String> playbooks = new ArrayList<>();
         for (Path file : files) {
             String rel = s.relativize(file).toString().replace('\\', '/');
-            if (isTemplate(rel)) {
+            Optional<String> utf8 = isTemplate(rel) || rel.endsWith(".yml") || rel.endsWith(".yaml") ? utf8(file) : Optional.empty();
+            if ((isTemplate(rel) || rel.endsWith(".yml") || rel.endsWith(".yaml")) && utf8.isEmpty()) {
+                findings.add(new Finding(rel, 0, 0, "not UTF-8 text: copied as it is, not converted (Ansible's template module cannot render it either; a binary file belongs in files/)"));
+                copied++;
+                Files.createDirectories(d.resolve(rel).getParent());
+                Files.copy(file, d.resolve(rel), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else if (isTemplate(rel)) {
                 templates++;
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String text = utf8.get();
                 Optional<String> ftl = convertTemplate(rel, text, findings);
                 write(d.resolve(ftl.isPresent() ? templateName(rel) : rel), ftl.orElse(text));
             } else if (rel.endsWith(".yml") || rel.endsWith(".yaml")) {
                 yaml++;
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String text = utf8.get();
+                if (VaultCipher.isVault(text)) {
+                    encryptedFiles.add(rel);
+                    write(d.resolve(rel), encryptedFile(rel, text, findings));
+                    continue;
+                }
                 YamlFile y = new YamlFile(rel, text, findings);
                 write(d.resolve(rel), y.convert());
                 if (y.playbook) playbooks.add(rel);
@@ -125,21 +149,90 @@ public final class ProjectConverter {
         return new Result(List.copyOf(new TreeSet<>(findings)), yaml, templates, copied, List.copyOf(playbooks));
     }
 
+    /** Where a path really is, existing or not: its nearest existing ancestor with symbolic links resolved, and the rest of it. */
+    static Path realPath(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return abs;
+        return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+    }
+
     /** Loads each converted playbook as rig would; its errors on lines not already reported become findings. */
     private void validate(Path dest, List<String> playbooks, List<Finding> findings) {
         Templates templates = new Templates();
         for (String rel : playbooks) {
             try {
-                PlaybookLoader.load(dest.resolve(rel), catalog, templates);
+                PlaybookLoader.load(dest.resolve(rel), catalog, templates, vault);
             } catch (InvalidInputException e) {
                 for (InputError err : e.errors()) {
                     String file = err.source().file();
                     String where = file.startsWith(dest.toString() + "/") ? file.substring(dest.toString().length() + 1) : file;
-                    boolean known = findings.stream().anyMatch(f -> f.file().equals(where) && f.line() == err.source().line());
+                    boolean known = findings.stream().anyMatch(f -> f.file().equals(where) && (f.line() == err.source().line() || err.source().line() == 0));
                     if (!known) findings.add(new Finding(where, err.source().line(), err.source().column(), "rig refuses the converted file: " + err.message()));
                 }
+            } catch (RuntimeException e) {
+                // rig's loader failing outright (not one of its reported errors): the conversion still has a report
+                boolean explained = findings.stream().anyMatch(f -> f.reason().contains("!vault"));
+                String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                if (!explained) findings.add(new Finding(rel, 0, 0, "rig cannot load the converted playbook: " + first));
             }
         }
+    }
+
+    /** The plaintext of Ansible Vault content, with the password and label that opened it. */
+    private record Opened(String plaintext, byte[] password, String label) {}
+
+    private Opened open(String envelope) {
+        String label = VaultCipher.label(envelope).orElse(null);
+        List<VaultPasswords.Password> ordered = new ArrayList<>(vault.passwords());
+        ordered.sort((a, b) -> Boolean.compare(!a.label().equals(label), !b.label().equals(label)));
+        String problem = "no vault password was given";
+        for (VaultPasswords.Password p : ordered) {
+            try {
+                return new Opened(new String(VaultCipher.decrypt(envelope, p.secret()), StandardCharsets.UTF_8), p.secret(), label);
+            } catch (VaultCipher.VaultException e) {
+                problem = e.getMessage();
+                if (!e.wrongPassword) break;
+            }
+        }
+        throw new IllegalArgumentException(problem);
+    }
+
+    /** Encrypted content converted: unchanged plaintext keeps its envelope byte for byte; changed is encrypted again with the same password and label. */
+    private String reencrypted(String envelope, Opened o, String converted) {
+        if (converted.equals(o.plaintext())) return envelope;
+        return VaultCipher.encryptDeterministic(converted.getBytes(StandardCharsets.UTF_8), o.password(), o.label());
+    }
+
+    /** A YAML file encrypted whole: converted inside when a vault password opens it, else copied as it is and reported. */
+    private String encryptedFile(String rel, String text, List<Finding> findings) {
+        if (vault.isEmpty()) {
+            findings.add(new Finding(rel, 1, 1, "encrypted with Ansible Vault and no vault password given: copied as it is, Jinja2 inside it not converted "
+                    + "(convert with --vault-password-file FILE to convert it too)"));
+            return text;
+        }
+        Opened o;
+        try {
+            o = open(text);
+        } catch (IllegalArgumentException e) {
+            findings.add(new Finding(rel, 1, 1, "encrypted with Ansible Vault and not opened (" + e.getMessage() + "): copied as it is, Jinja2 inside it not converted"));
+            return text;
+        }
+        List<Finding> inside = new ArrayList<>();
+        String converted = new YamlFile(rel, o.plaintext(), inside).convert();
+        // positions are the decrypted text's
+        for (Finding f : inside) findings.add(new Finding(f.file(), f.line(), f.column(), secretSafe(f.reason()) + " [in the vault-encrypted content]"));
+        return reencrypted(text, o, converted);
+    }
+
+    /** A reason about decrypted content: quoted text other than a name (a filter's, a module's) could be part of a secret, so it is left out. */
+    static String secretSafe(String reason) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("'([^']*)'").matcher(reason);
+        while (m.find()) {
+            if (!m.group(1).matches("[A-Za-z_][A-Za-z0-9_.]*(\\(\\.\\.\\.\\))?")) return "Jinja2 that rig convert cannot convert (the reason is not shown: it would quote the encrypted text)";
+        }
+        return reason;
     }
 
     private static void write(Path file, String text) throws IOException {
@@ -164,9 +257,20 @@ public final class ProjectConverter {
         }
     }
 
-    /** Files Ansible's template module renders: .j2 anywhere, anything under a templates/ directory. */
+    /** Files Ansible's template module renders: .j2 anywhere, anything under a templates/ directory; never under files/, which copy sends as they are. */
     static boolean isTemplate(String rel) {
-        return rel.endsWith(".j2") || ("/" + rel).contains("/templates/");
+        String path = "/" + rel;
+        if (path.contains("/files/")) return false;
+        return rel.endsWith(".j2") || path.contains("/templates/");
+    }
+
+    /** The file's text, or empty when it is not valid UTF-8 (a binary file). */
+    private static Optional<String> utf8(Path file) throws IOException {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
 
     /** x.conf.j2 → x.conf.ftl; x.conf (a template without .j2) → x.conf.ftl. */
@@ -194,6 +298,12 @@ public final class ProjectConverter {
         private final List<int[]> spans = new ArrayList<>();
         private final List<String> replacements = new ArrayList<>();
         boolean playbook;
+        /** Free-form key=value arguments written as a map, with their keys (checked as a map's would be). */
+        private final Set<ScalarNode> freeFormMapped = new java.util.HashSet<>();
+        private final java.util.Map<ScalarNode, List<String>> freeFormKeys = new java.util.HashMap<>();
+        /** Inline !vault values left closed (no password given), and the first of them, for one finding per file. */
+        private int unopenedVault;
+        private ScalarNode firstUnopenedVault;
 
         YamlFile(String rel, String text, List<Finding> findings) {
             this.rel = rel;
@@ -223,6 +333,11 @@ public final class ProjectConverter {
                     plays(seq);
                 }
                 else values(doc);
+            }
+            if (unopenedVault > 0) {
+                finding(firstUnopenedVault, unopenedVault + " inline !vault value" + (unopenedVault == 1 ? "" : "s") + " and no vault password given: copied as "
+                        + (unopenedVault == 1 ? "it is" : "they are") + ", a ${ inside not escaped for rig (convert with --vault-password-file FILE to escape "
+                        + (unopenedVault == 1 ? "it" : "them") + " too)");
             }
             StringBuilder out = new StringBuilder(text);
             for (int i = spans.size() - 1; i >= 0; i--) out.replace(spans.get(i)[0], spans.get(i)[1], replacements.get(i));
@@ -274,6 +389,10 @@ public final class ProjectConverter {
 
         private void moduleArgs(String module, NodeTuple entry) {
             org.yaml.snakeyaml.nodes.Node v = entry.getValueNode();
+            Optional<ModuleSpec> spec = module == null ? Optional.empty() : catalog.find(module);
+            if (v instanceof ScalarNode sc && sc.getTag().equals(Tag.STR) && spec.isPresent() && spec.get().freeFormArg() == null && freeFormToMap(module, sc)) {
+                return;
+            }
             if (!(v instanceof MappingNode args)) {
                 values(v);
                 return;
@@ -283,6 +402,8 @@ public final class ProjectConverter {
                 if ("assert".equals(module) && k.equals("that")) conditions(a.getValueNode());
                 else if ("template".equals(module) && k.equals("src") && a.getValueNode() instanceof ScalarNode src && !JinjaParser.isTemplated(src.getValue())) {
                     replace(src, templateName(src.getValue()));
+                } else if ("template".equals(module) && k.equals("src") && a.getValueNode() instanceof ScalarNode src) {
+                    finding(src, TEMPLATED_SRC);
                 } else values(a.getValueNode());
             }
         }
@@ -296,7 +417,12 @@ public final class ProjectConverter {
             ModuleSpec m = spec.get();
             List<NodeTuple> args = new ArrayList<>();
             if (entry.getValueNode() instanceof MappingNode map) args.addAll(map.getValue());
-            else if (entry.getValueNode() instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && m.freeFormArg() == null) {
+            else if (entry.getValueNode() instanceof ScalarNode sc && freeFormMapped.contains(sc)) {
+                Set<String> known = m.args().stream().map(ArgSpec::name).collect(Collectors.toSet());
+                for (String k : freeFormKeys.get(sc)) {
+                    if (!m.acceptsAnyArgs() && !known.contains(k)) finding(sc, "module '" + module + "' has no argument '" + k + "' in rig");
+                }
+            } else if (entry.getValueNode() instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && m.freeFormArg() == null) {
                 finding(entry.getValueNode(), "module '" + module + "' takes no free-form arguments in rig; write them as a map");
             }
             for (NodeTuple t : task.getValue()) if (key(t).equals("args") && t.getValueNode() instanceof MappingNode map) args.addAll(map.getValue());
@@ -337,18 +463,97 @@ public final class ProjectConverter {
             if (n instanceof SequenceNode seq) seq.getValue().forEach(this::values);
             else if (n instanceof MappingNode map) map.getValue().forEach(t -> values(t.getValueNode()));
             else if (n instanceof ScalarNode sc && sc.getTag().equals(Tag.STR)) value(sc);
+            else if (n instanceof ScalarNode sc && sc.getTag().getValue().equals("!vault")) inlineVault(sc);
+            else if (n instanceof ScalarNode sc && sc.getTag().getValue().equals("!unsafe")) unsafe(sc);
+        }
+
+        /** "!unsafe": Ansible never templates the text; rig has no such tag, so the text is written as a plain string with rig's syntax escaped. */
+        private void unsafe(ScalarNode sc) {
+            String literal = FreeMarkerEmitter.escapeText(sc.getValue());
+            int start = sc.getStartMark().getIndex(), end = sc.getEndMark().getIndex();
+            // a block scalar's end is past its line breaks: keep them for the key after it
+            if (sc.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL || sc.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+                while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+            }
+            spans.add(new int[]{start, end});
+            replacements.add(doubleQuoted(literal));
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > sc.getStartMark().getIndex()) sortEdits();
+        }
+
+        /** An inline "!vault |" value: escaped inside when a password opens it (encrypted again), else counted for one finding per file. */
+        private void inlineVault(ScalarNode sc) {
+            if (vault.isEmpty()) {
+                if (unopenedVault++ == 0) firstUnopenedVault = sc;
+                return;
+            }
+            Opened o;
+            try {
+                o = open(sc.getValue());
+            } catch (IllegalArgumentException e) {
+                finding(sc, "an inline !vault value not opened (" + e.getMessage() + "): copied as it is, Jinja2 inside it not converted");
+                return;
+            }
+            // Ansible never templates an inline vault value (it is not a str to its templar): its text is literal, so only rig's syntax is escaped
+            String v = o.plaintext();
+            String out = FreeMarkerEmitter.escapeText(v);
+            if (out.equals(v)) return;
+            String envelope = reencrypted(sc.getValue(), o, out);
+            int start = sc.getStartMark().getIndex(), end = sc.getEndMark().getIndex();
+            while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+            int indent = indentOf(sc);
+            StringBuilder written = new StringBuilder("!vault |");
+            for (String line : envelope.strip().split("\n")) written.append('\n').append(" ".repeat(indent)).append(line);
+            spans.add(new int[]{start, end});
+            replacements.add(written.toString());
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > start) sortEdits();
         }
 
         private void value(ScalarNode sc) {
+            converted(sc).ifPresent(out -> {
+                if (!out.equals(sc.getValue())) replace(sc, out);
+            });
+        }
+
+        /** A string value in rig's syntax; empty (and reported) when it cannot be converted. */
+        private Optional<String> converted(ScalarNode sc) {
             String v = sc.getValue();
             try {
-                String out = JinjaParser.isTemplated(v) ? new FreeMarkerEmitter().value(JinjaParser.parseTemplate(v, true)) : FreeMarkerEmitter.escapeText(v);
-                if (!out.equals(v)) replace(sc, out);
+                return Optional.of(JinjaParser.isTemplated(v) ? new FreeMarkerEmitter().value(JinjaParser.parseTemplate(v, true)) : FreeMarkerEmitter.escapeText(v));
             } catch (JinjaSyntaxError e) {
                 finding(sc, e.pos(), "Jinja2 syntax error: " + e.getMessage());
             } catch (Unconvertible e) {
                 finding(sc, e.pos(), e.getMessage());
             }
+            return Optional.empty();
+        }
+
+        /**
+         * "file: path=/x state=directory": Ansible's key=value free form, which rig takes only as a map, written as a flow map of the
+         * converted values (a template's src= renamed as its .j2 file is). False when it is not all key=value words.
+         */
+        private boolean freeFormToMap(String module, ScalarNode sc) {
+            Optional<String> out = converted(sc);
+            if (out.isEmpty()) return true;
+            dev.rig.playbook.FreeFormArgs.Parsed parsed = dev.rig.playbook.FreeFormArgs.parse(out.get(), false);
+            if (parsed.raw() != null || parsed.options().isEmpty()) return false;
+            StringBuilder map = new StringBuilder("{");
+            for (var e : parsed.options().entrySet()) {
+                String value = e.getValue();
+                if ("template".equals(module) && e.getKey().equals("src")) {
+                    if (value.contains("${") || value.contains("<#")) finding(sc, TEMPLATED_SRC);
+                    else value = templateName(value);
+                }
+                if (map.length() > 1) map.append(", ");
+                // key=value values are strings; a YAML boolean or plain integer is left for the module's type, as Ansible converts them
+                boolean typed = value.matches("(?i)yes|no|true|false") || value.matches("[1-9][0-9]*|0");
+                map.append(e.getKey()).append(": ").append(typed ? value : doubleQuoted(value));
+            }
+            freeFormMapped.add(sc);
+            freeFormKeys.put(sc, List.copyOf(parsed.options().keySet()));
+            spans.add(new int[]{sc.getStartMark().getIndex(), sc.getEndMark().getIndex()});
+            replacements.add(map.append('}').toString());
+            if (spans.size() > 1 && spans.get(spans.size() - 2)[0] > sc.getStartMark().getIndex()) sortEdits();
+            return true;
         }
 
         private void finding(org.yaml.snakeyaml.nodes.Node n, String reason) {

@@ -103,6 +103,11 @@ public final class Secrets {
         return value;
     }
 
+    /** Whether some secret value spans lines (a private key): a line-by-line redaction would miss it. */
+    public boolean anySpansLines() {
+        return ordered.stream().anyMatch(v -> v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0);
+    }
+
     public boolean isEmpty() {
         return values.isEmpty();
     }

@@ -322,7 +322,7 @@ public final class LabFleet implements AutoCloseable {
         generateKey(clientKey, "ed25519", "rig-lab-client");
         copy(publicKey(clientKey), authorizedKeys);
         for (int i = 0; i < names.size(); i++) {
-            HostSlot slot = new HostSlot(names.get(i), network + "." + (firstOctet + i), dir.resolve(names.get(i)));
+            HostSlot slot = new HostSlot(names.get(i), address(network, firstOctet, i), dir.resolve(names.get(i)));
             slots.put(slot.name, slot);
             generateHostKeys(slot);
             writeSshdConfig(slot);
@@ -504,10 +504,29 @@ public final class LabFleet implements AutoCloseable {
         }
         // 127.0.0.1 is left alone: a real sshd or other service may listen there.
         int lowest = DEFAULT_NETWORK.equals(network) ? 2 : 1;
-        if (firstOctet < lowest || firstOctet + names.size() - 1 > 254) {
-            throw new IllegalArgumentException("hosts " + network + "." + firstOctet + " to " + network + "." + (firstOctet + names.size() - 1)
-                    + " do not fit in " + network + "." + lowest + "-254");
+        if (firstOctet < lowest || firstOctet > 254) {
+            throw new IllegalArgumentException("the first host " + network + "." + firstOctet + " is not in " + network + "." + lowest + "-254");
         }
+        String last = address(network, firstOctet, names.size() - 1);
+        if (Integer.parseInt(last.split("\\.")[2]) > 255) {
+            throw new IllegalArgumentException(names.size() + " hosts from " + network + "." + firstOctet + " do not fit in 127.0.0.0/16");
+        }
+    }
+
+    /**
+     * The address of host i of a fleet whose first host is network.firstOctet: on in that /24 up to .254,
+     * then on in the /24s after it, .1 to .254 each (hundreds of hosts: 127.0.10.1 to 127.0.13.238 for 1,000).
+     */
+    public static String address(String network, int firstOctet, int i) {
+        String[] octets = network.split("\\.");
+        int third = Integer.parseInt(octets[2]);
+        int n = firstOctet + i;
+        if (n > 254) {
+            int beyond = n - 255;
+            third += 1 + beyond / 254;
+            n = 1 + beyond % 254;
+        }
+        return octets[0] + "." + octets[1] + "." + third + "." + n;
     }
 
     private static void generateKey(Path key, String type, String comment) {

@@ -142,8 +142,17 @@ public final class Inputs {
         if (limitMustMatch && inventory != null && limit != null && inventory.select(limit).isEmpty() && !Engine.limitNamesLocalhost(limit)) {
             errors.add(new InputError(new Source("--limit " + limit, 0, 0), "matches no host in " + request.inventory()));
         }
+        List<String> prompted = List.of();
+        if (errors.isEmpty()) {
+            // Before any host is contacted, as Ansible asks at the start of each play.
+            dev.rig.playbook.VarsPrompt.Answers answers = dev.rig.playbook.VarsPrompt.ask(playbooks, extra, System.console());
+            errors.addAll(answers.errors());
+            prompted = answers.secretValues();
+        }
         if (!errors.isEmpty()) throw new InvalidInputException(errors);
-        return new Inputs(request, inventory, playbooks, extra, modules, templates);
+        Inputs inputs = new Inputs(request, inventory, playbooks, extra, modules, templates);
+        inputs.secrets.addAll(prompted);
+        return inputs;
     }
 
     private static String notInInventory(String name) {

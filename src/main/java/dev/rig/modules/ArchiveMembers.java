@@ -1,6 +1,5 @@
 package dev.rig.modules;
 
-import dev.rig.core.Digests;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,16 +51,23 @@ final class ArchiveMembers {
         }
     }
 
+    /** The tool's output as it comes (an archive may unpack to more than memory); closing it checks the tool's exit. */
     private static InputStream decompressed(String tool, Path archive) throws IOException {
         Process p = new ProcessBuilder(tool, "-dc", archive.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] all = p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(tool + " -dc failed on " + archive);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return new java.io.ByteArrayInputStream(all);
+        return new java.io.FilterInputStream(new java.io.BufferedInputStream(p.getInputStream(), 65536)) {
+            @Override
+            public void close() throws IOException {
+                // tar's end blocks may come before the tool's last output: drain it, so the tool never dies of a closed pipe.
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                super.close();
+                try {
+                    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException(tool + " -dc failed on " + archive);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+        };
     }
 
     private static Map<String, Member> zip(Path archive) throws IOException {
@@ -70,7 +76,7 @@ final class ArchiveMembers {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 String name = clean(e.getName());
                 if (name.isEmpty()) continue;
-                out.put(name, e.isDirectory() ? new Member('D', "") : new Member('F', Digests.sha256(in.readAllBytes())));
+                out.put(name, e.isDirectory() ? new Member('D', "") : new Member('F', sha256(in, Long.MAX_VALUE)));
             }
         }
         return out;
@@ -90,7 +96,11 @@ final class ArchiveMembers {
             long size = octal(header, 124, 12);
             char type = (char) header[156];
             String link = field(header, 157, 100);
-            byte[] data = readPadded(in, size, type == '0' || type == '\0' || type == 'L' || type == 'K' || type == 'x');
+            boolean regular = type == '0' || type == '\0' || type == '7';
+            // A regular member is hashed as it streams (it may be larger than memory); only small headers are kept.
+            String hash = regular ? sha256(in, size) : null;
+            if (regular) in.skipNBytes((size + 511) / 512 * 512 - size);
+            byte[] data = regular ? new byte[0] : readPadded(in, size, type == 'L' || type == 'K' || type == 'x');
             switch (type) {
                 case 'L' -> { longName = cString(data); continue; }
                 case 'K' -> { longLink = cString(data); continue; }
@@ -110,9 +120,12 @@ final class ArchiveMembers {
             String path = clean(name);
             if (path.isEmpty()) continue;
             switch (type) {
-                case '0', '\0', '7' -> out.put(path, new Member('F', Digests.sha256(data)));
+                case '0', '\0', '7' -> out.put(path, new Member('F', hash));
                 case '5' -> out.put(path, new Member('D', ""));
-                case '2' -> out.put(path, new Member('L', link));
+                case '2' -> {
+                    refuseEscapingLink(path, link);
+                    out.put(path, new Member('L', link));
+                }
                 case '1' -> {
                     Member target = out.get(clean(link));
                     if (target != null) out.put(path, target);
@@ -156,10 +169,32 @@ final class ArchiveMembers {
         while (n.startsWith("./")) n = n.substring(2);
         while (n.endsWith("/")) n = n.substring(0, n.length() - 1);
         if (n.equals(".")) return "";
-        if (n.startsWith("/") || n.equals("..") || n.startsWith("../") || n.contains("/../") || n.contains("\n")) {
+        if (n.startsWith("/") || n.equals("..") || n.startsWith("../") || n.contains("/../") || n.endsWith("/..") || n.contains("\n")) {
             throw new Args.ArgumentException("archive member '" + name + "' would land outside dest; rig refuses such archives");
         }
         return n;
+    }
+
+    /**
+     * A symlink member whose target leaves dest (absolute, or enough ../ to climb out from where it sits):
+     * a later member written through it would land outside dest, so such archives are refused whole.
+     */
+    private static void refuseEscapingLink(String path, String link) {
+        boolean escapes = link.startsWith("/");
+        if (!escapes) {
+            int depth = path.split("/").length - 1; // directories above the link, inside dest
+            for (String part : link.split("/")) {
+                if (part.isEmpty() || part.equals(".")) continue;
+                depth += part.equals("..") ? -1 : 1;
+                if (depth < 0) {
+                    escapes = true;
+                    break;
+                }
+            }
+        }
+        if (escapes) {
+            throw new Args.ArgumentException("archive member '" + path + "' is a link to '" + link + "', outside dest; rig refuses such archives");
+        }
     }
 
     private static String field(byte[] h, int off, int len) {
@@ -184,12 +219,23 @@ final class ArchiveMembers {
         return true;
     }
 
-    static byte[] bytes(Path file) {
+    /** sha256 of the next size bytes of in (to its end when fewer), read in blocks. */
+    private static String sha256(InputStream in, long size) throws IOException {
+        java.security.MessageDigest md;
         try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
+        byte[] buffer = new byte[65536];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) break;
+            md.update(buffer, 0, n);
+            left -= n;
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     @SuppressWarnings("unused")

@@ -34,6 +34,12 @@ public final class CommandModule implements Module {
         return args;
     }
 
+    /** Ansible 2.14's command still accepts executable but ignores it with a warning (since 2.4); rig never ignores an argument. */
+    @Override
+    public String refusedArgument(String name) {
+        return name.equals("executable") ? "Ansible's command ignores it since 2.4 (a shell is never used); use the shell module's executable" : null;
+    }
+
     @Override
     public List<String> crossCheck(Map<String, Object> args) {
         if (args.containsKey("cmd") == args.containsKey("argv")) return List.of("give exactly one of 'cmd' (or a free-form command) or 'argv'");

@@ -35,11 +35,16 @@ final class CommandRun {
     /** Prints "creates=yes|no" and/or "removes=yes|no" (does the path exist); null without guards. */
     static Probe probe(Args args) {
         StringBuilder s = new StringBuilder();
+        java.util.Set<String> reads = new java.util.LinkedHashSet<>();
         for (String guard : List.of(CREATES, REMOVES)) {
-            guardPath(args, guard).ifPresent(path -> s.append("if [ -e ").append(Shell.quote(path)).append(" ]; then echo ")
-                    .append(guard).append("=yes; else echo ").append(guard).append("=no; fi\n"));
+            guardPath(args, guard).ifPresent(path -> {
+                s.append("if [ -e ").append(Shell.quote(path)).append(" ]; then echo ")
+                        .append(guard).append("=yes; else echo ").append(guard).append("=no; fi\n");
+                reads.add(path);
+            });
         }
-        return s.isEmpty() ? null : new Probe(s.toString());
+        // reads the guard paths only (a relative one, under chdir, counts as unknown); no exit, no variables: inline
+        return s.isEmpty() ? null : new Probe(s.toString(), reads, true);
     }
 
     /**

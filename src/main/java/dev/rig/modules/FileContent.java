@@ -147,19 +147,31 @@ final class FileContent {
      * instant: only for small files read again and again.
      */
     static HostCommand upload(String dest, Payload content, String sha, FileAttributes attrs, boolean exists, Guard guard, boolean inPlace) {
+        String script = writeScript(dest, "cat > \"$t\"\n", "'upload of '\"$f\"' arrived damaged'", sha, attrs, exists, guard, inPlace);
+        return HostCommand.upload(script, content, "write " + dest + " (" + content.size() + " bytes)", dest);
+    }
+
+    /**
+     * remote_src: the file src already on the host becomes dest, by the same atomic steps as an upload. The
+     * copy is checked against the sha256 the plan saw, so a source that changed since is not installed unseen.
+     */
+    static HostCommand copyOnHost(String src, String dest, String sha, FileAttributes attrs, boolean exists, Guard guard) {
+        String script = writeScript(dest, "cat -- " + Shell.quote(src) + " > \"$t\"\n",
+                Shell.quote(src) + "' changed since the plan read it'", sha, attrs, exists, guard, false);
+        return HostCommand.of(script, "copy " + src + " to " + dest + " on the host");
+    }
+
+    private static String writeScript(String dest, String fill, String damaged, String sha, FileAttributes attrs, boolean exists, Guard guard,
+                                      boolean inPlace) {
         String dir = parent(dest);
         StringBuilder s = new StringBuilder();
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
-        // Temp files of an earlier upload cut off with its connection (a dropped connection runs no trap).
-        // The host lock keeps any other apply out, so every one left here is stale.
-        s.append(STALE_TEMP_FILES);
-        s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\n");
-        s.append("trap 'rm -f \"$t\"' EXIT\n");
-        s.append("cat > \"$t\"\n");
+        s.append(tempFile("\"$d\"", ".rig-", ".tmp"));
+        s.append(fill);
         s.append("h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = ").append(sha)
-                .append(" ] || { echo 'upload of '\"$f\"' arrived damaged' >&2; exit 1; }\n");
+                .append(" ] || { echo ").append(damaged).append(" >&2; exit 1; }\n");
         if (attrs.mode().isPresent()) {
             s.append("chmod ").append(attrs.mode().get()).append(" \"$t\"\n");
         } else if (exists) {
@@ -185,11 +197,29 @@ final class FileContent {
         } else {
             s.append("mv -f \"$t\" \"$f\"\ntrap - EXIT\n");
         }
-        return HostCommand.upload(s.toString(), content, "write " + dest + " (" + content.size() + " bytes)", dest);
+        s.append("exec 8<&-\n");
+        return s.toString();
     }
 
-    /** Removes rig's own temp files (mktemp's .rig-XXXXXXXX.tmp, regular files) left in "$d". */
-    static final String STALE_TEMP_FILES = "find \"$d\" -maxdepth 1 -type f -name '.rig-????????.tmp' -exec rm -f -- {} + 2>/dev/null || true\n";
+    /**
+     * Script lines that remove rig's stale temp files in DIR (a shell word) and then take a fresh one as "$t",
+     * removed on exit. A dropped connection runs no trap, so temp files of cut-off uploads stay behind; which of
+     * them are stale cannot be told by the host lock (connection: local takes none and runs hosts side by side),
+     * so each script holds a flock on its own temp file for as long as it lives (fd 8), and only files nobody
+     * holds are removed. A cleaner can catch a file between its mktemp and its flock: the taker then finds its
+     * path gone (or locked by that cleaner) and takes another.
+     */
+    static String tempFile(String dir, String prefix, String suffix) {
+        return "find " + dir + " -maxdepth 1 -type f -name '" + prefix + "????????" + suffix + "' -exec flock -n {} rm -f -- {} \\; 2>/dev/null || true\n"
+                + "n=0\n"
+                + "while :; do\n"
+                + "  t=$(mktemp " + dir + "/" + prefix + "XXXXXXXX" + suffix + ")\n"
+                + "  exec 8<>\"$t\"\n"
+                + "  if flock -n 8 && [ \"$t\" -ef /proc/$$/fd/8 ]; then break; fi\n"
+                + "  n=$((n+1)); [ $n -lt 5 ] || { echo \"cannot keep a temp file in \"" + dir + "\" (removed as soon as made)\" >&2; exit 1; }\n"
+                + "done\n"
+                + "trap 'rm -f \"$t\"' EXIT\n";
+    }
 
     static String parent(String path) {
         int slash = path.lastIndexOf('/');

@@ -212,7 +212,7 @@ public final class GetUrlModule implements Module {
         s.append(fetcher(args));
         s.append("f=").append(Shell.quote(path)).append("; d=").append(Shell.quote(FileContent.parent(path))).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
-        s.append("t=$(mktemp \"$d/.rig-XXXXXXXX.tmp\")\ntrap 'rm -f \"$t\"' EXIT\n");
+        s.append(FileContent.tempFile("\"$d\"", ".rig-", ".tmp"));
         s.append("fetch ").append(Shell.quote(url)).append(" > \"$t\" || { echo 'could not download ").append(url.replace("'", "")).append("' >&2; exit 1; }\n");
         if (expected != null) {
             s.append("h=$(").append(algorithm).append("sum < \"$t\"); h=${h%% *}\n");

@@ -45,6 +45,20 @@ public final class UnarchiveModule implements Module {
                 ArgSpec.optional("list_files", BOOL));
     }
 
+    /**
+     * With remote_src the comparison is tar -d's (or unzip's), which this module reads for content, type and
+     * link target only: an owner or group it cannot compare is refused rather than set once and never checked.
+     */
+    @Override
+    public List<String> crossCheck(Map<String, Object> args) {
+        if (!args.containsKey("remote_src") || String.valueOf(args.get("remote_src")).matches("(?i)false|no")) return List.of();
+        List<String> problems = new ArrayList<>();
+        for (String a : List.of("owner", "group")) {
+            if (args.containsKey(a)) problems.add("'" + a + "' with remote_src is not implemented (rig compares a remote archive's content only); set it with the file module");
+        }
+        return problems;
+    }
+
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
         ProbeParts parts = new ProbeParts();
@@ -62,7 +76,10 @@ public final class UnarchiveModule implements Module {
                     + "else\n"
                     + "  tar -d -f " + src + " -C " + Shell.quote(dest) + " 2>&1 | grep -v -e 'Mod time differs' -e 'Uid differs' -e 'Gid differs' -e 'Mode differs'"
                     + " -e '^tar: Exiting with failure' | sed 's/^/differs=/'\n"
-                    + "fi\ntrue");
+                    + "fi\n"
+                    + (args.bool("list_files", false)
+                        ? "if [ \"$(head -c 2 " + src + ")\" = PK ]; then unzip -Z1 " + src + "; else tar -tf " + src + "; fi | sed 's/^/member=/'\n" : "")
+                    + "true");
         } else {
             ArchiveMembers.Listing listing = listing(args, ctx);
             StringBuilder s = new StringBuilder("cd " + Shell.quote(dest) + " 2>/dev/null || exit 0\n");
@@ -106,8 +123,12 @@ public final class UnarchiveModule implements Module {
         if (args.bool("remote_src", false)) {
             String remote = ProbeParts.part(parts, REMOTE);
             if (remote.contains("src=missing")) return Outcome.fail("src '" + src + "' does not exist on the host");
-            for (String line : remote.split("\n")) if (line.startsWith("differs=")) differing.add(line.substring(8));
-            files = List.of();
+            List<String> members = new ArrayList<>();
+            for (String line : remote.split("\n")) {
+                if (line.startsWith("differs=")) differing.add(line.substring(8));
+                if (line.startsWith("member=")) members.add(line.substring(7));
+            }
+            files = List.copyOf(members);
             if (!differing.isEmpty()) cmds.add(HostCommand.of(extract(Shell.quote(src), dest, ownership, null), "unpack " + src + " into " + dest));
         } else {
             ArchiveMembers.Listing listing = listing(args, ctx);
@@ -127,9 +148,10 @@ public final class UnarchiveModule implements Module {
             });
             files = List.copyOf(listing.members().keySet());
             if (!differing.isEmpty()) {
-                byte[] archive = ArchiveMembers.bytes(localArchive(args, ctx));
-                cmds.add(HostCommand.withInput(upload(Digests.sha256(archive), dest, ownership, files), archive,
-                        "upload " + src + " (" + archive.length + " bytes) and unpack it into " + dest));
+                // Streamed from disk when sent, hashed as read: an archive may be larger than memory.
+                dev.rig.core.Payload archive = dev.rig.core.Payload.file(localArchive(args, ctx));
+                cmds.add(HostCommand.withInput(upload(archive.sha256(), dest, ownership, files), archive,
+                        "upload " + src + " (" + archive.size() + " bytes) and unpack it into " + dest));
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -154,7 +176,7 @@ public final class UnarchiveModule implements Module {
     }
 
     private static String upload(String sha, String dest, String ownership, List<String> members) {
-        return "set -e\nt=$(mktemp /tmp/.rig-unarchive-XXXXXXXX)\ntrap 'rm -f \"$t\"' EXIT\ncat > \"$t\"\n"
+        return "set -e\n" + FileContent.tempFile("/tmp", ".rig-unarchive-", "") + "cat > \"$t\"\n"
                 + "h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = " + sha + " ] || { echo 'the archive arrived damaged' >&2; exit 1; }\n"
                 + extract("\"$t\"", dest, ownership, members);
     }

@@ -19,6 +19,11 @@ public interface ModuleSpec {
         return false;
     }
 
+    /** Why an argument Ansible's module has is refused here (said after "unknown argument"), or null. */
+    default String refusedArgument(String name) {
+        return null;
+    }
+
     /** Checks among arguments that the table cannot express (e.g. "content or src, not both"). Values may still be templates. */
     default List<String> crossCheck(Map<String, Object> args) {
         return List.of();

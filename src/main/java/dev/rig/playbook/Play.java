@@ -11,6 +11,7 @@ import java.util.Map;
  * here from the play's roles, each at its own precedence level. {@code gatherFacts}: gather_facts
  * (Ansible's default, true) and some task, variable or template of the play uses a fact. {@code connectionLocal}: the play's
  * {@code connection: local}, its tasks run on the operator's machine with each host's variables.
+ * {@code varsPrompt}: asked before the run ({@link VarsPrompt#ask}), the answers put into {@code vars}.
  */
 public record Play(
         String name,
@@ -27,7 +28,8 @@ public record Play(
         List<Task> handlers,
         Path file,
         boolean gatherFacts,
-        boolean connectionLocal) {
+        boolean connectionLocal,
+        List<VarsPrompt> varsPrompt) {
 
     /** Every task of the tree in play order (rescue and always parts included): what lookahead and settings read. */
     public List<Task> tasks() {

@@ -33,12 +33,12 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
             "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
-            "gather_facts", "connection", "environment");
+            "gather_facts", "connection", "environment", "vars_prompt");
     /** Play connections rig has: its own SSH (Ansible's ssh and its default, smart) and the operator's machine. */
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
-            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict");
+            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to", "throttle");
     private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var", "index_var", "pause", "extended");
     private static final int MAX_IMPORT_DEPTH = 16;
 
@@ -51,6 +51,13 @@ public final class PlaybookLoader {
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
     /** The environment of the play being read, passed to its roles' tasks. */
     private Map<String, Object> playEnvironment = Map.of();
+    /** The play being read: its directory (where roles/ is), its handlers, what its roles export, the roles already in it. */
+    private Path playDir;
+    private List<Task> playHandlers = new ArrayList<>();
+    private Map<String, Object> playRoleDefaults = new LinkedHashMap<>();
+    private Map<String, Object> playRoleVars = new LinkedHashMap<>();
+    private Map<String, Task.RoleVars> playRolesRun = new LinkedHashMap<>();
+    private Set<Path> playHandlerFiles = new LinkedHashSet<>();
     /** A template of the play being read uses a gathered fact. */
     private boolean factSeenInTemplates;
 
@@ -172,6 +179,7 @@ public final class PlaybookLoader {
                 vars.putAll(varsFile(p, vf.getKey()));
             }
         }
+        List<VarsPrompt> prompts = varsPrompt(file, keys.get("vars_prompt"));
         Boolean become = bool(file, keys.get("become"));
         String becomeUser = string(file, keys.get("become_user"));
         Object serial = serial(file, keys.get("serial"));
@@ -192,14 +200,19 @@ public final class PlaybookLoader {
         Path dir = file.getParent();
         Map<String, Object> playEnv = map(file, keys.get("environment"));
         playEnvironment = playEnv;
+        playDir = dir;
+        playHandlers = handlers;
+        playRoleDefaults = roleDefaults;
+        playRoleVars = roleVars;
+        playRolesRun = new LinkedHashMap<>();
+        playHandlerFiles = new LinkedHashSet<>();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
                 new Inherited(null, null, Map.of(), null, List.of(), playEnv), Task.RoleVars.NONE);
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
-            Map<String, Task.RoleVars> rolesRun = new LinkedHashMap<>();
             for (Map.Entry<Source, Object> r : listItems(file, keys.get("roles"))) {
-                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, rolesRun, new ArrayList<>(), Task.RoleVars.NONE);
+                Task.RoleVars exported = role(dir, r.getKey(), r.getValue(), playTags, tasks, handlers, playRolesRun, new ArrayList<>(), Task.RoleVars.NONE);
                 if (exported != null) {
                     roleDefaults.putAll(exported.defaults());
                     roleVars.putAll(exported.vars());
@@ -220,7 +233,57 @@ public final class PlaybookLoader {
         factSeenInTemplates = false;
         return new Play(name, src, hosts, vars, roleDefaults, roleVars, become, becomeUser, serial, maxFail,
                 List.copyOf(tasks), List.copyOf(handlers), file, (gatherFacts == null || gatherFacts) && usesFacts,
-                "local".equals(connection));
+                "local".equals(connection), prompts);
+    }
+
+    /** The names of the operator's machine a task may be delegated to; another inventory host is not supported yet. */
+    static final Set<String> LOCALHOST_NAMES = Set.of("localhost", "127.0.0.1");
+
+    private int throttle(Path file, NodeTuple t) {
+        Integer n = integer(file, t);
+        if (n == null) return 0;
+        if (n < 1) {
+            errors.add(YamlFiles.source(file, t.getValueNode()), "expected 'throttle' to be a positive integer, found " + n);
+            return 0;
+        }
+        return n;
+    }
+
+    private boolean delegateToLocalhost(Path file, NodeTuple t) {
+        if (t == null) return false;
+        String to = string(file, t);
+        if (to != null && LOCALHOST_NAMES.contains(to)) return true;
+        errors.add(YamlFiles.source(file, t.getValueNode()), "delegate_to '" + to + "' is not supported: rig delegates to localhost"
+                + " (the operator's machine) only");
+        return false;
+    }
+
+    static final Set<String> VARS_PROMPT_KEYS = Set.of("name", "prompt", "private", "default");
+
+    /** A play's vars_prompt: a list of {name, prompt, private (default true), default}; Ansible's encrypt, confirm and unsafe are refused. */
+    private List<VarsPrompt> varsPrompt(Path file, NodeTuple t) {
+        if (t == null) return List.of();
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            errors.add(YamlFiles.source(file, t.getValueNode()), "expected a list for 'vars_prompt', found " + YamlFiles.kind(t.getValueNode()));
+            return List.of();
+        }
+        List<VarsPrompt> out = new ArrayList<>();
+        for (Node n : seq.getValue()) {
+            if (!(n instanceof MappingNode m)) {
+                errors.add(YamlFiles.source(file, n), "expected a vars_prompt entry (a map with name and prompt), found " + YamlFiles.kind(n));
+                continue;
+            }
+            Map<String, NodeTuple> k = keyed(file, m, VARS_PROMPT_KEYS, "vars_prompt entry");
+            String name = string(file, k.get("name"));
+            if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                errors.add(YamlFiles.source(file, m), "vars_prompt entry needs 'name', a variable name");
+                continue;
+            }
+            Boolean hidden = bool(file, k.get("private"));
+            out.add(new VarsPrompt(name, string(file, k.get("prompt")), hidden == null || hidden, string(file, k.get("default")),
+                    YamlFiles.source(file, m)));
+        }
+        return out;
     }
 
     /** Everything in a task that may name a variable: its blocks' whens and its environment and until too. */
@@ -254,6 +317,13 @@ public final class PlaybookLoader {
      */
     private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, List<Step> tasks, List<Task> handlers,
                                Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
+        return role(playbookDir, src, entry, playTags, new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), tasks, handlers,
+                rolesRun, chain, parents);
+    }
+
+    /** {@code inherited}: what the call of the role depending on this one passes to its tasks (an import_role's when and vars). */
+    private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, Inherited inherited, List<Step> tasks,
+                               List<Task> handlers, Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
         String roleName;
         Map<String, Object> entryVars = Map.of();
         Set<String> tags = new LinkedHashSet<>(playTags);
@@ -273,6 +343,24 @@ public final class PlaybookLoader {
             errors.add(src, "expected a role name or a map with 'role', found " + describe(entry));
             return null;
         }
+        return roleCall(playbookDir, src, new RoleCall(roleName, entryVars, tags, Map.of(), inherited, false), tasks, handlers, rolesRun,
+                chain, parents);
+    }
+
+    /**
+     * One use of a role: from a roles: entry, or an import_role or include_role task. {@code from}:
+     * tasks_from, defaults_from, vars_from, handlers_from (by those names); {@code inherited}: what
+     * an import_role passes to every task of the role; {@code always}: runs even if the role ran
+     * already (import_role and include_role, whose allow_duplicates is true in Ansible).
+     */
+    private record RoleCall(String name, Map<String, Object> entryVars, Set<String> tags, Map<String, String> from, Inherited inherited,
+                            boolean always) {}
+
+    private Task.RoleVars roleCall(Path playbookDir, Source src, RoleCall call, List<Step> tasks, List<Task> handlers,
+                                   Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
+        String roleName = call.name();
+        Map<String, Object> entryVars = call.entryVars();
+        Set<String> tags = call.tags();
         Path roleDir = playbookDir.resolve("roles").resolve(roleName);
         if (!Files.isDirectory(roleDir)) {
             errors.add(src, "role '" + roleName + "' not found (looked for " + roleDir + ")");
@@ -284,11 +372,11 @@ public final class PlaybookLoader {
         }
         RoleMeta meta = roleMeta(roleDir, src);
         String key = roleName + "\0" + entryVars;
-        if (rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
-        rolesRun.put(key, null);
-        Path d = yamlIn(roleDir.resolve("defaults"));
+        if (!call.always() && rolesRun.containsKey(key) && !meta.allowDuplicates()) return rolesRun.get(key);
+        if (!call.always()) rolesRun.put(key, null);
+        Path d = roleFile(roleDir, "defaults", call.from(), src);
         Map<String, Object> ownDefaults = d != null ? varsFile(d, src) : Map.of();
-        Path v = yamlIn(roleDir.resolve("vars"));
+        Path v = roleFile(roleDir, "vars", call.from(), src);
         Map<String, Object> ownVars = v != null ? varsFile(v, src) : Map.of();
         // What this role's dependencies inherit from it: its defaults under theirs, its entry vars and vars/ under theirs.
         Map<String, Object> chainDefaults = new LinkedHashMap<>(parents.defaults());
@@ -301,7 +389,7 @@ public final class PlaybookLoader {
         Map<String, Object> depDefaults = new LinkedHashMap<>();
         Map<String, Object> depVars = new LinkedHashMap<>();
         for (Map.Entry<Source, Object> dep : meta.dependencies()) {
-            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, tasks, handlers, rolesRun, inner,
+            Task.RoleVars exported = role(playbookDir, dep.getKey(), dep.getValue(), tags, call.inherited(), tasks, handlers, rolesRun, inner,
                     new Task.RoleVars(chainDefaults, chainVars));
             if (exported != null) {
                 depDefaults.putAll(exported.defaults());
@@ -319,19 +407,34 @@ public final class PlaybookLoader {
         myVars.putAll(ownVars);
         TaskScope scope = new TaskScope(roleName, List.of(roleDir.resolve("files"), roleDir, playbookDir.resolve("files"), playbookDir),
                 List.of(roleDir.resolve("templates"), roleDir, playbookDir.resolve("templates"), playbookDir), tags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), new Task.RoleVars(myDefaults, myVars));
-        Path t = yamlIn(roleDir.resolve("tasks"));
+                call.inherited(), new Task.RoleVars(myDefaults, myVars));
+        Path t = roleFile(roleDir, "tasks", call.from(), src);
         if (t != null) tasks.addAll(taskFile(t, scope, src, List.of()));
-        Path h = yamlIn(roleDir.resolve("handlers"));
-        if (h != null) handlers.addAll(handlerList(taskFile(h, scope, src, List.of())));
+        Path h = roleFile(roleDir, "handlers", call.from(), src);
+        // Handlers take only the role's variables and directories from the call, not its when or tags (Ansible's handlers are not in its blocks).
+        // A role used again brings no second copy of its handlers: a notify runs a role's handler once, as in Ansible.
+        if (h != null && playHandlerFiles.add(h)) handlers.addAll(handlerList(taskFile(h, new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags,
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), scope.roleVars()), src, List.of())));
         Map<String, Object> exportedDefaults = new LinkedHashMap<>(depDefaults);
         exportedDefaults.putAll(ownDefaults);
         Map<String, Object> exportedVars = new LinkedHashMap<>(depVars);
         exportedVars.putAll(entryVars);
         exportedVars.putAll(ownVars);
         Task.RoleVars exports = new Task.RoleVars(exportedDefaults, exportedVars);
-        rolesRun.put(key, exports);
+        if (!call.always()) rolesRun.put(key, exports);
         return exports;
+    }
+
+    /** A role's main file of a kind (tasks, defaults, vars, handlers), or the one {@code KIND_from} names (with or without .yml). */
+    private Path roleFile(Path roleDir, String kind, Map<String, String> from, Source src) {
+        String named = from.get(kind + "_from");
+        if (named == null) return yamlIn(roleDir.resolve(kind));
+        for (String candidate : List.of(named, named + ".yml", named + ".yaml")) {
+            Path p = roleDir.resolve(kind).resolve(candidate).normalize();
+            if (p.startsWith(roleDir.resolve(kind)) && Files.isRegularFile(p)) return p;
+        }
+        errors.add(src, kind + "_from '" + named + "' not found in " + roleDir.resolve(kind));
+        return null;
     }
 
     private record RoleMeta(List<Map.Entry<Source, Object>> dependencies, boolean allowDuplicates) {}
@@ -445,9 +548,10 @@ public final class PlaybookLoader {
     private List<Task> handlerList(List<Step> steps) {
         List<Task> out = new ArrayList<>();
         for (Step s : steps) {
-            if (s instanceof Task t) out.add(t);
+            if (s instanceof Task t && !t.module().equals("include_vars")) out.add(t);
             else if (s instanceof Block b) errors.add(b.source(), "a block among handlers is not supported; write each handler as a task");
             else if (s instanceof Include i) errors.add(i.task().source(), "include_tasks among handlers is not supported; write each handler as a task");
+            if (s instanceof Task t && t.module().equals("include_vars")) errors.add(t.source(), "include_vars among handlers is not supported");
         }
         return out;
     }
@@ -489,13 +593,19 @@ public final class PlaybookLoader {
         Map<String, NodeTuple> keywords = new LinkedHashMap<>();
         List<NodeTuple> moduleKeys = new ArrayList<>();
         NodeTuple importTasks = null;
+        NodeTuple roleTask = null;
         for (NodeTuple t : map.getValue()) {
             String k = YamlFiles.keyName(t);
             if (TASK_KEYS.contains(k)) keywords.put(k, t);
+            else if (moduleName(k).equals("import_role") || moduleName(k).equals("include_role")) roleTask = t;
             else if (moduleName(k).equals("import_tasks") || moduleName(k).equals("include_tasks")) importTasks = t;
             else if (AnsibleKeywords.MEANINGLESS.contains(k)) continue;
             else if (AnsibleKeywords.isTaskKeyword(k)) errors.add(YamlFiles.source(file, t.getKeyNode()), AnsibleKeywords.refusal(k, "task"));
             else moduleKeys.add(t);
+        }
+        if (roleTask != null) {
+            if (!moduleKeys.isEmpty() || importTasks != null) errors.add(src, "a task with " + YamlFiles.keyName(roleTask) + " cannot also name a module");
+            return roleTask(file, src, roleTask, keywords, scope);
         }
         if (importTasks != null) {
             boolean dynamic = moduleName(YamlFiles.keyName(importTasks)).equals("include_tasks");
@@ -544,13 +654,17 @@ public final class PlaybookLoader {
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(ownTags);
             Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
-            List<Step> steps = taskFile(target, scope.with(scope.tags(), inherited), usedAt, chain);
+            Applied applied = apply(file, applyOf(importTasks), scope.tags(), inherited);
+            List<Step> steps = taskFile(target, scope.with(applied.tags(), applied.inherited()), usedAt, chain);
             Map<String, Object> args = new LinkedHashMap<>(Map.of("file", rel));
             Task include = new Task(string(file, keywords.get("name")), src, "include_tasks", args, Map.of("file", usedAt), when, whenSrc,
                     ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false, false, vars, scope.role(),
                     scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
                     new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
             return List.of(new Include(include, steps));
+        }
+        if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("include_vars")) {
+            return includeVars(file, src, moduleKeys.get(0), keywords, scope);
         }
         if (moduleKeys.size() == 1 && moduleName(YamlFiles.keyName(moduleKeys.get(0))).equals("meta")) {
             return meta(file, src, moduleKeys.get(0), keywords, scope);
@@ -624,7 +738,10 @@ public final class PlaybookLoader {
         if (keywords.containsKey("name")) checkTemplates(name, textSource(file, keywords.get("name").getValueNode()));
         for (Map.Entry<String, Object> a : args.entrySet()) checkTemplates(a.getValue(), argSources.get(a.getKey()));
         if (keywords.containsKey("vars") && keywords.get("vars").getValueNode() instanceof MappingNode vm) {
-            for (NodeTuple v : vm.getValue()) checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            for (NodeTuple v : vm.getValue()) {
+                if (holdsVault(v.getValueNode())) continue; // a vault value is data, not a template (Ansible does not render it)
+                checkTemplates(YamlFiles.value(v.getValueNode()), textSource(file, v.getValueNode()));
+            }
         }
         if (loopKey != null) checkTemplates(loop, textSource(file, loopKey.getValueNode()));
         checkLocalFiles(spec, args, argSources, scope);
@@ -639,7 +756,8 @@ public final class PlaybookLoader {
                 notify, tags, become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
-                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended),
+                new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended,
+                        delegateToLocalhost(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle"))),
                 scope.roleVars()));
     }
 
@@ -679,11 +797,128 @@ public final class PlaybookLoader {
     static final Set<String> IMPORT_KEYS = Set.of("name", "tags", "when", "vars");
     static final Set<String> INCLUDE_KEYS = Set.of("name", "tags", "when", "vars", "loop", "with_items", "with_dict", "loop_control");
 
+    static final Set<String> ROLE_TASK_ARGS = Set.of("name", "role", "tasks_from", "defaults_from", "vars_from", "handlers_from",
+            "allow_duplicates", "public", "apply");
+
+    /**
+     * import_role (static: its when, tags and vars go to every task of the role, and the role's
+     * defaults and vars are the play's, as Ansible exports them at parse time) and include_role
+     * (dynamic: its when, loop and tags are its own, its vars reach the role's tasks, and the role's
+     * variables are its tasks' only, Ansible's {@code public: false}). Both run the role even if it
+     * ran already (Ansible's allow_duplicates, true for them); its handlers join the play's.
+     */
+    private List<Step> roleTask(Path file, Source src, NodeTuple roleTask, Map<String, NodeTuple> keywords, TaskScope scope) {
+        boolean dynamic = moduleName(YamlFiles.keyName(roleTask)).equals("include_role");
+        String what = dynamic ? "include_role" : "import_role";
+        Set<String> allowed = dynamic ? INCLUDE_KEYS : IMPORT_KEYS;
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!allowed.contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on " + what
+                        + " (rig has " + String.join(", ", new java.util.TreeSet<>(allowed)) + " there)");
+            }
+        }
+        Map<String, NodeTuple> args = keyed(file, mapNode(file, roleTask), ROLE_TASK_ARGS, what);
+        String roleName = string(file, args.containsKey("name") ? args.get("name") : args.get("role"));
+        if (roleName == null) {
+            errors.add(YamlFiles.source(file, roleTask.getKeyNode()), what + " needs 'name' (the role)");
+            return List.of();
+        }
+        Map<String, String> from = new LinkedHashMap<>();
+        for (String a : List.of("tasks_from", "defaults_from", "vars_from", "handlers_from")) {
+            String f = string(file, args.get(a));
+            if (f != null && Templates.isTemplated(f)) {
+                errors.add(YamlFiles.source(file, args.get(a).getValueNode()), a + " of a templated file name is not supported: rig reads every file at load");
+            } else if (f != null) {
+                from.put(a, f);
+            }
+        }
+        Source at = YamlFiles.source(file, roleTask.getValueNode());
+        if (!dynamic && args.containsKey("apply")) {
+            errors.add(YamlFiles.source(file, args.get("apply").getKeyNode()), "'apply' is an include_role argument; import_role's keywords"
+                    + " apply to the role's tasks already");
+        }
+        if (args.containsKey("allow_duplicates") && !Boolean.TRUE.equals(bool(file, args.get("allow_duplicates")))) {
+            errors.add(YamlFiles.source(file, args.get("allow_duplicates").getKeyNode()), "'allow_duplicates: false' on " + what
+                    + " is not supported: rig runs the role each time it is imported or included");
+        }
+        if (args.containsKey("public") && (!dynamic || !Boolean.FALSE.equals(bool(file, args.get("public"))))) {
+            errors.add(YamlFiles.source(file, args.get("public").getKeyNode()), dynamic
+                    ? "'public: true' on include_role is not supported: the role's variables stay its tasks' own"
+                    : "'public' is an include_role argument; import_role's variables are the play's anyway");
+        }
+        Inherited up = scope.inherited();
+        Map<String, Object> ownVars = map(file, keywords.get("vars"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(ownVars);
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> ownTags = tags(file, keywords.get("tags"));
+        List<Step> steps = new ArrayList<>();
+        if (!dynamic) {
+            List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+            if (when != null) conditions.add(new Task.Condition(when, whenSrc));
+            Set<String> tags = new LinkedHashSet<>(scope.tags());
+            tags.addAll(ownTags);
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+            Task.RoleVars exported = roleCall(playDir, at, new RoleCall(roleName, ownVars, tags, from, inherited, true), steps, playHandlers,
+                    playRolesRun, new ArrayList<>(), scope.roleVars());
+            if (exported != null) {
+                playRoleDefaults.putAll(exported.defaults());
+                playRoleVars.putAll(exported.vars());
+            }
+            return steps;
+        }
+        LoopSpec ls = loopSpec(file, keywords);
+        if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
+        Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+        Applied applied = apply(file, args.get("apply"), scope.tags(), inherited);
+        roleCall(playDir, at, new RoleCall(roleName, ownVars, applied.tags(), from, applied.inherited(), true), steps, playHandlers, playRolesRun,
+                new ArrayList<>(), scope.roleVars());
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(ownTags);
+        Task include = new Task(string(file, keywords.get("name")), src, "include_role", new LinkedHashMap<>(Map.of("file", roleName)),
+                Map.of("file", at), when, whenSrc, ls.loop(), ls.label(), ls.loopVar(), null, List.of(), tags, null, null, null, null, false,
+                false, vars, scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, ls.indexVar(), ls.pause(), ls.extended()), scope.roleVars());
+        return List.of(new Include(include, steps));
+    }
+
+    /** The keywords an include's {@code apply} gives its tasks (Ansible wraps them in a block of these). */
+    static final Set<String> APPLY_KEYS = Set.of("tags", "when", "become", "become_user", "vars", "ignore_errors", "environment");
+
+    private record Applied(Set<String> tags, Inherited inherited) {}
+
+    private static NodeTuple applyOf(NodeTuple include) {
+        if (!(include.getValueNode() instanceof MappingNode m)) return null;
+        return m.getValue().stream().filter(t -> YamlFiles.keyName(t).equals("apply")).findFirst().orElse(null);
+    }
+
+    /** Ansible's {@code apply} on include_tasks and include_role: its keywords pass down to the included tasks, as a block's do. */
+    private Applied apply(Path file, NodeTuple apply, Set<String> tags, Inherited up) {
+        if (apply == null) return new Applied(tags, up);
+        Map<String, NodeTuple> keys = keyed(file, mapNode(file, apply), APPLY_KEYS, "apply", AnsibleKeywords.BLOCK);
+        Set<String> t = new LinkedHashSet<>(tags);
+        t.addAll(tags(file, keys.get("tags")));
+        List<Task.Condition> conditions = new ArrayList<>(up.conditions());
+        String when = condition(file, keys.get("when"));
+        if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
+        Boolean become = bool(file, keys.get("become"));
+        String becomeUser = string(file, keys.get("become_user"));
+        Boolean ignore = bool(file, keys.get("ignore_errors"));
+        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
+        vars.putAll(map(file, keys.get("vars")));
+        Map<String, Object> env = new LinkedHashMap<>(up.environment());
+        env.putAll(map(file, keys.get("environment")));
+        return new Applied(t, new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(), vars,
+                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env));
+    }
+
     /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
     private String includedFile(Path file, NodeTuple t, String what) {
         String rel;
         if (t.getValueNode() instanceof MappingNode m) {
-            Map<String, NodeTuple> keys = keyed(file, m, Set.of("file"), what);
+            Map<String, NodeTuple> keys = keyed(file, m, what.equals("include_tasks") ? Set.of("file", "apply") : Set.of("file"), what);
             if (!keys.containsKey("file")) {
                 errors.add(YamlFiles.source(file, m), what + " needs 'file' (the task file to read)");
                 return null;
@@ -698,6 +933,73 @@ public final class PlaybookLoader {
             return null;
         }
         return rel;
+    }
+
+    static final Set<String> INCLUDE_VARS_KEYS = Set.of("name", "when", "tags", "no_log");
+
+    /**
+     * include_vars: rig reads (and opens, when vault-encrypted) the file at load, and the task puts
+     * its variables on the host at run time when its when holds, at Ansible's include_vars
+     * precedence (above task vars, below set_fact). Where Ansible looks: the role's vars/, the
+     * including file's directory, the playbook's vars/ and directory. {@code name} puts them under one variable.
+     */
+    private List<Step> includeVars(Path file, Source src, NodeTuple mod, Map<String, NodeTuple> keywords, TaskScope scope) {
+        for (NodeTuple k : keywords.values()) {
+            String kw = YamlFiles.keyName(k);
+            if (!INCLUDE_VARS_KEYS.contains(kw)) {
+                errors.add(YamlFiles.source(file, k.getKeyNode()), "'" + kw + "' is not supported on include_vars (rig has "
+                        + String.join(", ", new java.util.TreeSet<>(INCLUDE_VARS_KEYS)) + " there)");
+            }
+        }
+        String rel;
+        String name = null;
+        if (mod.getValueNode() instanceof MappingNode m) {
+            Map<String, NodeTuple> a = keyed(file, m, Set.of("file", "name"), "include_vars");
+            rel = string(file, a.get("file"));
+            name = string(file, a.get("name"));
+            if (rel == null) errors.add(YamlFiles.source(file, m), "include_vars needs 'file' (rig reads one file; dir is not supported)");
+        } else {
+            rel = string(file, mod);
+        }
+        if (rel == null) return List.of();
+        Source at = textSource(file, mod.getValueNode());
+        if (Templates.isTemplated(rel)) {
+            errors.add(at, "include_vars of a templated file name ('" + rel + "') is not supported: rig reads every file at load;"
+                    + " name the file, and use when to choose");
+            return List.of();
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (scope.role() != null) dirs.add(playDir.resolve("roles").resolve(scope.role()).resolve("vars"));
+        dirs.add(file.getParent());
+        if (scope.role() != null) dirs.add(playDir.resolve("roles").resolve(scope.role()));
+        dirs.add(playDir.resolve("vars"));
+        dirs.add(playDir);
+        Path found = null;
+        for (Path d : dirs) {
+            Path c = d.resolve(rel).normalize();
+            if (Files.isRegularFile(c)) {
+                found = c;
+                break;
+            }
+        }
+        if (found == null) {
+            errors.add(at, "include_vars file '" + rel + "' not found; looked in " + dirs);
+            return List.of();
+        }
+        Map<String, Object> values = varsFile(found, at);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("file", rel);
+        args.put("values", values);
+        if (name != null) args.put("name", name);
+        String when = condition(file, keywords.get("when"));
+        Source whenSrc = keywords.containsKey("when") ? textSource(file, keywords.get("when").getValueNode()) : null;
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(tags(file, keywords.get("tags")));
+        Inherited up = scope.inherited();
+        return List.of(new Task(string(file, keywords.get("name")), src, "include_vars", args, Map.of("file", at), when, whenSrc, null, null,
+                "item", null, List.of(), tags, null, null, null, null, false, Boolean.TRUE.equals(bool(file, keywords.get("no_log"))),
+                new LinkedHashMap<>(up.vars()), scope.role(), scope.fileDirs(), scope.templateDirs(), List.of(), up.conditions(),
+                new Task.Control(Map.of(), null, 0, 0, null, null, 0, false), scope.roleVars()));
     }
 
     /** The meta actions rig has; Ansible's others (clear_facts, refresh_inventory, reset_connection, ...) are refused. */
@@ -775,7 +1077,7 @@ public final class PlaybookLoader {
                 if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(o.getKey(), ArgSpec.ArgType.ANY);
                 if (a == null) {
                     errors.add(textSrc, "unknown argument '" + o.getKey() + "' for module '" + spec.name() + "' (written "
-                            + o.getKey() + "=...); expected one of: " + String.join(", ", known.keySet()));
+                            + o.getKey() + "=...); " + refusal(spec, o.getKey()) + "expected one of: " + String.join(", ", known.keySet()));
                     continue;
                 }
                 String typeError = typeError(a, o.getValue());
@@ -806,11 +1108,11 @@ public final class PlaybookLoader {
             givenAs.put(k, given);
             if (a == null && spec.acceptsAnyArgs()) a = ArgSpec.optional(k, ArgSpec.ArgType.ANY);
             if (a == null) {
-                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; expected one of: "
+                errors.add(ks, "unknown argument '" + k + "' for module '" + spec.name() + "'; " + refusal(spec, k) + "expected one of: "
                         + String.join(", ", byName.keySet()));
                 continue;
             }
-            Object v = YamlFiles.value(t.getValueNode());
+            Object v = value(file, t.getValueNode());
             Source vs = YamlFiles.source(file, t.getValueNode());
             String typeError = typeError(a, v);
             if (typeError == null && a.type() == ArgSpec.ArgType.MODE && t.getValueNode() instanceof ScalarNode sn
@@ -872,11 +1174,18 @@ public final class PlaybookLoader {
         return null;
     }
 
-    private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
+    private static String refusal(ModuleSpec spec, String argument) {
+        String why = spec.refusedArgument(argument);
+        return why == null ? "" : why + "; ";
+    }
+
+        private void checkLocalFiles(ModuleSpec spec, Map<String, Object> args, Map<String, Source> sources, TaskScope scope) {
         for (ArgSpec a : spec.args()) {
             Object v = args.get(a.name());
             if (!(v instanceof String s) || Templates.isTemplated(s)) continue;
             if (a.type() == ArgSpec.ArgType.LOCAL_FILE) {
+                // copy's remote_src: src is a path on the host, not one of ours (a templated remote_src may be either).
+                if (args.containsKey("remote_src") && !String.valueOf(args.get("remote_src")).matches("(?i)false|no")) continue;
                 if (LocalFiles.find(s, scope.fileDirs()).isEmpty()) {
                     errors.add(sources.get(a.name()), "file '" + s + "' not found; looked in " + LocalFiles.describe(s, scope.fileDirs()));
                 }
@@ -1093,11 +1402,38 @@ public final class PlaybookLoader {
 
     private Map<String, Object> map(Path file, NodeTuple t) {
         if (t == null) return new LinkedHashMap<>();
-        Object v = YamlFiles.value(t.getValueNode());
+        Object v;
+        if (holdsVault(t.getValueNode())) {
+            // vars: with inline !vault values, as Ansible opens them in a play, block or task; their names are secrets
+            VaultYaml.rememberNames(t.getValueNode(), vault);
+            v = value(file, t.getValueNode());
+            if (v == null) return new LinkedHashMap<>();
+        } else {
+            v = YamlFiles.value(t.getValueNode());
+        }
         if (v == null) return new LinkedHashMap<>();
         if (v instanceof Map<?, ?> m) return stringKeys(m);
         errors.add(YamlFiles.source(file, t.getValueNode()), "expected a map for '" + YamlFiles.keyName(t) + "', found " + YamlFiles.kind(t.getValueNode()));
         return new LinkedHashMap<>();
+    }
+
+    /** A node's value, inline !vault values in it opened (their plaintext a secret); null, with an error, when one does not open. */
+    private Object value(Path file, Node n) {
+        if (!holdsVault(n)) return YamlFiles.value(n);
+        try {
+            return new VaultYaml.Constructor(new org.yaml.snakeyaml.LoaderOptions(), vault).construct(n);
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+            errors.add(m == null ? YamlFiles.source(file, n) : Source.of(file, m.getLine() + 1, m.getColumn() + 1), e.getProblem());
+            return null;
+        }
+    }
+
+    private static boolean holdsVault(Node n) {
+        if (VaultYaml.VAULT_TAG.equals(n.getTag())) return true;
+        if (n instanceof MappingNode m) return m.getValue().stream().anyMatch(e -> holdsVault(e.getValueNode()));
+        if (n instanceof SequenceNode q) return q.getValue().stream().anyMatch(PlaybookLoader::holdsVault);
+        return false;
     }
 
     private List<String> stringList(Path file, NodeTuple t) {

@@ -54,10 +54,18 @@ public record Task(
      * How the task runs: {@code environment} (play, block and task, merged), {@code until} with
      * {@code retries} and {@code delay} (seconds), {@code checkMode} (true: planned only, even by an
      * apply; rig's plan never changes a host, so false changes nothing), and loop_control's
-     * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop).
+     * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop);
+     * {@code delegateToLocalhost}: {@code delegate_to: localhost}, the task's probe and commands run on
+     * the operator's machine while its variables stay the host's; {@code throttle}: at most that many
+     * hosts run the task at once (0: no limit).
      */
     public record Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
-                          String indexVar, int pause, boolean extended) {}
+                          String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle) {
+        public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
+                       String indexVar, int pause, boolean extended) {
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, false, 0);
+        }
+    }
 
     /** A when of an enclosing block, checked before the task's own. */
     public record Condition(String expression, Source source) {}

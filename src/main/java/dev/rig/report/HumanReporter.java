@@ -22,31 +22,59 @@ public final class HumanReporter implements EventSink {
     private final Secrets secrets;
     private final boolean tty;
     private Mode mode = Mode.APPLY;
-    private int results;
+    /** The progress line waits this long into a run: a short run is over before it would help. */
+    static final long PROGRESS_AFTER_NANOS = 3_000_000_000L;
+    private final java.util.function.LongSupplier clock;
+    private long startedAt;
+    private String play;
+    private int playHosts;
+    private int hostsDone;
+    private final java.util.Set<String> failedHosts = new java.util.HashSet<>();
     private boolean progressShown;
 
     public HumanReporter(PrintWriter out, Secrets secrets, boolean tty) {
+        this(out, secrets, tty, System::nanoTime);
+    }
+
+    /** clock: nanoseconds, as System.nanoTime (tests pass their own). */
+    HumanReporter(PrintWriter out, Secrets secrets, boolean tty, java.util.function.LongSupplier clock) {
         this.out = out;
         this.secrets = secrets;
         this.tty = tty;
+        this.clock = clock;
+        this.startedAt = clock.getAsLong();
     }
 
     @Override
     public synchronized void emit(Event event) {
         clearProgress();
-        if (event instanceof Event.RunStarted e) mode = e.mode();
-        else if (event instanceof Event.PlayStarted e) println("\n" + bold("PLAY [" + e.play() + "]") + " " + e.hosts().size() + " host" + (e.hosts().size() == 1 ? "" : "s"));
+        if (event instanceof Event.RunStarted e) {
+            mode = e.mode();
+            startedAt = clock.getAsLong();
+        } else if (event instanceof Event.HostFinished e) {
+            hostsDone++;
+            if (e.failed()) failedHosts.add(e.host());
+        } else if (event instanceof Event.PlayStarted e) playStarted(e);
+        if (event instanceof Event.PlayStarted e) println("\n" + bold("PLAY [" + e.play() + "]") + " " + e.hosts().size() + " host" + (e.hosts().size() == 1 ? "" : "s"));
         else if (event instanceof Event.TaskDone e) task(e);
         else if (event instanceof Event.HostUnreachable e) println(colour("31", "unreachable") + " [" + e.host() + "] " + e.message());
         else if (event instanceof Event.Warning e) println(colour("35", "warning") + ": " + e.message());
         else if (event instanceof Event.Message e) println(colour("36", "message") + " [" + e.host() + "] " + e.task() + ": " + e.text());
-        else if (event instanceof Event.RunFinished e) recap(e);
+        else if (event instanceof Event.RunFinished e) {
+            recap(e);
+            playHosts = 0; // the run is over: no progress line after the recap
+        }
         showProgress();
         out.flush();
     }
 
+    private void playStarted(Event.PlayStarted e) {
+        play = e.play();
+        playHosts = e.hosts().size();
+        hostsDone = 0;
+    }
+
     private void task(Event.TaskDone e) {
-        results++;
         String word = mode == Mode.PLAN && e.status() == Status.CHANGED && e.action() == Action.RUN ? "will run" : word(e.status(), e.ignored());
         StringBuilder line = new StringBuilder();
         line.append(colour(colourOf(e.status(), e.ignored()), word)).append(" [").append(e.host()).append("] ");
@@ -116,10 +144,19 @@ public final class HumanReporter implements EventSink {
         };
     }
 
+    /**
+     * On a terminal, once a run has gone on for a few seconds, the last line says how far it is:
+     * "… play 'web': 37/200 hosts done, 2 failed so far, 14 s". Rewritten in place at every event.
+     */
     private void showProgress() {
-        if (!tty || results == 0) return;
-        out.print(colour("2", "… " + results + " task results so far"));
+        long elapsed = clock.getAsLong() - startedAt;
+        if (!tty || playHosts == 0 || elapsed < PROGRESS_AFTER_NANOS) return;
+        out.print(colour("2", progressLine(play, hostsDone, playHosts, failedHosts.size(), elapsed / 1_000_000_000L)));
         progressShown = true;
+    }
+
+    static String progressLine(String play, int done, int total, int failed, long seconds) {
+        return "… play '" + play + "': " + done + "/" + total + " hosts done, " + failed + " failed so far, " + seconds + " s";
     }
 
     private void clearProgress() {

@@ -26,6 +26,7 @@ public final class JsonReporter implements EventSink {
 
     @Override
     public synchronized void emit(Event event) {
+        if (event instanceof Event.HostFinished) return; // progress for people; the stream's task and recap events say it all
         ObjectNode node = JSON.createObjectNode();
         node.put("event", snake(event.getClass().getSimpleName()));
         node.setAll((ObjectNode) JSON.valueToTree(event));

@@ -85,9 +85,10 @@ public final class Connection implements AutoCloseable {
      */
     public ExecResult exec(String command, Payload input, SudoPassword sudo, Duration timeout, String activity) throws SshException {
         long deadline = Durations.deadlineAfter(timeout);
-        acquireChannelSlot(command, timeout);
+        Work work = new Work(command, activity, input);
+        acquireChannelSlot(work, timeout);
         try {
-            return runChannel(new Work(command, activity, input), sudo, timeout, deadline);
+            return runChannel(work, sudo, timeout, deadline);
         } finally {
             channelSlots.release();
         }
@@ -170,15 +171,15 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private void acquireChannelSlot(String command, Duration timeout) throws SshException {
+    private void acquireChannelSlot(Work work, Duration timeout) throws SshException {
         try {
             if (!channelSlots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw new SshException(SshException.Kind.TIMEOUT, "timed out after " + Durations.describe(timeout)
-                        + " waiting for a free channel on " + label + " to run " + abbreviate(command));
+                        + " waiting for a free channel on " + label + " for " + work.describe());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted(command, e);
+            throw interrupted(work, e);
         }
     }
 
@@ -204,11 +205,10 @@ public final class Connection implements AutoCloseable {
     }
 
     private ExecResult runChannel(Work work, SudoPassword sudo, Duration timeout, long deadline) throws SshException {
-        String command = work.command;
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         SudoDialogue dialogue = sudo == null ? null : new SudoDialogue(sudo, stderr);
-        ChannelExec channel = openChannel(command, stdout, dialogue == null ? stderr : dialogue, timeout, deadline);
+        ChannelExec channel = openChannel(work, stdout, dialogue == null ? stderr : dialogue, timeout, deadline);
         channelsOpened.incrementAndGet();
         if (dialogue != null) channel.addCloseFutureListener(closed -> dialogue.ended());
         // One timer covers every blocking step below, writing stdin to a command that does not read it included.
@@ -227,13 +227,13 @@ public final class Connection implements AutoCloseable {
             if (!timedOut.get()) throw failed(work, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted(command, e);
+            throw interrupted(work, e);
         } finally {
             expiry.cancel(false);
             channel.close(true);
         }
         boolean finished = channel.getExitStatus() != null || channel.getExitSignal() != null;
-        if (timedOut.get() && !finished) throw timeout(command, timeout, "");
+        if (timedOut.get() && !finished) throw timeout(work, timeout, "");
         return new ExecResult(exitCode(work, channel), stdout.toByteArray(), stderr.toByteArray());
     }
 
@@ -243,15 +243,15 @@ public final class Connection implements AutoCloseable {
      * a channel opened right after another ended can still find the host full, and a host may also
      * allow fewer sessions than {@value #MAX_OPEN_CHANNELS}.
      */
-    private ChannelExec openChannel(String command, OutputStream stdout, OutputStream stderr, Duration timeout, long deadline)
+    private ChannelExec openChannel(Work work, OutputStream stdout, OutputStream stderr, Duration timeout, long deadline)
             throws SshException {
         Duration pause = FIRST_REOPEN_PAUSE;
         while (true) {
             ChannelExec channel;
             try {
-                channel = session.createExecChannel(command);
+                channel = session.createExecChannel(work.command);
             } catch (IOException | IllegalStateException e) {
-                throw lost(command, e);
+                throw lost(work, e);
             }
             channel.setOut(stdout);
             channel.setErr(stderr);
@@ -264,13 +264,13 @@ public final class Connection implements AutoCloseable {
                 channel.close(true);
                 Throwable refusal = SshException.causeOfType(e, SshChannelOpenException.class);
                 if (refusal == null) {
-                    throw Durations.passed(deadline) ? timeout(command, timeout, "") : failed(command, e);
+                    throw Durations.passed(deadline) ? timeout(work, timeout, "") : failed(work, e);
                 }
                 if (Durations.passed(deadline - pause.toNanos())) { // no time left to pause and try again
-                    throw timeout(command, timeout, ": the host kept refusing new channels (" + refusal.getMessage() + ")");
+                    throw timeout(work, timeout, ": the host kept refusing new channels (" + refusal.getMessage() + ")");
                 }
             }
-            sleep(command, pause);
+            sleep(work, pause);
             pause = pause.multipliedBy(2).compareTo(MAX_REOPEN_PAUSE) > 0 ? MAX_REOPEN_PAUSE : pause.multipliedBy(2);
         }
     }
@@ -294,7 +294,6 @@ public final class Connection implements AutoCloseable {
     }
 
     private int exitCode(Work work, ChannelExec channel) throws SshException {
-        String command = work.command;
         Integer status = channel.getExitStatus();
         if (status != null) return status;
         String signal = channel.getExitSignal();
@@ -307,19 +306,10 @@ public final class Connection implements AutoCloseable {
                 + " closed without an exit status");
     }
 
-    private SshException failed(String command, Exception e) {
-        return failed(new Work(command, null, null), e);
-    }
-
     private SshException failed(Work work, Exception e) {
-        String command = work.command;
         if (!session.isOpen()) return lost(work, e);
         return new SshException(SshException.Kind.CHANNEL, "cannot run " + work.describe() + " on " + label
                 + ": " + e.getMessage(), e);
-    }
-
-    private SshException lost(String command, Exception e) {
-        return lost(new Work(command, null, null), e);
     }
 
     private SshException lost(Work work, Exception e) {
@@ -327,22 +317,22 @@ public final class Connection implements AutoCloseable {
                 + (work.activity != null ? " while " + work.describe() : " before " + work.describe() + " finished"), e);
     }
 
-    private SshException timeout(String command, Duration timeout, String detail) {
-        return new SshException(SshException.Kind.TIMEOUT, abbreviate(command) + " on " + label
+    private SshException timeout(Work work, Duration timeout, String detail) {
+        return new SshException(SshException.Kind.TIMEOUT, work.describe() + " on " + label
                 + " did not finish within " + Durations.describe(timeout) + detail);
     }
 
-    private void sleep(String command, Duration pause) throws SshException {
+    private void sleep(Work work, Duration pause) throws SshException {
         try {
             Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw interrupted(command, e);
+            throw interrupted(work, e);
         }
     }
 
-    private SshException interrupted(String command, InterruptedException e) {
-        return new SshException(SshException.Kind.CHANNEL, "interrupted before running " + abbreviate(command) + " on " + label, e);
+    private SshException interrupted(Work work, InterruptedException e) {
+        return new SshException(SshException.Kind.CHANNEL, "interrupted while " + (work.activity != null ? work.describe() : "running " + work.describe()) + " on " + label, e);
     }
 
     /** Commands can be long scripts: messages quote their start. */

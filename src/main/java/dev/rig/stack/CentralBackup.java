@@ -58,7 +58,8 @@ public final class CentralBackup {
         try {
             done = pull(remote, staged, central, snapshot);
         } finally {
-            StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(staged.dir()), Duration.ofSeconds(60));
+            StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(staged.dir()), Duration.ofSeconds(60),
+                    "removing the backup's staging directory " + staged.dir());
         }
         return new Made(done, describe(done), prune());
     }
@@ -119,7 +120,8 @@ public final class CentralBackup {
                 echo "stage=$stage"
                 cd "$stage" && sha256sum -- *.tar.gz | sed 's/^/sum=/'
                 """.formatted(fleet.centralDataDirs(false), Shell.quote(snapshot), Shell.quote(project), Shell.quote(connector.loginUser(fleet.centralHost)));
-        ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
+        ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1),
+                "packing central's data for the backup (Prometheus snapshot " + snapshot + ", Grafana, Caddy, Alertmanager)");
         String stage = null;
         Map<String, String> sums = new LinkedHashMap<>();
         for (String line : r.out().split("\n")) {

@@ -19,7 +19,9 @@ public final class CentralRestore {
 
     public static String restore(StackFleet fleet, RoutingConnector connector, BackupDirectory backup) throws SshException {
         Remote remote = connector.connect(fleet.centralHost);
-        ExecResult stage = remote.exec("mktemp -d /var/tmp/rig-restore.XXXXXX", null, Duration.ofSeconds(30));
+        // As the login user: the archives arrive over its SFTP.
+        ExecResult stage = remote.exec(dev.rig.apply.RemoteCommands.script("mktemp -d /var/tmp/rig-restore.XXXXXX", null, null)
+                .doing("making a staging directory for the backup"), Duration.ofSeconds(30));
         if (stage.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "cannot make a staging directory: " + stage.err().strip());
         String dir = stage.out().strip();
         try {
@@ -54,11 +56,13 @@ public final class CentralRestore {
                     [ -n "$done_any" ] || echo %s
                     """.formatted(Shell.quote(dir), String.join(" ", backup.sumsText().strip().lines().map(Shell::quote).toList()),
                     fleet.centralDataDirs(true), Shell.quote(key), Shell.quote(backup.snapshot()), Shell.quote(NOTHING_RESTORED));
-            ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1));
+            ExecResult r = StackFleet.run(connector, fleet.centralHost, remote, script, Duration.ofHours(1),
+                    "unpacking backup " + backup.name() + " into central's volumes");
             if (r.exitCode() != 0) throw new SshException(SshException.Kind.CHANNEL, "unpacking failed (" + r.exitCode() + "): " + (r.err() + r.out()).strip());
             return "backup " + backup.name() + ": " + String.join("; ", r.out().strip().lines().toList());
         } finally {
-            StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(dir), Duration.ofSeconds(60));
+            StackFleet.run(connector, fleet.centralHost, remote, "rm -rf -- " + Shell.quote(dir), Duration.ofSeconds(60),
+                    "removing the restore's staging directory " + dir);
         }
     }
 }

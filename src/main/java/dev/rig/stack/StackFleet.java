@@ -96,12 +96,13 @@ public final class StackFleet {
 
     /**
      * Runs a shell script on a host as the engine runs tasks: through sh, and through sudo when the
-     * inventory says become (ansible_become, ansible_become_user, ansible_become_password).
+     * inventory says become (ansible_become, ansible_become_user, ansible_become_password). activity: what it
+     * does in the operator's words, told if the connection drops ("writing rig verify's log canary").
      */
-    public static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout) throws SshException {
+    public static dev.rig.ssh.ExecResult run(RoutingConnector connector, Host host, Remote remote, String script, java.time.Duration timeout, String activity) throws SshException {
         dev.rig.apply.RemoteCommands.Become become = !host.become() ? null : dev.rig.apply.RemoteCommands.Become.asUser(host.becomeUser(),
                 connector.loginUser(host), host, Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-        dev.rig.ssh.ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(script, null, become), timeout);
+        dev.rig.ssh.ExecResult r = remote.exec(dev.rig.apply.RemoteCommands.script(script, null, become).doing(activity), timeout);
         if (r.exitCode() != 0 && become != null) {
             return new dev.rig.ssh.ExecResult(r.exitCode(), r.out().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     dev.rig.apply.RemoteCommands.explainFailure(r.err(), become).getBytes(java.nio.charset.StandardCharsets.UTF_8));

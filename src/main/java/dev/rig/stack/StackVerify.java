@@ -21,6 +21,14 @@ import java.util.Optional;
 public final class StackVerify {
     private StackVerify() {}
 
+    /**
+     * Every setting the check will need, missing or empty ones named; apply --verify and recover ask first,
+     * before any host is touched, rather than after a converge that cannot be verified.
+     */
+    public static List<dev.rig.core.InputError> settingsErrors(Inputs.Request request) {
+        return StackFleet.load(request).verifySettingsErrors();
+    }
+
     /** The whole check; also what apply --verify and recover run after a converge. */
     public static VerifyReport check(Inputs.Request request, SshConnector sshConnector, Duration within, Duration logWait) {
         return check(request, sshConnector, within, logWait, Optional.empty());
@@ -54,7 +62,8 @@ public final class StackVerify {
         Host h = fleet.inventory.host(host).orElseThrow();
         String command = fleet.string(host, "monitoring_log_canary_command");
         Remote remote = connector.connect(h);
-        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30));
+        ExecResult r = StackFleet.run(connector, h, remote, "RIG_CANARY=" + Shell.quote(canary) + "; export RIG_CANARY\n" + command, Duration.ofSeconds(30),
+                "writing rig verify's log canary");
         if (r.exitCode() != 0) throw new IllegalStateException("the canary command failed (" + r.exitCode() + "): " + (r.err().isBlank() ? r.out() : r.err()).strip());
     }
 

@@ -198,7 +198,9 @@ public final class Verifier {
                     .put(job, new Series(age, -ats.getOrDefault(host, Map.of()).getOrDefault(job, Double.NEGATIVE_INFINITY),
                             ups.getOrDefault(host, Map.of()).getOrDefault(job, 0.0)))));
             failures = new HashMap<>();
-            String window = seconds(Duration.ofSeconds(Math.max(60, within.toSeconds())));
+            // Remote-write health is about now: failures of the last minute, not of the whole freshness window
+            // (--within 10m would otherwise keep an edge "failing" for ten minutes after a central came back).
+            String window = seconds(Duration.ofSeconds(60));
             for (JsonNode r : query("sum by (host) (increase({__name__=~\"prometheus_remote_storage_samples_failed_total|prometheus_remote_storage_failed_samples_total\", host!=\"\"}[" + window + "]))")) {
                 failures.put(r.path("metric").path("host").asText(), value(r));
             }

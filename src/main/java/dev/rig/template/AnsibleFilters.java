@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +47,12 @@ final class AnsibleFilters {
         put(m, "to_str", 1, 1, a -> pyStr(a.get(0)));
         put(m, "truthy", 1, 1, a -> truthy(a.get(0)));
         put(m, "length", 1, 1, a -> length(a.get(0)));
-        put(m, "unique", 1, 1, a -> new ArrayList<>(new LinkedHashSet<>(list(a.get(0), "unique"))));
+        put(m, "unique", 1, 2, a -> unique(list(a.get(0), "unique"), a.size() > 1 && toBool(a.get(1))));
+        put(m, "sort", 1, 4, a -> sort(list(a.get(0), "sort"), a.size() > 1 && toBool(a.get(1)), a.size() > 2 && toBool(a.get(2)), a.size() > 3 ? string(a.get(3)) : ""));
+        put(m, "first", 1, 1, a -> a.get(0) instanceof String s ? (s.isEmpty() ? "" : s.substring(0, s.offsetByCodePoints(0, 1))) : firstOf(list(a.get(0), "first")));
+        put(m, "last", 1, 1, a -> a.get(0) instanceof String s ? (s.isEmpty() ? "" : s.substring(s.offsetByCodePoints(s.length(), -1))) : lastOf(list(a.get(0), "last")));
+        put(m, "is_integer", 1, 1, a -> isInteger(a.get(0)));
+        put(m, "is_float", 1, 1, a -> a.get(0) instanceof Number n && !isInteger(n));
         put(m, "reverse", 1, 1, a -> a.get(0) instanceof String s ? new StringBuilder(s).reverse().toString() : reversed(list(a.get(0), "reverse")));
         put(m, "contains", 2, 2, a -> contains(a.get(0), a.get(1)));
         put(m, "regex_search", 2, 3, a -> regexSearch(string(a.get(0)), string(a.get(1)), a.size() > 2 ? string(a.get(2)) : ""));
@@ -175,6 +179,79 @@ final class AnsibleFilters {
         if (o instanceof Collection<?> c) return c.size();
         if (o instanceof Map<?, ?> m) return m.size();
         throw new IllegalArgumentException("length of " + pyStr(o));
+    }
+
+    private static Object firstOf(List<Object> l) {
+        if (l.isEmpty()) throw new IllegalArgumentException("the list is empty");
+        return l.get(0);
+    }
+
+    private static Object lastOf(List<Object> l) {
+        if (l.isEmpty()) throw new IllegalArgumentException("the list is empty");
+        return l.get(l.size() - 1);
+    }
+
+    /** Python's int type (bool aside): a fractionless arithmetic result counts, a YAML float (2.0) does not, as in Jinja2's "is integer". */
+    static boolean isInteger(Object o) {
+        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte || o instanceof BigInteger) return true;
+        return o instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0 && d.scale() <= 0;
+    }
+
+    /** Jinja2's sort key: strings lowered unless case-sensitive (its default is not), an attribute path followed. */
+    private static Object sortKey(Object item, boolean caseSensitive, String attribute) {
+        Object v = item;
+        if (!attribute.isEmpty()) {
+            for (String part : attribute.split("\\.")) {
+                if (v instanceof Map<?, ?> m && m.containsKey(part)) v = m.get(part);
+                else if (v instanceof List<?> l && part.matches("\\d+") && Integer.parseInt(part) < l.size()) v = l.get(Integer.parseInt(part));
+                else throw new IllegalArgumentException("an item has no attribute '" + attribute + "'");
+            }
+        }
+        return !caseSensitive && v instanceof String s ? s.toLowerCase(java.util.Locale.ROOT) : v;
+    }
+
+    /** Python's "<" on two sort keys: numbers (and booleans) by value, strings by code point; other mixes are Python's TypeError. */
+    private static int pyCompare(Object a, Object b) {
+        if ((a instanceof Number || a instanceof Boolean) && (b instanceof Number || b instanceof Boolean)) return decimal(a).compareTo(decimal(b));
+        if (a instanceof String x && b instanceof String y) return compareCodePoints(x, y);
+        throw new IllegalArgumentException("'<' not supported between " + pyStr(a) + " and " + pyStr(b));
+    }
+
+    private static int compareCodePoints(String x, String y) {
+        int[] a = x.codePoints().toArray(), b = y.codePoints().toArray();
+        for (int i = 0; i < Math.min(a.length, b.length); i++) if (a[i] != b[i]) return Integer.compare(a[i], b[i]);
+        return Integer.compare(a.length, b.length);
+    }
+
+    private static BigDecimal decimal(Object o) {
+        return o instanceof Boolean b ? (b ? BigDecimal.ONE : BigDecimal.ZERO) : new BigDecimal(o.toString());
+    }
+
+    /** Jinja2's sort: stable, case-insensitive unless asked, reverse keeping equal items in their order (as Python's sorted). */
+    static List<Object> sort(List<Object> l, boolean reverse, boolean caseSensitive, String attribute) {
+        List<Object> keys = new ArrayList<>();
+        for (Object o : l) keys.add(sortKey(o, caseSensitive, attribute));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) order.add(i);
+        java.util.Comparator<Integer> byKey = (i, j) -> pyCompare(keys.get(i), keys.get(j));
+        order.sort(reverse ? byKey.reversed() : byKey);
+        List<Object> out = new ArrayList<>();
+        for (int i : order) out.add(l.get(i));
+        return out;
+    }
+
+    /** Ansible 2.14's unique (Jinja2's, case-insensitive unless asked): the first of each, in order. */
+    static List<Object> unique(List<Object> l, boolean caseSensitive) {
+        List<Object> out = new ArrayList<>();
+        List<Object> seen = new ArrayList<>();
+        for (Object o : l) {
+            Object key = !caseSensitive && o instanceof String s ? s.toLowerCase(java.util.Locale.ROOT) : o;
+            if (seen.stream().noneMatch(k -> same(k, key))) {
+                seen.add(key);
+                out.add(o);
+            }
+        }
+        return out;
     }
 
     private static List<Object> reversed(List<Object> l) {
@@ -405,8 +482,12 @@ final class AnsibleFilters {
         static String dump(Object o, int indent, boolean flowLeaves) {
             StringBuilder b = new StringBuilder();
             if (isScalar(o) || flowLeaves && leaf(o)) {
-                b.append(isScalar(o) ? scalar(o) : flow(o)).append('\n');
-                if (isScalar(o)) b.append("...\n");
+                if (!isScalar(o)) b.append(flow(o));
+                else {
+                    blockScalar(o, b, indent);
+                    b.append('\n'); // PyYAML would end a plain scalar's document with "...", Ansible's filters do not
+                }
+                if (!isScalar(o)) b.append('\n');
                 return b.toString();
             }
             block(o, indent, flowLeaves, 0, b);
@@ -437,7 +518,10 @@ final class AnsibleFilters {
                     b.append(scalar(e.getKey())).append(':');
                     Object v = e.getValue();
                     if (inline(v, flowLeaves)) {
-                        b.append(' ').append(isScalar(v) ? scalar(v) : flow(v)).append('\n');
+                        b.append(' ');
+                        if (isScalar(v)) blockScalar(v, b, col + indent);
+                        else b.append(flow(v));
+                        b.append('\n');
                     } else if (v instanceof List<?>) {
                         b.append('\n').append(" ".repeat(col));
                         block(v, indent, flowLeaves, col, b); // PyYAML does not indent a list inside a map
@@ -452,7 +536,10 @@ final class AnsibleFilters {
                     if (!first) b.append(" ".repeat(col));
                     first = false;
                     if (inline(v, flowLeaves)) {
-                        b.append("- ").append(isScalar(v) ? scalar(v) : flow(v)).append('\n');
+                        b.append("- ");
+                        if (isScalar(v)) blockScalar(v, b, col + indent);
+                        else b.append(flow(v));
+                        b.append('\n');
                     } else {
                         b.append('-').append(" ".repeat(indent - 1));
                         block(v, indent, flowLeaves, col + indent, b);
@@ -475,6 +562,85 @@ final class AnsibleFilters {
             return "{" + String.join(", ", parts) + "}";
         }
 
+        private static final int WIDTH = 80;
+
+        /**
+         * A scalar in block context, as PyYAML's emitter writes it (width 80): a plain string folded at a single space past the
+         * width, a single-quoted one with its line breaks doubled and continued at {@code indent}. True when it was written plain.
+         */
+        static boolean blockScalar(Object o, StringBuilder b, int indent) {
+            String s = o instanceof String str ? str : null;
+            String simple = scalar(o);
+            if (s == null || simple.startsWith("\"")) {
+                b.append(simple);
+                return s == null;
+            }
+            boolean plain = !simple.startsWith("'");
+            if (plain) {
+                if (s.contains(" ")) b.append(folded(s, b, indent, false));
+                else b.append(s);
+                return true;
+            }
+            b.append(folded(s, b, indent, true));
+            return false;
+        }
+
+        private static int column(StringBuilder b) {
+            return b.length() - (b.lastIndexOf("\n") + 1);
+        }
+
+        /** PyYAML's write_plain / write_single_quoted with split: a lone space past the width becomes a line break and the indent. */
+        private static String folded(String text, StringBuilder before, int indent, boolean quoted) {
+            StringBuilder out = new StringBuilder();
+            int column = column(before);
+            if (quoted) {
+                out.append('\'');
+                column++;
+            }
+            int start = 0;
+            boolean spaces = false, breaks = false;
+            for (int end = 0; end <= text.length(); end++) {
+                Character ch = end < text.length() ? text.charAt(end) : null;
+                if (spaces) {
+                    if (ch == null || ch != ' ') {
+                        if (start + 1 == end && column > WIDTH && start != 0 && end != text.length()) {
+                            out.append('\n').append(" ".repeat(indent));
+                            column = indent;
+                        } else {
+                            out.append(text, start, end);
+                            column += end - start;
+                        }
+                        start = end;
+                    }
+                } else if (breaks) {
+                    if (ch == null || ch != '\n') {
+                        if (text.charAt(start) == '\n') out.append('\n');
+                        for (int i = start; i < end; i++) out.append('\n');
+                        out.append(" ".repeat(indent));
+                        column = indent;
+                        start = end;
+                    }
+                } else if (ch == null || ch == ' ' || ch == '\n' || quoted && ch == '\'') {
+                    if (start < end) {
+                        out.append(text, start, end);
+                        column += end - start;
+                        start = end;
+                    }
+                }
+                if (quoted && ch != null && ch == '\'') {
+                    out.append("''");
+                    column += 2;
+                    start = end + 1;
+                }
+                if (ch != null) {
+                    spaces = ch == ' ';
+                    breaks = ch == '\n';
+                }
+            }
+            if (quoted) out.append('\'');
+            return out.toString();
+        }
+
         static String scalar(Object o) {
             if (o == null) return "null";
             if (o instanceof Boolean x) return x.toString();
@@ -482,7 +648,7 @@ final class AnsibleFilters {
             String s = String.valueOf(o);
             if (s.isEmpty()) return "''";
             if (PLAIN.matcher(s).matches() && !RESOLVES.matcher(s).matches() && !s.endsWith(" ")) return s;
-            if (s.contains("\n") || s.chars().anyMatch(c -> c < 0x20)) {
+            if (s.chars().anyMatch(c -> c < 0x20 && c != '\n') || s.contains(" \n")) { // PyYAML: special characters, or a space before a break
                 StringBuilder b = new StringBuilder();
                 Json.string(s, b);
                 return b.toString();

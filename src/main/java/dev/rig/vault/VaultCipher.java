@@ -89,6 +89,25 @@ public final class VaultCipher {
     public static String encrypt(byte[] plaintext, byte[] password, String label) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
+        return encrypt(plaintext, password, label, salt);
+    }
+
+    /**
+     * The same envelope every time for the same plaintext and password (rig convert re-encrypts what it
+     * converted, and must write the same output twice): the salt is HMAC-SHA256(password, plaintext).
+     * It reveals only whether two envelopes under one password hold the same plaintext.
+     */
+    public static String encryptDeterministic(byte[] plaintext, byte[] password, String label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(password, "HmacSHA256"));
+            return encrypt(plaintext, password, label, mac.doFinal(plaintext));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HMAC-SHA256", e);
+        }
+    }
+
+    private static String encrypt(byte[] plaintext, byte[] password, String label, byte[] salt) {
         try {
             Keys keys = keys(password, salt);
             int pad = 16 - plaintext.length % 16;

@@ -78,10 +78,26 @@ class HelpAndVersionTest {
 
     @Test
     void theCommitIsTheOneThisCheckoutIsAt() throws Exception {
-        java.nio.file.Path head = java.nio.file.Path.of(System.getProperty("rig.project.dir", "."), ".git");
+        java.nio.file.Path project = java.nio.file.Path.of(System.getProperty("rig.project.dir", "."));
         String v = run("--version").out();
-        if (java.nio.file.Files.exists(head)) {
-            assertTrue(v.contains("(commit "), "built in a git checkout, yet: " + v);
+        if (!java.nio.file.Files.exists(project.resolve(".git"))) {
+            assertTrue(v.contains("(no git commit)"), "built outside a git checkout: " + v);
+            return;
         }
+        String head = git(project, "rev-parse", "HEAD").strip();
+        assertTrue(head.matches("[0-9a-f]{40}"), "git rev-parse HEAD: " + head);
+        // git describe --dirty, as the build wrote it: the commit's first 12 digits, "-dirty" with uncommitted changes
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(commit ([0-9a-f]+)(-dirty)?\\)").matcher(v);
+        assertTrue(m.find(), "built in a git checkout, yet: " + v);
+        assertTrue(m.group(1).length() >= 12 && head.startsWith(m.group(1)), "--version names " + m.group(1) + ", HEAD is " + head);
+    }
+
+    private static String git(java.nio.file.Path dir, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "git " + String.join(" ", args) + ": " + out);
+        return out;
     }
 }

@@ -63,4 +63,41 @@ class VerifySettingsTest {
         assertTrue(r[2].contains("app-1: monitoring_host_label is empty;"), r[2]);
         assertTrue(r[2].contains("2 errors; nothing was run on any host."), r[2]);
     }
+
+    private static final String NO_DOMAIN = """
+            all:
+              vars: {ansible_port: 1, monitoring_verify_via: https}
+              children:
+                central: {hosts: {mon-1: {ansible_host: 127.0.0.1}}}
+                edge: {hosts: {app-1: {ansible_host: 127.0.0.1}, app-2: {ansible_host: 127.0.0.1}}}
+            """;
+
+    private String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    /** apply --verify: a converge that could not be verified is refused before it starts, not reported after it. */
+    @Test
+    void applyWithVerifyChecksVerifysSettingsBeforeTouchingAnyHost() throws IOException {
+        Files.writeString(dir.resolve("hosts.yml"), NO_DOMAIN);
+        String[] r = run("apply", "--yes", "--verify", "-i", dir.toString(), "--connect-timeout", "2", "playbooks/site.yml");
+        assertEquals("1", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("error: mon-1: monitoring_domain is empty; rig verify needs it"), r[2]);
+        assertTrue(r[2].contains("nothing was run on any host"), r[2]);
+        assertFalse(r[1].contains("UNREACHABLE") || r[1].contains("PLAY") || r[2].contains("The apply finished"), r[1] + r[2]);
+    }
+
+    /** recover ends with rig verify: its settings are checked before Docker is installed on the new central. */
+    @Test
+    void recoverChecksVerifysSettingsBeforeTouchingAnyHost() throws IOException {
+        Files.writeString(dir.resolve("hosts.yml"), NO_DOMAIN);
+        String[] r = run("recover", "central", "--to", "app-2", "--no-backup", "-i", dir.toString(), "--connect-timeout", "2", "--playbooks", "playbooks");
+        assertEquals("1", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("error: app-2: monitoring_domain is empty; rig verify needs it"), "the new central is named:\n" + r[2]);
+        assertTrue(r[2].contains("nothing was run on any host"), r[2]);
+        assertFalse(r[1].contains("RECOVER central") || r[1].contains("Docker on"), r[1]);
+    }
 }

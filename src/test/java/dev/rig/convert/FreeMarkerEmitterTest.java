@@ -51,7 +51,8 @@ class FreeMarkerEmitterTest {
     @Test
     void conditionsBecomeFreeMarkerBooleanExpressions() {
         assertEquals("(x)?? && !(y)??", cond("x is defined and y is not defined"));
-        assertEquals("port > 80 || !flag", cond("port > 80 or not flag"));
+        assertEquals("port > 80 || !truthy(flag)", cond("port > 80 or not flag"));
+        assertEquals("truthy(users) && port gte 80", cond("users and port >= 80"));
         assertEquals("result.changed", cond("result is changed"));
         assertEquals("!result.failed", cond("result is succeeded"));
         assertEquals("contains(group_names, \"web\")", cond("'web' in group_names"));
@@ -69,6 +70,23 @@ class FreeMarkerEmitterTest {
         assertTrue(u.getMessage().contains("omit"), u.getMessage());
         u = assertThrows(Unconvertible.class, () -> cond("2 ** 8"));
         assertTrue(u.getMessage().contains("**"), u.getMessage());
+        u = assertThrows(Unconvertible.class, () -> cond("'%d' % port == '1'"));
+        assertTrue(u.getMessage().contains("'%' string formatting"), u.getMessage());
+        for (String none : List.of("x is none", "x is not none", "x == none", "none != x")) {
+            u = assertThrows(Unconvertible.class, () -> cond(none), none);
+            assertTrue(u.getMessage().contains("no null"), u.getMessage());
+        }
+    }
+
+    @Test
+    void aSetInsideALoopIsReportedWhenItsNameIsUsedOutsideTheLoop() {
+        Unconvertible u = assertThrows(Unconvertible.class, () -> new FreeMarkerEmitter().template(JinjaParser.parseTemplate(
+                "{% set found = false %}{% for x in xs %}{% if x == 1 %}{% set found = true %}{% endif %}{% endfor %}{{ found }}", true)));
+        assertTrue(u.getMessage().contains("inside a loop"), u.getMessage());
+        assertEquals(new Jinja.Pos(1, 56), u.pos());
+        // used only inside the loop: the same under both scopings
+        assertEquals("<#ftl strip_whitespace=false><#list xs as x><#assign sq = x * x>${sq}</#list>",
+                new FreeMarkerEmitter().template(JinjaParser.parseTemplate("{% for x in xs %}{% set sq = x * x %}{{ sq }}{% endfor %}", true)));
     }
 
     @Test

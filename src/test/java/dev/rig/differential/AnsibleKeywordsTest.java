@@ -109,7 +109,8 @@ class AnsibleKeywordsTest {
             Map.entry("vars", "{a: 1}"), Map.entry("vars_files", "[]"), Map.entry("become", "true"), Map.entry("become_user", "root"),
             Map.entry("serial", "1"), Map.entry("max_fail_percentage", "10"), Map.entry("roles", "[]"), Map.entry("pre_tasks", "[]"),
             Map.entry("tasks", "[]"), Map.entry("post_tasks", "[]"), Map.entry("handlers", "[]"), Map.entry("tags", "[t]"),
-            Map.entry("gather_facts", "false"), Map.entry("connection", "local"), Map.entry("environment", "{A: b}"));
+            Map.entry("gather_facts", "false"), Map.entry("connection", "local"), Map.entry("environment", "{A: b}"),
+            Map.entry("vars_prompt", "[{name: who, prompt: Who}]"));
     private static final Map<String, String> BLOCK_IMPLEMENTED = Map.ofEntries(Map.entry("name", "n"),
             Map.entry("block", "[{debug: {msg: hi}}]"), Map.entry("rescue", "[]"), Map.entry("always", "[]"), Map.entry("when", "true"),
             Map.entry("become", "true"), Map.entry("become_user", "root"), Map.entry("tags", "[t]"), Map.entry("vars", "{a: 1}"),
@@ -121,7 +122,7 @@ class AnsibleKeywordsTest {
             Map.entry("failed_when", "false"), Map.entry("ignore_errors", "true"), Map.entry("no_log", "true"),
             Map.entry("vars", "{a: 1}"), Map.entry("args", "{msg: there}"), Map.entry("listen", "h2"), Map.entry("environment", "{A: b}"),
             Map.entry("until", "true"), Map.entry("retries", "2\n      until: true"), Map.entry("delay", "1\n      until: true"),
-            Map.entry("check_mode", "true"));
+            Map.entry("check_mode", "true"), Map.entry("delegate_to", "localhost"), Map.entry("throttle", "2"));
 
     /** The keyword written in a play, a block or a task (a handler for listen). */
     private static String playbook(String keyword, String where, String value) {

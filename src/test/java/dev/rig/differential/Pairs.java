@@ -209,6 +209,23 @@ final class Pairs {
                 "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
         roleScopes(p);
         includes(p);
+        roleTasks(p);
+        includeVars(p);
+        p.add(pair("delegate_to localhost: probe and command on the operator's machine, variables the host's",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"{{ where.stdout }} {{ inventory_hostname }} {{ s.stat.exists }}\"}",
+                "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
+                        + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
+                        + "- copy: {dest: /srv/t/where, content: \"${where.stdout} ${inventory_hostname} ${s.stat.exists?c?cap_first}\"}"));
+        // Both hosts' runs of the task meet on the operator's machine: with throttle 1 they never overlap.
+        String throttled = "- shell: mkdir /tmp/rig-differential-throttle && sleep 2 && rmdir /tmp/rig-differential-throttle && echo alone || echo overlap\n"
+                + "  register: t\n  delegate_to: localhost\n  throttle: 1\n";
+        p.add(pair("throttle: 1 on a task", throttled + "- copy: {dest: /srv/t/throttle, content: \"{{ t.stdout }}\"}",
+                throttled + "- copy: {dest: /srv/t/throttle, content: \"${t.stdout}\"}"));
+        String prompt = HEAD + "  vars_prompt:\n    - {name: who, prompt: Who}\n  tasks:\n";
+        p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
+                prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));
         return p;
     }
 
@@ -238,6 +255,11 @@ final class Pairs {
         p.add(tasksWithFiles("include_tasks tagged, a plain run", tagged, tagged, a, r));
         p.add(tasksWithFiles("include_tasks untagged skipped under --tags", "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]",
                 "- include_tasks: tagged.yml\n- file: {path: /srv/t/plain, state: touch}\n  tags: [inc]", a, r, "--tags", "inc"));
+        String applied = "- include_tasks: {file: tagged.yml, apply: {tags: [inc]}}\n  tags: [inc]\n- file: {path: /srv/t/plain, state: touch}";
+        p.add(tasksWithFiles("include_tasks apply: tags reach the included tasks", applied, applied, a, r, "--tags", "inc"));
+        p.add(tasksWithFiles("include_tasks apply: when and vars on every included task",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == 'd2', vars: {who: applied}}}",
+                "- include_tasks: {file: inc.yml, apply: {when: inventory_hostname == \"d2\", vars: {who: applied}}}", a, r));
         p.add(tasksWithFiles("import_tasks with when and vars", "- import_tasks: inc.yml\n  when: inventory_hostname == 'd2'\n  vars: {who: imported}",
                 "- import_tasks: inc.yml\n  when: inventory_hostname == \"d2\"\n  vars: {who: imported}", a, r));
         p.add(tasksWithFiles("include_tasks in a block with rescue", "- block:\n    - include_tasks: fails.yml\n  rescue:\n    - copy: {dest: /srv/t/rescued, content: \"{{ ansible_failed_task.name }}\"}",
@@ -249,6 +271,69 @@ final class Pairs {
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"{{ level }}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n"),
                 Map.of("roles/inr/tasks/main.yml", "- include_tasks: sub.yml\n  when: inventory_hostname == \"d2\"\n",
                         "roles/inr/tasks/sub.yml", "- copy: {dest: /srv/t/sub, content: \"${level}\"}\n", "roles/inr/defaults/main.yml", "level: inr\n")));
+    }
+
+    /** include_vars: a file, name, when, in a role, and its precedence (over task vars, under set_fact). */
+    private static void includeVars(List<Pair> p) {
+        Map<String, String> f = Map.of("more.yml", "color: green\nsize: 3\n", "vars/other.yml", "shape: round\n",
+                "roles/iv/vars/own.yml", "flavour: sweet\n", "roles/iv/tasks/main.yml", "- include_vars: own.yml\n");
+        p.add(tasksWithFiles("include_vars: a file, then name and when",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == 'd1'\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"{{ color }} {{ size }} {{ o.shape | default('none') }}\"}",
+                "- include_vars: more.yml\n- include_vars: {file: other.yml, name: o}\n  when: inventory_hostname == \"d1\"\n"
+                        + "- copy: {dest: /srv/t/iv, content: \"${color} ${size} ${(o.shape)!'none'}\"}", f, f));
+        p.add(tasksWithFiles("include_vars precedence: over task vars and play vars, under set_fact",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"{{ color }}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"{{ color }}\"}",
+                "- include_vars: more.yml\n- copy: {dest: /srv/t/a, content: \"${color}\"}\n  vars: {color: blue}\n"
+                        + "- set_fact: {color: yellow}\n- include_vars: more.yml\n- copy: {dest: /srv/t/b, content: \"${color}\"}", f, f)
+                .withPlayVars("color: red"));
+        p.add(plays("include_vars in a role reads the role's vars/, seen by the play's later tasks",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"{{ flavour }}\"}\n",
+                HEAD + "  roles: [iv]\n  tasks:\n    - copy: {dest: /srv/t/fl, content: \"${flavour}\"}\n", f, f));
+    }
+
+    /** import_role and include_role: tasks_from and the other _from files, vars, when, loop, variable visibility, handlers. */
+    private static void roleTasks(List<Pair> p) {
+        Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        a.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        a.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        a.put("roles/r/tasks/main.yml", "- shell: echo \"main {{ who }} {{ item | default('-') }} {{ rdef }}\" >> /srv/t/log\n  notify: r done\n");
+        a.put("roles/r/tasks/second.yml", "- shell: echo \"second {{ who }} {{ rdef }} {{ rvar | default('-') }}\" >> /srv/t/log\n");
+        a.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        r.put("roles/r/defaults/main.yml", "rdef: default\nwho: nobody\n");
+        r.put("roles/r/defaults/other.yml", "rdef: other-default\nwho: nobody\n");
+        r.put("roles/r/vars/extra.yml", "rvar: from-vars-file\n");
+        r.put("roles/r/tasks/main.yml", "- shell: echo \"main ${who} ${item!'-'} ${rdef}\" >> /srv/t/log\n  notify: r done\n");
+        r.put("roles/r/tasks/second.yml", "- shell: echo \"second ${who} ${rdef} ${rvar!'-'}\" >> /srv/t/log\n");
+        r.put("roles/r/handlers/main.yml", "- name: r done\n  shell: echo handler >> /srv/t/log\n");
+        p.add(tasksWithFiles("import_role with tasks_from, vars and when",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == 'd1'",
+                "- import_role: {name: r, tasks_from: second}\n  vars: {who: imported}\n  when: inventory_hostname == \"d1\"", a, r));
+        p.add(tasksWithFiles("include_role with a loop and vars, its handler",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"{{ inventory_hostname }}\"}",
+                "- include_role: {name: r}\n  loop: [x, y]\n  vars: {who: \"${inventory_hostname}\"}", a, r));
+        p.add(tasksWithFiles("include_role apply: tags reach the role's tasks",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]",
+                "- include_role: {name: r, tasks_from: second, apply: {tags: [x]}}\n  tags: [x]\n- include_role: {name: r}\n  tags: [x]", a, r, "--tags", "x"));
+        p.add(tasksWithFiles("include_role's variables are its own, import_role's the play's",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after {{ rdef | default('private') }} {{ rvar | default('private') }}\" >> /srv/t/log",
+                "- include_role: {name: r, tasks_from: second.yml, defaults_from: other, vars_from: extra}\n"
+                        + "- shell: echo \"after ${rdef!'private'} ${rvar!'private'}\" >> /srv/t/log", a, r));
+        p.add(tasksWithFiles("import_role's defaults reach the play's later tasks",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after {{ rdef }}\" >> /srv/t/log",
+                "- import_role: {name: r, tasks_from: second}\n- shell: echo \"after ${rdef}\" >> /srv/t/log", a, r));
+        String common = "- shell: echo common >> /srv/t/log\n";
+        p.add(plays("include_role and import_role run a dependency the play's roles ran only once",
+                HEAD + "  roles: [app]\n  tasks:\n    - include_role: {name: web}\n    - import_role: {name: web}\n",
+                HEAD + "  roles: [app]\n  tasks:\n    - include_role: {name: web}\n    - import_role: {name: web}\n",
+                roles(common, false), roles(common, false)));
+        p.add(plays("import_role and include_role of a role the play's roles ran",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == 'd2'\n",
+                HEAD + "  roles: [r]\n  tasks:\n    - import_role: {name: r}\n    - include_role: {name: r}\n      when: inventory_hostname == \"d2\"\n", a, r));
     }
 
     /** Each role's tasks see their own role's variables above every other role's (Ansible's VariableManager). */

@@ -152,4 +152,76 @@ class LargeUploadTest {
         assertTrue(Pattern.compile("connection to big1 \\([^)]*\\) was lost while running task 'Slow migration'").matcher(cut.all()).find(), cut.toString());
         assertFalse(cut.all().contains("sh -c"), cut.toString());
     }
+
+    @Test
+    void aConnectionLostWhileReadingTheHostsStateSaysSo() throws Exception {
+        // A sparse file far larger than the host could hash before it is stopped: copy's probe hashes the dest.
+        lab.exec("big1", "truncate -s 500G /srv/huge.bin");
+        Path playbook = playbook("probe.yml", "    - name: Small file over a huge one\n      copy: {content: \"x\\n\", dest: /srv/huge.bin}\n");
+        CompletableFuture<Rig> running = CompletableFuture.supplyAsync(() -> Rig.run(args("apply", playbook)));
+        while (lab.exec("big1", "pgrep -x sha256sum || true").isBlank()) {
+            assertFalse(running.isDone(), "the probe ended before the host could be stopped: " + (running.isDone() ? running.get() : ""));
+            Thread.sleep(10);
+        }
+        lab.fleet().stop("big1");
+        Rig cut = running.get();
+        assertEquals(1, cut.exit(), cut.toString());
+        assertTrue(Pattern.compile("connection to big1 \\([^)]*\\) was lost while reading the host's state").matcher(cut.all()).find(), cut.toString());
+        assertFalse(cut.all().contains("sh -c") || cut.all().contains("sha256sum"), "no script in the message:\n" + cut);
+    }
+
+    @Test
+    void aCommandThatTimesOutIsNamedByItsTask() throws Exception {
+        Path playbook = playbook("hang.yml", "    - name: Hanging migration\n      command: sleep 41\n");
+        List<String> args = new java.util.ArrayList<>(args("apply", playbook));
+        args.addAll(1, List.of("--command-timeout", "2"));
+        Rig hung = Rig.run(args);
+        assertEquals(1, hung.exit(), hung.toString());
+        assertTrue(Pattern.compile("running task 'Hanging migration' on big1 \\([^)]*\\) did not finish within 2 s").matcher(hung.all()).find(), hung.toString());
+        assertFalse(hung.all().contains("sh -c"), hung.toString());
+    }
+
+    @Test
+    void rendersCopiesOfFilesLargerThanItsHeapWithSecretsMasked() throws Exception {
+        // A text file past render's in-memory limit, with a secret's value on one of its lines.
+        Path text = lab.dir().resolve("big.txt");
+        try (var out = Files.newBufferedWriter(text)) {
+            for (int i = 0; i < 400_000; i++) out.write("line " + i + " of a large text file, padded to make it big enough\n");
+            out.write("dsn=postgres://app:s3cr3t-v4lue-9@db/app\n");
+        }
+        assertTrue(Files.size(text) > 16L << 20);
+        Path playbook = playbook("render.yml", "    - name: Big file\n      copy: {src: " + big + ", dest: /srv/big.bin}\n"
+                + "    - name: Big text\n      copy: {src: " + text + ", dest: /srv/big.txt}\n");
+        Path out = lab.dir().resolve("rendered");
+        Rig render = Rig.subprocess(List.of("-Xmx64m"), Map.of(), List.of("render", "-i", lab.inventory().toString(), "-o", out.toString(),
+                "-e", "app_password=s3cr3t-v4lue-9", playbook.toString()));
+        assertEquals(0, render.exit(), render.toString());
+        assertFalse(render.all().contains("OutOfMemoryError"), render.toString());
+        assertEquals(bigSha, Digests.sha256(out.resolve("big1/srv/big.bin")), "the binary file is rendered whole, unchanged");
+        Path renderedText = out.resolve("big1/srv/big.txt");
+        assertEquals(Files.size(text) - "s3cr3t-v4lue-9".length() + "********".length(), Files.size(renderedText));
+        try (var lines = Files.lines(renderedText)) {
+            assertEquals("dsn=postgres://app:********@db/app", lines.reduce((a, b) -> b).orElseThrow(), "the secret is masked");
+        }
+        assertTrue(render.all().contains("big1:/srv/big.txt holds the value of a secret variable"), render.toString());
+    }
+
+    @Test
+    void unpacksAnArchiveLargerThanItsHeap() throws Exception {
+        // 300 MB of zeros in a zstd tarball of a few KB: the listing and its hashes must stream
+        Path tree = Files.createDirectories(lab.dir().resolve("zeros/app"));
+        new ProcessBuilder("truncate", "-s", "300M", tree.resolve("zeros.bin").toString()).inheritIO().start().waitFor();
+        Files.writeString(tree.resolve("app.conf"), "port=1\n");
+        Path archive = lab.dir().resolve("zeros.tar.zst");
+        Process tar = new ProcessBuilder("tar", "--zstd", "-cf", archive.toString(), "-C", tree.getParent().toString(), "app").inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        lab.exec("big1", "mkdir -p /srv/unpacked");
+        Path playbook = playbook("unarchive.yml", "    - name: Unpack\n      unarchive: {src: " + archive + ", dest: /srv/unpacked}\n");
+        Rig first = Rig.subprocess(List.of("-Xmx64m"), Map.of(), args("apply", playbook));
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("314572800", lab.exec("big1", "stat -c %s /srv/unpacked/app/zeros.bin").strip());
+        Rig again = Rig.subprocess(List.of("-Xmx64m"), Map.of(), args("apply", playbook));
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.recapMatches("big1", "ok=1\\s+changed=0"), again.toString());
+    }
 }

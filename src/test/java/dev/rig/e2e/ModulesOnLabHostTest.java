@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -164,6 +165,13 @@ class ModulesOnLabHostTest {
         assertEquals("750 750 750\n", onHost("stat -c %a /srv/app/tree /srv/app/tree/sub /srv/app/tree/sub/f | tr '\\n' ' ' | sed 's/ $/\\n/'"));
         assertEquals("/srv/app/app.tgz\n", onHost("readlink /srv/app/current"), "force: the file became the link");
         assertEquals("1", onHost("ls /srv/app | grep -c '^sshd_config\\..*~$'").strip(), "one backup of the old sshd_config");
+        assertEquals("440 deploy ALL=(ALL) NOPASSWD: /usr/bin/journalctl\n", onHost("stat -c '%a ' /srv/app/sudoers-copy | tr -d '\\n'; cat /srv/app/sudoers-copy"));
+        assertEquals("HostKey /etc/ssh/ssh_host_ed25519_key\nPort 2200\n", onHost("cat /srv/app/sshd-template"), "the template passed sshd -t");
+        assertEquals("/srv/www/site/css/site.css\n/srv/www/site/index.html\n", onHost("find /srv/www -type f | sort"), "the directory itself under dest");
+        assertEquals("/srv/flat/css 750\n/srv/flat/css/site.css 640\n/srv/flat/index.html 640\n",
+                onHost("find /srv/flat -mindepth 1 -printf '%p %m\\n' | sort"), "its contents into dest");
+        assertEquals("h1 { color: teal }\n", onHost("cat /srv/mirror/css/site.css"), "remote_src: a directory on the host");
+        assertEquals(APP_SHA + "  -\n", onHost("sha256sum < /srv/app/app-copy.tgz"), "remote_src: a file on the host");
 
         int sums = requests("/dl/SHA256SUMS");
         int motds = requests("/dl/motd");
@@ -187,6 +195,17 @@ class ModulesOnLabHostTest {
         assertEquals(1, badPort.exit(), badPort::toString);
         assertTrue(badPort.out().contains("failed to validate /srv/app/sshd_config"), badPort::toString);
         assertTrue(onHost("cat /srv/app/sshd_config").contains("Port 2222\n"));
+
+        Rig badCopy = rig("apply", "--yes", "-e", "copy_rule=deploy ALL=(ALL NOPASSWD");
+        assertEquals(1, badCopy.exit(), badCopy::toString);
+        assertTrue(badCopy.out().contains("failed to validate /srv/app/sudoers-copy with visudo -cf %s"), badCopy::toString);
+        assertEquals("deploy ALL=(ALL) NOPASSWD: /usr/bin/journalctl\n", onHost("cat /srv/app/sudoers-copy"), "copy: the old rule stays");
+
+        Rig badTemplate = rig("apply", "--yes", "-e", "template_port=banana");
+        assertEquals(1, badTemplate.exit(), badTemplate::toString);
+        assertTrue(badTemplate.out().contains("failed to validate /srv/app/sshd-template with /usr/sbin/sshd -t -f %s"), badTemplate::toString);
+        assertEquals("HostKey /etc/ssh/ssh_host_ed25519_key\nPort 2200\n", onHost("cat /srv/app/sshd-template"), "template: the old file stays");
+        assertEquals("0", onHost("ls /srv/app | grep -c '^sshd-template\\..*~$' || true").strip(), "no backup of a write that never happened");
         assertEquals("", onHost("ls -a /srv/app | grep '^\\.rig-' || true"), "no temp file left behind");
     }
 
@@ -194,12 +213,16 @@ class ModulesOnLabHostTest {
     @Order(3)
     void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
         motd = "welcome back\n".getBytes(StandardCharsets.UTF_8);
+        onHost("echo edited by hand > /srv/flat/index.html");
         Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("download http://127.0.0.79:8080/dl/motd"), plan::toString);
+        assertTrue(plan.out().contains("write /srv/flat/index.html"), plan::toString);
+        assertFalse(plan.out().contains("write /srv/flat/css/site.css"), () -> "only the file that differs\n" + plan);
         Rig apply = rig("apply", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
         assertEquals("welcome back\n", onHost("cat /srv/app/motd"));
+        assertEquals("<h1>rig</h1>\n", onHost("cat /srv/flat/index.html"));
     }
 
     static String sha256(byte[] data) {
@@ -238,6 +261,8 @@ class ModulesOnLabHostTest {
         onSettingsHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
                 + " && mkdir -p /root/.ssh && echo '" + OTHER_KEY + "' > /root/.ssh/authorized_keys");
         onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; git init -q --bare -b main /srv/repo.git && git clone -q /srv/repo.git /srv/work 2>/dev/null; true");
+        onSettingsHost("set -e; mkdir -p /srv/build/rel/bin; printf 'tool 1\\n' > /srv/build/rel/bin/tool; cd /srv/build;"
+                + " tar -cJf /srv/rel.tar.xz rel; tar --zstd -cf /srv/rel.tar.zst rel; zip -qr /srv/rel.zip rel");
         assertEquals("0\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
         assertMachineForwardingUntouched();
         String first = commit("one");
@@ -256,6 +281,8 @@ class ModulesOnLabHostTest {
         assertEquals(first + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
         assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
         assertEquals("755\n", onSettingsHost("stat -c %a /opt/app/run"));
+        assertEquals("tool 1\ntool 1\ntool 1\n", onSettingsHost("cat /opt/xz/rel/bin/tool /opt/zst/rel/bin/tool /opt/zip/rel/bin/tool"),
+                "xz, zstd and zip archives on the host unpacked there");
 
         Rig again = host("apply", "--yes");
         assertEquals(0, again.exit(), again::toString);
@@ -266,7 +293,7 @@ class ModulesOnLabHostTest {
     @Order(5)
     void driftAndNewVersionsAreSeenAndFixed() throws IOException {
         String second = commit("two");
-        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf");
+        onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf; echo edited > /opt/zip/rel/bin/tool");
         Rig plan = host("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("(live value was 0)"), plan::toString);
@@ -278,6 +305,7 @@ class ModulesOnLabHostTest {
         assertEquals("1\n", onSettingsHost("sysctl -n net.ipv4.ip_forward"));
         assertEquals(second + "\n", onSettingsHost("git -C /srv/checkout rev-parse HEAD"));
         assertEquals("port=8080\n", onSettingsHost("cat /opt/app/conf/app.conf"));
+        assertEquals("tool 1\n", onSettingsHost("cat /opt/zip/rel/bin/tool"), "a hand edit under a remote zip's dest is seen and undone");
         assertEquals("no-port-forwarding " + DEPLOY_KEY + "\n", onSettingsHost("cat /root/.ssh/authorized_keys"), "exclusive: the hand-written key went");
         assertEquals("mods-web-2\n", onSettingsHost("hostname; true"));
         assertEquals("/usr/share/zoneinfo/UTC\n", onSettingsHost("readlink /etc/localtime"));
@@ -308,6 +336,56 @@ class ModulesOnLabHostTest {
         Rig missing = Rig.run(concat("apply", base, "--yes", "-e", "health_path=/api/nope", URI_PLAYBOOK.toString()));
         assertEquals(1, missing.exit(), missing::toString);
         assertTrue(missing.out().contains("Status code was 404 and not [200]: http://127.0.0.79:8080/api/nope"), missing::toString);
+    }
+
+    static final Path WGET_PLAYBOOK = Path.of("src/test/resources/modules-lab/wget-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(7)
+    void withoutCurlWgetDownloadsAndSha512Checks() throws NoSuchAlgorithmException {
+        // curl hidden on this host only: an overlay on /usr/bin in its mount namespace with a whiteout for it.
+        onHost("mkdir -p /srv/ub-up /srv/ub-work && mknod /srv/ub-up/curl c 0 0"
+                + " && mount -t overlay overlay -o lowerdir=/usr/bin,upperdir=/srv/ub-up,workdir=/srv/ub-work /usr/bin");
+        assertEquals("no curl\n", onHost("command -v curl >/dev/null || echo no curl"));
+        String sha512 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(APP));
+        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString());
+        int before = requests("/dl/app.tgz");
+        Rig apply = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + sha512, WGET_PLAYBOOK.toString()));
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(before + 1, requests("/dl/app.tgz"), "downloaded once, by wget");
+        assertEquals(sha512 + "  -\n", onHost("sha512sum < /srv/app/app-wget.tgz"));
+
+        Rig again = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + sha512, WGET_PLAYBOOK.toString()));
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().matches("(?s).*mods1 +: ok=\\d+ +changed=0 .*"), again::toString);
+        assertEquals(before + 1, requests("/dl/app.tgz"), "the sha512 matches: nothing downloaded");
+
+        onHost("rm /srv/app/app-wget.tgz");
+        String wrong = "0".repeat(128);
+        Rig bad = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + wrong, WGET_PLAYBOOK.toString()));
+        assertEquals(1, bad.exit(), bad::toString);
+        assertTrue(bad.out().contains("the sha512 checksum of the download"), bad::toString);
+        assertEquals("gone\n", onHost("[ -e /srv/app/app-wget.tgz ] || echo gone"), "a download that fails its checksum is not installed");
+    }
+
+    static final Path URI_DELEGATED_PLAYBOOK = Path.of("src/test/resources/modules-lab/uri-delegated-playbook.yml").toAbsolutePath();
+
+    @Test
+    @Order(8)
+    void uriDelegatedToLocalhostAsksFromTheOperatorsMachine() throws IOException {
+        List<String> base = List.of("-i", settingsInventory.toString(), "--known-hosts", settingsFleet.knownHosts().toString());
+        int before = requests("GET /api/health");
+        Rig apply = Rig.run(concat("apply", base, "--yes", URI_DELEGATED_PLAYBOOK.toString()));
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(before + 1, requests("GET /api/health"), "asked once, from the operator's machine");
+        assertEquals("mods2 up\n", onSettingsHost("cat /srv/health.txt"), "the answer registered for mods2 and written on mods2");
+
+        // The same request from mods2 itself cannot reach the test's network: what the delegation changes.
+        Path undelegated = dir.resolve("uri-from-the-host.yml");
+        Files.writeString(undelegated, Files.readString(URI_DELEGATED_PLAYBOOK).replace("      delegate_to: localhost\n", ""));
+        Rig fromHost = Rig.run(concat("apply", base, "--yes", undelegated.toString()));
+        assertEquals(1, fromHost.exit(), fromHost::toString);
+        assertEquals(before + 1, requests("GET /api/health"), "nothing reached the server from mods2");
     }
 
     static List<String> concat(String command, List<String> base, String... more) {

@@ -156,6 +156,44 @@ class PlanDriftLockTest {
     }
 
     @Test
+    void aSavedPlanWhoseIncludeWouldNowRunOtherwiseIsRefused() throws IOException {
+        // include_tasks decides per host at run time; a host where it now decides otherwise no longer matches its plan.
+        Path pb = dir.resolve("include.yml");
+        Files.writeString(pb, """
+                - hosts: all
+                  tasks:
+                    - stat: {path: /srv/marker}
+                      register: m
+                    - include_tasks: extra.yml
+                      when: m.stat.exists
+                """);
+        Files.writeString(dir.resolve("extra.yml"), "- file: {path: /srv/extra, state: directory}\n");
+        Path plan = dir.resolve("include-plan.json");
+        Rig planned = rig("plan", "--out", plan.toString(), pb.toString());
+        assertEquals(0, planned.exit(), planned.toString());
+        JsonNode json = new ObjectMapper().readTree(plan.toFile());
+        for (JsonNode host : json.get("hosts")) {
+            JsonNode include = host.get("tasks").get(1);
+            assertEquals("include_tasks", include.get("task").asText(), host.toString());
+            assertEquals("SKIPPED", include.get("status").asText(), "the plan holds each host's decision: " + host);
+        }
+        fleet.exec("p2", "touch /srv/marker");
+        Rig applied = rig("apply", plan.toString());
+        assertEquals(1, applied.exit(), applied.toString());
+        assertTrue(applied.err().contains("refused [p2]"), applied.toString());
+        assertFalse(applied.err().contains("refused [p1]") || applied.err().contains("refused [p3]"), applied.toString());
+        assertEquals("no\n", fleet.exec("p2", "test -e /srv/extra && echo yes || echo no"), "the refused host is left alone");
+
+        // The included file is part of the plan's digest: edited since, the whole plan is refused.
+        fleet.exec("p2", "rm /srv/marker");
+        assertEquals(0, rig("plan", "--out", plan.toString(), pb.toString()).exit());
+        Files.writeString(dir.resolve("extra.yml"), "- file: {path: /srv/other, state: directory}\n");
+        Rig stale = rig("apply", plan.toString());
+        assertEquals(1, stale.exit(), stale.toString());
+        assertTrue(stale.err().contains("the plan is stale") && stale.err().contains("extra.yml"), stale.toString());
+    }
+
+    @Test
     void driftExitCodesJunitAndMetrics() throws Exception {
         assertEquals(0, rig("apply", "--yes", playbook.toString()).exit());
         Path junit = dir.resolve("drift.xml");

@@ -198,6 +198,25 @@ class SilentKeywordsTest {
         assertFalse(made("off"));
     }
 
+    @Test
+    void varsPromptWithoutATerminalIsAnErrorUnlessGivenWithDashE() throws IOException {
+        Path pb = write("prompt.yml", """
+                - hosts: localhost
+                  gather_facts: false
+                  vars_prompt:
+                    - {name: who, prompt: "Who are you?", private: false}
+                  tasks:
+                    - copy: {dest: "${dir}/prompted", content: "${who}"}
+                """);
+        Rig refused = apply(pb);
+        assertEquals(1, refused.exit(), refused::toString);
+        assertTrue(refused.err().contains("prompt.yml:4:7") && refused.err().contains("vars_prompt 'who' needs a terminal"), refused::toString);
+        assertFalse(made("prompted"), "nothing runs");
+        Rig given = apply(pb, "-e", "who=operator");
+        assertEquals(0, given.exit(), given::toString);
+        assertEquals("operator", Files.readString(dir.resolve("out/prompted")));
+    }
+
     private void wipeOut() throws IOException {
         try (var files = Files.list(dir.resolve("out"))) {
             for (Path f : files.toList()) Files.delete(f);

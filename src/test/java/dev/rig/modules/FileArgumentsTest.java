@@ -48,6 +48,19 @@ class FileArgumentsTest {
     }
 
     @Test
+    void copyBackupKeepsTheOldContentBesideTheNewFileAndNothingWhenUnchanged(@TempDir Path dir) throws IOException {
+        CopyModule copy = new CopyModule();
+        Path f = Files.writeString(dir.resolve("app.conf"), "port=1\n");
+        converge(copy, args("dest", f.toString(), "content", "port=2\n", "backup", true), ctx(), dir);
+        assertEquals("port=2\n", Files.readString(f));
+        try (var files = Files.list(dir)) {
+            List<Path> backups = files.filter(p -> p.getFileName().toString().startsWith("app.conf.") && p.getFileName().toString().endsWith("~")).toList();
+            assertEquals(1, backups.size(), "one backup; the converged second plan made none");
+            assertEquals("port=1\n", Files.readString(backups.get(0)));
+        }
+    }
+
+    @Test
     void lineinfileBackrefsFillsGroupsAndLeavesTheFileWithoutAMatch() {
         Pattern p = Pattern.compile("^(port)=(\\d+)$");
         assertEquals("a\nport=80 # was 1\nb\nport=2\nc\n".replace("port=2", "port=2"),

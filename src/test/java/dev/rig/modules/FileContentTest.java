@@ -106,4 +106,61 @@ class FileContentTest {
         assertEquals(dev.rig.core.Digests.sha256("abc".getBytes(StandardCharsets.UTF_8)), state.sha256());
         assertEquals("abc", state.contentText());
     }
+
+    @Test
+    void aTempFileNoLiveUploadHoldsIsRemoved(@TempDir Path dir) throws IOException {
+        Path stale = Files.writeString(dir.resolve(".rig-AbCd1234.tmp"), "left by a cut-off upload");
+        Path other = Files.writeString(dir.resolve(".rig-notmine.tmp"), "not rig's mktemp name");
+        HostCommand c = upload(dir.resolve("app.conf"), "new\n", NONE);
+        Ran ran = sh(dir, c.script(), c.stdin());
+        assertEquals(0, ran.rc(), ran.stderr());
+        assertFalse(Files.exists(stale), "the stale temp file is removed");
+        assertTrue(Files.exists(other), "only mktemp's own names are rig's");
+    }
+
+    /**
+     * connection: local takes no host lock and runs hosts side by side, often into one directory: an upload
+     * that starts while another is still streaming must not take the other's temp file for a stale one.
+     */
+    @Test
+    void anUploadInFlightKeepsItsTempFileWhileAnotherUploadCleansUp(@TempDir Path dir) throws Exception {
+        byte[] slow = new byte[4 << 20];
+        new java.util.Random(3).nextBytes(slow);
+        HostCommand first = FileContent.upload(dir.resolve("a.bin").toString(), slow, dev.rig.core.Digests.sha256(slow), NONE, false);
+        Process a = new ProcessBuilder("sh", "-c", first.script()).directory(dir.toFile()).redirectErrorStream(true).start();
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (var in = a.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var in = a.getOutputStream();
+        in.write(slow, 0, slow.length / 2);
+        in.flush();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (tempFiles(dir).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the first upload never made its temp file");
+            Thread.sleep(5);
+        }
+
+        HostCommand second = upload(dir.resolve("b.conf"), "second\n", NONE);
+        Ran ran = sh(dir, second.script(), second.stdin());
+        assertEquals(0, ran.rc(), ran.stderr());
+        assertEquals(1, tempFiles(dir).size(), "the first upload's temp file is still there: " + tempFiles(dir));
+
+        in.write(slow, slow.length / 2, slow.length - slow.length / 2);
+        in.close();
+        assertTrue(a.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), out.join());
+        assertEquals(dev.rig.core.Digests.sha256(slow), dev.rig.core.Digests.sha256(Files.readAllBytes(dir.resolve("a.bin"))));
+        assertEquals("second\n", Files.readString(dir.resolve("b.conf")));
+        assertNoLeftoverTempFiles(dir);
+    }
+
+    private static java.util.List<Path> tempFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("\\.rig-.{8}\\.tmp")).toList();
+        }
+    }
 }

@@ -94,4 +94,16 @@ class GetUrlModuleTest {
         assertEquals("app.tgz", GetUrlModule.fileName(URL));
         assertEquals("index.html", GetUrlModule.fileName("http://h/"));
     }
+
+    /** A download cut off with its connection leaves its temp file (no trap runs): the next download into that directory removes it. */
+    @Test
+    void aDownloadRemovesTheStaleTempFilesOfEarlierOnes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path src = java.nio.file.Files.writeString(dir.resolve("served.txt"), "payload\n");
+        java.nio.file.Path dest = dir.resolve("app.txt");
+        java.nio.file.Path stale = java.nio.file.Files.writeString(dir.resolve(".rig-Zx81Qw0e.tmp"), "half a download");
+        ModuleTests.converge(module, args("url", src.toUri().toString(), "dest", dest.toString()), ctx(), dir);
+        assertEquals("payload\n", java.nio.file.Files.readString(dest));
+        assertFalse(java.nio.file.Files.exists(stale), "the stale temp file is removed");
+        ModuleTests.assertNoLeftoverTempFiles(dir);
+    }
 }

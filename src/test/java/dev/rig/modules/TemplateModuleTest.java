@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static dev.rig.modules.ModuleTests.args;
@@ -63,5 +64,32 @@ class TemplateModuleTest {
         Path dest = dir.resolve("motd");
         converge(module, args("src", "motd.ftl", "dest", dest.toString()), host("web1", "web"), dir);
         assertEquals("Welcome to web1 (role web)\n", Files.readString(dest));
+    }
+
+    @Test
+    void validateKeepsTheOldFileAndBackupKeepsACopyOfIt(@TempDir Path dir) throws IOException {
+        Path dest = Files.writeString(dir.resolve("motd"), "Welcome to web1 (role db)\n");
+        // A validator every machine has (visudo and sshd run in ModulesOnLabHostTest): the file must name the web role.
+        Args refused = args("src", "motd.ftl", "dest", dest.toString(), "validate", "grep -q 'role web' %s", "backup", true);
+        Outcome bad = ModuleTests.planLocally(module, refused, host("web1", "database"), dir);
+        ModuleTests.Ran ran = ModuleTests.apply(bad, dir);
+        assertEquals(1, ran.rc(), ran::toString);
+        assertTrue(ran.stderr().contains("failed to validate " + dest + " with grep -q 'role web' %s"), ran.stderr());
+        assertEquals("Welcome to web1 (role db)\n", Files.readString(dest), "the old file stays");
+        ModuleTests.assertNoLeftoverTempFiles(dir);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("motd"), files.map(p -> p.getFileName().toString()).toList(), "no backup of a write that never happened");
+        }
+
+        Outcome good = ModuleTests.planLocally(module, refused, host("web1", "web"), dir);
+        ModuleTests.Ran wrote = ModuleTests.apply(good, dir);
+        assertEquals(0, wrote.rc(), wrote::toString);
+        assertEquals("Welcome to web1 (role web)\n", Files.readString(dest));
+        try (var files = Files.list(dir)) {
+            List<Path> backups = files.filter(p -> p.getFileName().toString().matches("motd\\.\\d+\\.\\d{4}-\\d{2}-\\d{2}@\\d{2}:\\d{2}:\\d{2}~")).toList();
+            assertEquals(1, backups.size(), "one backup, named as Ansible names it");
+            assertEquals("Welcome to web1 (role db)\n", Files.readString(backups.get(0)));
+            assertTrue(wrote.stdout().contains("backup_file=" + backups.get(0)), wrote.stdout());
+        }
     }
 }

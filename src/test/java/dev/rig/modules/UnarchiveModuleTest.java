@@ -94,4 +94,20 @@ class UnarchiveModuleTest {
         assertFalse(skipped.change().changes());
         assertEquals("skipped, since " + dir.resolve("tree") + " exists", skipped.message());
     }
+
+    /** An upload cut off with its connection leaves its /tmp file (no trap runs): the next unarchive removes it, and only one nobody holds. */
+    @Test
+    void anUnpackRemovesTheStaleTempFilesOfEarlierOnes(@TempDir Path dir) throws IOException {
+        Path files = archive(dir, "app.tar.gz");
+        Path dest = Files.createDirectories(dir.resolve("dest"));
+        Path stale = Path.of("/tmp/.rig-unarchive-" + Long.toString(System.nanoTime() % 100_000_000L + 100_000_000L, 36).substring(0, 5) + "Qz9");
+        try {
+            Files.writeString(stale, "half an archive");
+            converge(module, args("src", "app.tar.gz", "dest", dest.toString()), ctx(java.util.Map.of(), files), dir);
+            assertEquals("port=1\n", Files.readString(dest.resolve("app/conf/app.conf")));
+            assertFalse(Files.exists(stale), "the stale temp file " + stale + " is removed");
+        } finally {
+            Files.deleteIfExists(stale);
+        }
+    }
 }

@@ -46,7 +46,7 @@ class PlaybookLoaderErrorsTest {
         Path f = playbook("play-errors");
         assertErrors(loadFails("play-errors"),
                 at(f, 2, 3, "unknown keyword 'taks' in play; expected one of: become, become_user, connection, environment, gather_facts, handlers, hosts, "
-                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files"),
+                        + "max_fail_percentage, name, post_tasks, pre_tasks, roles, serial, tags, tasks, vars, vars_files, vars_prompt"),
                 at(f, 1, 3, "play has no 'hosts' (a host pattern such as 'all' or 'web:&prod')"),
                 at(f, 6, 11, "expected a boolean (true or false) for 'become', found a string"),
                 at(f, 7, 11, "expected 'serial' to be a positive integer or a percentage such as '30%', found the number 0"),
@@ -58,7 +58,7 @@ class PlaybookLoaderErrorsTest {
     void taskErrorsAreReportedTogether() {
         Path f = playbook("task-errors");
         assertErrors(loadFails("task-errors"),
-                at(f, 5, 7, "'delegate_to' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
+                at(f, 5, 7, "'run_once' is an Ansible task keyword that rig does not implement; remove it or see README, 'Playbooks'"),
                 at(f, 8, 7, "task names more than one module (file, copy); a task has exactly one"),
                 at(f, 9, 7, "task names no module; expected exactly one of: ..."),
                 at(f, 12, 7, "unknown module 'frobnicate'; expected one of: ..."),
@@ -180,14 +180,14 @@ class PlaybookLoaderErrorsTest {
     @Test
     void includeTasksKeywordsRigDoesNotPassOnAndTemplatedFileNamesAreErrors(@TempDir Path dir) {
         Path pb = Fixtures.write(dir, "site.yml", "- hosts: all\n  tasks:\n    - include_tasks: more.yml\n      become: true\n"
-                + "    - include_tasks: \"${os}.yml\"\n    - import_tasks: more.yml\n      loop: [1]\n    - include_tasks: {file: more.yml, apply: {}}\n");
+                + "    - include_tasks: \"${os}.yml\"\n    - import_tasks: more.yml\n      loop: [1]\n    - import_tasks: {file: more.yml, apply: {}}\n");
         Fixtures.write(dir, "more.yml", "- file: {path: /x, state: touch}\n");
         assertErrors(loadFails(pb),
                 at(pb, 4, 7, "'become' is not supported on include_tasks (rig has loop, loop_control, name, tags, vars, when, with_dict, with_items there)"),
                 at(pb, 5, 23, "include_tasks of a templated file name ('${os}.yml') is not supported: rig reads and checks every task file before it"
                         + " contacts a host; name the file, and use when to choose"),
                 at(pb, 7, 7, "'loop' is not supported on import_tasks (rig has name, tags, vars, when there)"),
-                at(pb, 8, 39, "unknown keyword 'apply' in include_tasks; expected one of: file"));
+                at(pb, 8, 38, "unknown keyword 'apply' in import_tasks; expected one of: file"));
     }
 
     @Test
@@ -281,6 +281,16 @@ class PlaybookLoaderErrorsTest {
         Path f = Fixtures.write(dir, "site.yml", "- hosts: all\n  tasks:\n  handlers: []\n");
         Playbook pb = PlaybookLoader.load(f, Fixtures.catalog(), Fixtures.TEMPLATES);
         assertEquals(List.of(), pb.plays().get(0).tasks());
+    }
+
+    @Test
+    void commandsExecutableIsRefusedWithAnsiblesReason() {
+        Path f = playbook("command-executable");
+        assertErrors(loadFails("command-executable"),
+                at(f, 5, 14, "unknown argument 'executable' for module 'command'; Ansible's command ignores it since 2.4 (a shell is never used);"
+                        + " use the shell module's executable; expected one of: ..."),
+                at(f, 6, 16, "unknown argument 'executable' for module 'command' (written executable=...); Ansible's command ignores it since 2.4"
+                        + " (a shell is never used); use the shell module's executable; expected one of: ..."));
     }
 
     @Test

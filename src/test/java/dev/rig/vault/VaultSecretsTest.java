@@ -90,6 +90,37 @@ class VaultSecretsTest {
     }
 
     @Test
+    void inlineVaultInPlayBlockAndTaskVarsOpensAndIsMasked() throws Exception {
+        Path inventory = write("hosts", "[web]\nweb1\n");
+        Path playbook = write("site.yml", "- hosts: web\n  gather_facts: false\n  vars:\n"
+                + at(4, inline("play_word", "inline-play-plain"))
+                + "  tasks:\n    - block:\n        - debug:\n" + at(12, inline("msg", "inline-arg-plain"))
+                + "        - debug: {msg: \"${play_word} ${block_word} ${task_word} shown\"}\n"
+                + "          vars:\n" + at(12, inline("task_word", "inline-task-plain"))
+                + "      vars:\n" + at(8, inline("block_word", "inline-block-plain")));
+        Result render = rig("render", "-i", inventory.toString(), "--vault-password-file", pass.toString(),
+                "-o", dir.resolve("out").toString(), playbook.toString());
+        assertEquals(0, render.exit, render.all() + "\n" + Files.readString(playbook));
+        assertTrue(render.all().contains("******** ******** ******** shown"), render.all());
+        assertTrue(render.all().contains("********"), render.all()); // the module argument's debug ran, masked
+        for (String plain : new String[] {"inline-play-plain", "inline-block-plain", "inline-task-plain", "inline-arg-plain"}) {
+            assertFalse(render.all().contains(plain), render.all());
+        }
+
+        Result noPass = rig("render", "-i", inventory.toString(), "-o", dir.resolve("out2").toString(), playbook.toString());
+        assertEquals(1, noPass.exit, noPass.all());
+        assertTrue(noPass.err.contains(playbook + ":4:"), noPass.err); // the play's vars, where the value is written
+    }
+
+    /** An encrypt_string answer re-indented: its key line at {@code indent}, the envelope two further in. */
+    private static String at(int indent, String encryptString) {
+        String[] lines = encryptString.strip().split("\n");
+        StringBuilder b = new StringBuilder(" ".repeat(indent)).append(lines[0].strip()).append('\n');
+        for (int i = 1; i < lines.length; i++) b.append(" ".repeat(indent + 2)).append(lines[i].strip()).append('\n');
+        return b.toString();
+    }
+
+    @Test
     void extraVarsFileWithInlineVaultOpensAndIsMasked() throws Exception {
         Path extra = write("extra.yml", inline("greeting", "inline-extra-word") + "other: 1\n");
         Path inventory = write("hosts", "[web]\nweb1\n");

@@ -1,0 +1,2 @@
+HostKey /etc/ssh/ssh_host_ed25519_key
+Port ${template_port}
