@@ -266,8 +266,12 @@ class RecoverCentralTest {
         assertEquals(2, broken.exit(), broken::toString);
         assertTrue(broken.out().contains("RECOVERY INCOMPLETE: central runs on mon-d but rig verify still fails"), broken::toString);
         assertFalse(broken.out().contains("RTO"), "no recovery time for a recovery that did not finish\n" + broken);
-        assertTrue(broken.out().matches("(?s).*\\nedge-2\\s.*stale.*"), broken::toString);
-        assertTrue(broken.out().matches("(?s).*\\nedge-1\\s+(-\\s+){4}ok\\s+ok\\s+ok.*"), "edge-1 still reaches it\n" + broken);
+        // The hosts file is read anew for each new connection: the log shipper's next push goes to the dead address. (The
+        // agent's open keep-alive connection to mon-d may carry its samples a while longer; after a real failure there is
+        // no such connection.) Either way edge-2's row is not all ok, and edge-1's metrics still arrive.
+        String edge2 = broken.out().lines().filter(l -> l.startsWith("edge-2 ")).findFirst().orElse("");
+        assertTrue(edge2.contains("stale") || edge2.contains("missing"), broken::toString);
+        assertTrue(broken.out().matches("(?s).*\\nedge-1\\s+(-\\s+){4}ok\\s.*"), "edge-1 still reaches it\n" + broken);
     }
 
     // ---- the fleet ----
