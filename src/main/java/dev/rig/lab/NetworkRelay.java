@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * into the host's namespaces, its stdin and stdout piped to the socket. The host's commands then run in
  * its own network, so what they change there (a sysctl under net., a route) never reaches the machine's.
  */
-final class NetworkRelay implements AutoCloseable {
+public final class NetworkRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final List<Process> sessions = new ArrayList<>();
 
@@ -74,12 +74,12 @@ final class NetworkRelay implements AutoCloseable {
             sessions.removeIf(p -> !p.isAlive());
             sessions.add(sshd);
         }
-        pump(socket.getInputStream(), sshd.getOutputStream(), socket, sshd);
-        pump(sshd.getInputStream(), socket.getOutputStream(), socket, sshd);
+        pump(socket.getInputStream(), sshd.getOutputStream(), socket, sshd, "lab-relay-pump");
+        pump(sshd.getInputStream(), socket.getOutputStream(), socket, sshd, "lab-relay-pump");
     }
 
-    /** Copies until either side ends, then ends both. */
-    private static void pump(InputStream from, OutputStream to, Socket socket, Process sshd) {
+    /** Copies until either side ends, then ends both: one direction of a socket relayed to an {@code sshd -i}. */
+    public static void pump(InputStream from, OutputStream to, Socket socket, Process sshd, String threadName) {
         Thread thread = new Thread(() -> {
             try (from; to) {
                 byte[] buffer = new byte[32 * 1024];
@@ -97,7 +97,7 @@ final class NetworkRelay implements AutoCloseable {
                 }
                 sshd.destroy();
             }
-        }, "lab-relay-pump");
+        }, threadName);
         thread.setDaemon(true);
         thread.start();
     }

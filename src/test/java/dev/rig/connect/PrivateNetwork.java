@@ -3,8 +3,6 @@ package dev.rig.connect;
 import dev.rig.ssh.TestKeys;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -134,32 +132,8 @@ final class PrivateNetwork implements AutoCloseable {
         synchronized (entrySessions) {
             entrySessions.add(sshd);
         }
-        pump(socket.getInputStream(), sshd.getOutputStream(), socket, sshd);
-        pump(sshd.getInputStream(), socket.getOutputStream(), socket, sshd);
-    }
-
-    /** Copies until either side ends, then ends both. */
-    private static void pump(InputStream from, OutputStream to, Socket socket, Process sshd) {
-        Thread thread = new Thread(() -> {
-            try (from; to) {
-                byte[] buffer = new byte[32 * 1024];
-                for (int read = from.read(buffer); read >= 0; read = from.read(buffer)) {
-                    to.write(buffer, 0, read);
-                    to.flush(); // a process's stdin is buffered: SSH's small packets must go at once
-                }
-            } catch (IOException e) {
-                // the other side went away
-            } finally {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-                sshd.destroy();
-            }
-        }, "entry-bastion-pump");
-        thread.setDaemon(true);
-        thread.start();
+        dev.rig.lab.NetworkRelay.pump(socket.getInputStream(), sshd.getOutputStream(), socket, sshd, "entry-bastion-pump");
+        dev.rig.lab.NetworkRelay.pump(sshd.getInputStream(), socket.getOutputStream(), socket, sshd, "entry-bastion-pump");
     }
 
     private Path configure(String name, String address) throws Exception {
