@@ -563,21 +563,9 @@ public final class PlaybookLoader {
     private List<Step> block(Path file, MappingNode map, TaskScope scope, List<Path> chain) {
         Source src = YamlFiles.source(file, map);
         Map<String, NodeTuple> keys = keyed(file, map, BLOCK_KEYS, "block", AnsibleKeywords.BLOCK);
-        Inherited up = scope.inherited();
-        List<Task.Condition> conditions = new ArrayList<>(up.conditions());
-        String when = condition(file, keys.get("when"));
-        if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
-        Boolean become = bool(file, keys.get("become"));
-        String becomeUser = string(file, keys.get("become_user"));
-        Boolean ignore = bool(file, keys.get("ignore_errors"));
-        Map<String, Object> vars = new LinkedHashMap<>(up.vars());
-        vars.putAll(map(file, keys.get("vars")));
+        Inherited inherited = passedDown(file, keys, scope.inherited());
         Set<String> tags = new LinkedHashSet<>(scope.tags());
         tags.addAll(tags(file, keys.get("tags")));
-        Map<String, Object> env = new LinkedHashMap<>(up.environment());
-        env.putAll(map(file, keys.get("environment")));
-        Inherited inherited = new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(),
-                vars, ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
         TaskScope inner = scope.with(tags, inherited);
         return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
                 taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
@@ -900,6 +888,11 @@ public final class PlaybookLoader {
         Map<String, NodeTuple> keys = keyed(file, mapNode(file, apply), APPLY_KEYS, "apply", AnsibleKeywords.BLOCK);
         Set<String> t = new LinkedHashSet<>(tags);
         t.addAll(tags(file, keys.get("tags")));
+        return new Applied(t, passedDown(file, keys, up));
+    }
+
+    /** What a block (or an include's apply) passes down to its tasks: its keywords over those it inherited. */
+    private Inherited passedDown(Path file, Map<String, NodeTuple> keys, Inherited up) {
         List<Task.Condition> conditions = new ArrayList<>(up.conditions());
         String when = condition(file, keys.get("when"));
         if (when != null) conditions.add(new Task.Condition(when, textSource(file, keys.get("when").getValueNode())));
@@ -910,8 +903,8 @@ public final class PlaybookLoader {
         vars.putAll(map(file, keys.get("vars")));
         Map<String, Object> env = new LinkedHashMap<>(up.environment());
         env.putAll(map(file, keys.get("environment")));
-        return new Applied(t, new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(), vars,
-                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env));
+        return new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(), vars,
+                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
     }
 
     /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */
