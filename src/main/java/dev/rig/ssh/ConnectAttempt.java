@@ -46,6 +46,11 @@ final class ConnectAttempt {
         return hop;
     }
 
+    /** Whether hop is the first connection of the attempt: the one made from this machine, not through a jump host. */
+    boolean outermost(Hop hop) {
+        return !started.isEmpty() && started.get(0) == hop;
+    }
+
     /** The hop that was being connected when the attempt ended (the target when none had started). */
     Hop current() {
         return started.isEmpty() ? target : started.get(started.size() - 1);

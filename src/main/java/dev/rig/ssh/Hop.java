@@ -28,6 +28,7 @@ final class Hop {
     private volatile boolean hostKeyPassed;
     private volatile List<PublicKey> agentKeysOffered = List.of();
     private volatile String agentProblem;
+    private volatile ProxyCommandRelay proxy;
 
     /** jumpFor: the target this hop is a jump host for; empty for the target itself. */
     Hop(HopConfig config, Optional<HopConfig> jumpFor, List<ClientIdentities.Identity> identities) {
@@ -65,6 +66,17 @@ final class Hop {
     /** Public keys of the identity files (from .pub files too), which IdentitiesOnly limits agent keys to. */
     List<PublicKey> identityPublicKeys() {
         return identities.stream().flatMap(identity -> identity.publicKey().stream()).collect(Collectors.toList());
+    }
+
+    /** The ProxyCommand this hop is reached through, once started. */
+    void proxiedBy(ProxyCommandRelay relay) {
+        proxy = relay;
+    }
+
+    /** Why the hop's ProxyCommand ended, if it has one and it did: the reason a connection through it failed. */
+    Optional<String> proxyEnded() {
+        ProxyCommandRelay relay = proxy;
+        return relay == null ? Optional.empty() : relay.ended();
     }
 
     void refuse(SshException why) {

@@ -54,11 +54,36 @@ final class HopAwareClient extends SshClient {
         ConnectAttempt attempt = ConnectAttempt.of(context)
                 .orElseThrow(() -> new IllegalStateException("connections are opened through SshTransport.connect()"));
         Hop hop;
+        SocketAddress to = address;
         try {
             hop = attempt.start(hostConfig);
+            if (hop.config().proxyCommand().isPresent()) to = throughProxyCommand(attempt, hop, hostConfig);
         } catch (SshException e) {
             throw new IOException(e.getMessage(), e); // SshTransport unwraps it
         }
-        return super.doConnect(username, address, hop.asConnectionContext(), local, hop.fileKeys(), hostConfig);
+        return super.doConnect(username, to, hop.asConnectionContext(), local, hop.fileKeys(), hostConfig);
+    }
+
+    /**
+     * The hop's ProxyCommand started, and the loopback address that reaches it. Only the first connection of a
+     * chain can have one: the others are made through the jump host before them.
+     */
+    private static SocketAddress throughProxyCommand(ConnectAttempt attempt, Hop hop, HostConfigEntry hostConfig) throws SshException {
+        HopConfig config = hop.config();
+        if (!attempt.outermost(hop)) {
+            throw new SshException(SshException.Kind.CONFIG, "ProxyCommand of " + hop.role()
+                    + ": only the first host of a ProxyJump chain can be reached through a ProxyCommand");
+        }
+        try {
+            String command = ProxyCommandRelay.expand(config.proxyCommand().orElseThrow(), config.hostName(), config.port(),
+                    config.user(), hostConfig.getHost());
+            ProxyCommandRelay relay = ProxyCommandRelay.start(command, config.connectTimeout());
+            hop.proxiedBy(relay);
+            return relay.address();
+        } catch (IllegalArgumentException e) {
+            throw new SshException(SshException.Kind.CONFIG, "cannot connect to " + hop.role() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SshException(SshException.Kind.UNREACHABLE, "cannot start the ProxyCommand for " + hop.role() + ": " + e.getMessage(), e);
+        }
     }
 }

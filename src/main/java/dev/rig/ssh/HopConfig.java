@@ -20,10 +20,12 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
  * @param hostKeyName     the name known_hosts knows the host by: HostKeyAlias, else the HostName
  * @param serverAlive     ServerAliveInterval (empty: rig's own unanswered heartbeat) and ServerAliveCountMax
  * @param agentSocket     the ssh-agent to use (IdentityAgent, else $SSH_AUTH_SOCK); empty: none
+ * @param proxyCommand    ProxyCommand, its %-tokens not yet expanded: the connection is made over its stdin and stdout
  */
 record HopConfig(String name, String hostName, int port, String user, Optional<Path> requiredIdentity,
                  List<Path> identityFiles, boolean identitiesOnly, Path knownHosts, HostKeyPolicy policy,
-                 String hostKeyName, Duration connectTimeout, Optional<ServerAlive> serverAlive, Optional<Path> agentSocket) {
+                 String hostKeyName, Duration connectTimeout, Optional<ServerAlive> serverAlive, Optional<Path> agentSocket,
+                 Optional<String> proxyCommand) {
     /** ServerAliveInterval and ServerAliveCountMax: drop the connection after count unanswered probes. */
     record ServerAlive(Duration interval, int count) {}
 
@@ -54,10 +56,7 @@ record HopConfig(String name, String hostName, int port, String user, Optional<P
     /** As above, with the target's ssh command-line options between the settings and ssh_config. */
     static HopConfig of(String name, HostConfigEntry entry, SshSettings settings, Optional<Path> requiredIdentity,
             Optional<Duration> connectTimeout, SshOptions options) {
-        String proxyCommand = entry.getProperty("ProxyCommand");
-        if (proxyCommand != null && !proxyCommand.equalsIgnoreCase("none")) {
-            throw new IllegalArgumentException("ProxyCommand for " + name + " is not supported by rig; use ProxyJump");
-        }
+        Optional<String> proxyCommand = proxyCommand(name, entry, options);
         List<Path> identityFiles = entry.getIdentities().stream().map(Path::of).toList();
         if (requiredIdentity.isEmpty() && identityFiles.isEmpty()) identityFiles = settings.defaultIdentities();
         Path knownHosts = settings.knownHosts().or(options::knownHosts)
@@ -76,7 +75,25 @@ record HopConfig(String name, String hostName, int port, String user, Optional<P
         String hostKeyName = Optional.ofNullable(entry.getProperty("HostKeyAlias")).orElse(entry.getHostName());
         return new HopConfig(name, entry.getHostName(), entry.getPort(), entry.getUsername(), requiredIdentity, identityFiles,
                 entry.isIdentitiesOnly(), knownHosts, policy, hostKeyName, timeout, serverAlive,
-                agentSocket(entry.getProperty(HostConfigEntry.IDENTITY_AGENT), settings));
+                agentSocket(entry.getProperty(HostConfigEntry.IDENTITY_AGENT), settings), proxyCommand);
+    }
+
+    /**
+     * The command-line options' ProxyCommand (which, as ssh's first value, also beats ssh_config's ProxyJump), else
+     * ssh_config's. ssh uses whichever of ProxyJump and ProxyCommand it reads first; in one ssh_config entry rig
+     * cannot see that order, so both there is an error rather than a guess.
+     */
+    private static Optional<String> proxyCommand(String name, HostConfigEntry entry, SshOptions options) {
+        if (options.proxyCommand().isPresent()) return options.proxyCommand().filter(command -> !command.equalsIgnoreCase("none"));
+        if (options.proxyJump().isPresent()) return Optional.empty();
+        Optional<String> configured = Optional.ofNullable(entry.getProperty("ProxyCommand")).map(String::strip)
+                .filter(command -> !command.isEmpty() && !command.equalsIgnoreCase("none"));
+        String jump = entry.getProxyJump();
+        if (configured.isPresent() && jump != null && !jump.isBlank() && !jump.equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException("both ProxyJump and ProxyCommand are set for " + name
+                    + ": ssh uses whichever it reads first, which rig cannot tell here; keep one");
+        }
+        return configured;
     }
 
     /** OpenSSH's yes and ask refuse unknown keys here (rig never asks); accept-new, and no, trust and record them. */

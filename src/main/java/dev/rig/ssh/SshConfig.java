@@ -203,6 +203,10 @@ public final class SshConfig implements HostConfigEntryResolver {
                 case "host" -> startBlock(List.of(new Criterion(Subject.ORIGINAL_HOST, false, patterns(values))));
                 case "match" -> startBlock(matchCriteria(values));
                 case "include" -> include(values, depth);
+                // OpenSSH takes a ProxyCommand verbatim to the end of the line, for /bin/sh to read; a keyword's first value wins.
+                case "proxycommand" -> {
+                    if (entry.getProperty("ProxyCommand") == null) entry.setProperty("ProxyCommand", rest);
+                }
                 default -> {
                     entry.appendPropertyValue(keyword, String.join(",", values));
                     entry.processProperty(keyword, values);

@@ -18,20 +18,22 @@ import java.util.TreeMap;
  * An empty value leaves the keyword to ssh_config.
  *
  * @param proxyJump       ProxyJump; "none" cancels ssh_config's
+ * @param proxyCommand    ProxyCommand; "none" cancels ssh_config's. ProxyJump and ProxyCommand exclude each other: as in
+ *                        ssh, whichever comes first is used and the other ignored (so at most one of the two is present)
  * @param identityFiles   IdentityFile, every one given (ssh tries them all), before ssh_config's
  * @param serverAliveInterval ServerAliveInterval; zero turns ssh_config's off
  */
 public record SshOptions(Optional<String> proxyJump, Optional<Integer> port, Optional<String> user, List<Path> identityFiles,
                          Optional<HostKeyPolicy> hostKeyPolicy, Optional<Path> knownHosts, Optional<Duration> serverAliveInterval,
-                         Optional<Integer> serverAliveCountMax, Optional<Duration> connectTimeout) {
+                         Optional<Integer> serverAliveCountMax, Optional<Duration> connectTimeout, Optional<String> proxyCommand) {
     public static final SshOptions NONE = new SshOptions(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     /** The keywords rig honours, by their lower-case spelling (ssh compares keywords case-insensitively). */
     private static final Map<String, String> KEYWORDS = new TreeMap<>();
 
     static {
-        for (String keyword : List.of("ProxyJump", "Port", "User", "IdentityFile", "StrictHostKeyChecking", "UserKnownHostsFile",
+        for (String keyword : List.of("ProxyJump", "ProxyCommand", "Port", "User", "IdentityFile", "StrictHostKeyChecking", "UserKnownHostsFile",
                 "ServerAliveInterval", "ServerAliveCountMax", "ConnectTimeout")) {
             KEYWORDS.put(keyword.toLowerCase(Locale.ROOT), keyword);
         }
@@ -47,6 +49,8 @@ public record SshOptions(Optional<String> proxyJump, Optional<Integer> port, Opt
         Objects.requireNonNull(serverAliveInterval, "serverAliveInterval");
         Objects.requireNonNull(serverAliveCountMax, "serverAliveCountMax");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(proxyCommand, "proxyCommand");
+        if (proxyJump.isPresent() && proxyCommand.isPresent()) throw new IllegalArgumentException("ProxyJump and ProxyCommand exclude each other");
     }
 
     /** The keywords rig honours, as OpenSSH spells them, for messages. */
@@ -65,6 +69,7 @@ public record SshOptions(Optional<String> proxyJump, Optional<Integer> port, Opt
         private Optional<Duration> serverAliveInterval = Optional.empty();
         private Optional<Integer> serverAliveCountMax = Optional.empty();
         private Optional<Duration> connectTimeout = Optional.empty();
+        private Optional<String> proxyCommand = Optional.empty();
 
         /**
          * One {@code -o keyword=value}.
@@ -74,14 +79,14 @@ public record SshOptions(Optional<String> proxyJump, Optional<Integer> port, Opt
         public Builder set(String keyword, String rawValue) {
             String canonical = KEYWORDS.get(keyword.toLowerCase(Locale.ROOT));
             if (canonical == null) {
-                String why = keyword.equalsIgnoreCase("ProxyCommand") ? "rig does not run proxy commands; use ProxyJump"
-                        : "rig applies only " + String.join(", ", keywords());
-                throw new IllegalArgumentException("ssh option " + keyword + " is not supported: " + why);
+                throw new IllegalArgumentException("ssh option " + keyword + " is not supported: rig applies only " + String.join(", ", keywords()));
             }
             String value = unquoted(rawValue.strip());
             if (value.isEmpty()) throw new IllegalArgumentException("ssh option " + canonical + " has no value");
             switch (canonical) {
-                case "ProxyJump" -> proxyJump = proxyJump.or(() -> Optional.of(value));
+                // ssh uses the first of ProxyJump and ProxyCommand it reads and ignores the other.
+                case "ProxyJump" -> proxyJump = proxyJump.or(() -> proxyCommand.isPresent() ? Optional.empty() : Optional.of(value));
+                case "ProxyCommand" -> proxyCommand = proxyCommand.or(() -> proxyJump.isPresent() ? Optional.empty() : Optional.of(value));
                 case "Port" -> port = port.or(() -> Optional.of(portNumber(value)));
                 case "User" -> user = user.or(() -> Optional.of(value));
                 case "IdentityFile" -> identityFiles.add(SshConfig.expandHome(value));
@@ -101,7 +106,7 @@ public record SshOptions(Optional<String> proxyJump, Optional<Integer> port, Opt
 
         public SshOptions build() {
             return new SshOptions(proxyJump, port, user, identityFiles, hostKeyPolicy, knownHosts, serverAliveInterval,
-                    serverAliveCountMax, connectTimeout);
+                    serverAliveCountMax, connectTimeout, proxyCommand);
         }
 
         private static HostKeyPolicy policy(String value) {

@@ -152,6 +152,8 @@ public final class SshTransport implements AutoCloseable {
                     target.user().or(options::user).orElse(null));
             // -o ProxyJump and IdentityFile come before ssh_config's, as on ssh's command line.
             options.proxyJump().ifPresent(jump -> entry.setProxyJump(jump.equalsIgnoreCase("none") ? null : jump));
+            // -o ProxyCommand comes before ssh_config's ProxyJump on ssh's command line, so that one is not used.
+            options.proxyCommand().ifPresent(command -> entry.setProxyJump(null));
             if (!options.identityFiles().isEmpty()) {
                 List<String> identities = new ArrayList<>(options.identityFiles().stream().map(Path::toString).toList());
                 identities.addAll(entry.getIdentities());
@@ -182,6 +184,9 @@ public final class SshTransport implements AutoCloseable {
         if (fromRig != null) return fromRig;
         Hop hop = attempt.current();
         if (hop.refusal().isPresent()) return hop.refusal().get();
+        if (hop.proxyEnded().isPresent()) {
+            return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + hop.role() + ": " + hop.proxyEnded().get(), failure);
+        }
         if (Durations.passed(deadline)) {
             String phase = hop.hostKeyPassed() ? "authenticating to " : "connecting to ";
             return new SshException(SshException.Kind.UNREACHABLE, "timed out after "

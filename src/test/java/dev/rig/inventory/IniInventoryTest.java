@@ -134,10 +134,11 @@ class IniInventoryTest {
         InputError docker = onlyError("[web]\nweb1 ansible_connection=docker\n");
         assertEquals(new Source(dir.resolve("hosts").toString(), 2, 6), docker.source());
         assertEquals("ansible_connection 'docker' is not supported: rig connects with ssh or local only", docker.message());
-        InputError args = onlyError("[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p bastion\"'\n");
+        InputError args = onlyError("[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ControlPersist=60s'\n");
         assertEquals(new Source(dir.resolve("hosts").toString(), 4, 1), args.source());
-        assertEquals("ansible_ssh_common_args: ssh option ProxyCommand is not supported: rig does not run proxy commands; use ProxyJump",
-                args.message());
+        assertTrue(args.message().startsWith("ansible_ssh_common_args: ssh option ControlPersist is not supported"), args.message());
+        Path proxied = write(dir, "proxied", "[web]\nweb1\n[web:vars]\nansible_ssh_common_args='-o ProxyCommand=\"ssh -W %h:%p -q bastion\"'\n");
+        assertEquals(java.util.Optional.of("ssh -W %h:%p -q bastion"), host(InventoryLoader.load(proxied), "web1").sshOptions().proxyCommand());
         InputError flag = onlyError("[web]\nweb1 ansible_ssh_extra_args='-C -o Port=2222'\n");
         assertEquals(new Source(dir.resolve("hosts").toString(), 2, 6), flag.source());
         assertTrue(flag.message().startsWith("ansible_ssh_extra_args: ssh flag -C is not supported"), flag.message());

@@ -55,9 +55,19 @@ class SshArgsTest {
     }
 
     @Test
+    void proxyCommandIsKeptWholeAndTheFirstOfItAndProxyJumpWins() {
+        assertEquals(Optional.of("ssh -W %h:%p -q deploy@bastion"), parse("-o ProxyCommand=\"ssh -W %h:%p -q deploy@bastion\"").proxyCommand());
+        assertEquals(Optional.of("nc %h %p"), parse("-o 'ProxyCommand nc %h %p'").proxyCommand());
+        SshOptions commandFirst = parse("-o ProxyCommand='nc %h %p'", "-J jump");
+        assertEquals(Optional.of("nc %h %p"), commandFirst.proxyCommand());
+        assertEquals(Optional.empty(), commandFirst.proxyJump());
+        SshOptions jumpFirst = parse("-J jump -o ProxyCommand='nc %h %p'");
+        assertEquals(Optional.of("jump"), jumpFirst.proxyJump());
+        assertEquals(Optional.empty(), jumpFirst.proxyCommand());
+    }
+
+    @Test
     void anythingElseIsRefusedNamingIt() {
-        assertEquals("ssh option ProxyCommand is not supported: rig does not run proxy commands; use ProxyJump",
-                refusal("-o ProxyCommand='ssh -W %h:%p bastion'"));
         assertEquals("ssh option ControlMaster is not supported: rig applies only " + String.join(", ", SshOptions.keywords()),
                 refusal("-o ControlMaster=auto"));
         assertEquals("ssh flag -A is not supported: rig applies -o Keyword=value for " + String.join(", ", SshOptions.keywords()) + ", and -J",

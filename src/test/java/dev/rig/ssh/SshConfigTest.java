@@ -177,18 +177,33 @@ class SshConfigTest {
     }
 
     @Test
-    void proxyCommandAndBadNumbersAreRefusedNamingTheHost() throws Exception {
+    void proxyCommandIsReadWholeAndBothWaysOfProxyingOrBadNumbersAreRefusedNamingTheHost() throws Exception {
         SshConfig config = config("""
                 Host piped
+                    ProxyCommand ssh -W %h:%p -q bastion
+                Host undecided
+                    ProxyJump bastion
                     ProxyCommand nc %h %p
                 Host slow
                     ConnectTimeout soon
                 """);
         SshSettings settings = new SshSettings(config, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Passphrases.NONE);
-        assertEquals("ProxyCommand for piped is not supported by rig; use ProxyJump", assertThrows(IllegalArgumentException.class,
-                () -> HopConfig.of("piped", config.resolve("piped", 0, null), settings, Optional.empty(), Optional.empty())).getMessage());
+        assertEquals(Optional.of("ssh -W %h:%p -q bastion"),
+                HopConfig.of("piped", config.resolve("piped", 0, null), settings, Optional.empty(), Optional.empty()).proxyCommand());
+        assertEquals("both ProxyJump and ProxyCommand are set for undecided: ssh uses whichever it reads first, which rig cannot tell here; keep one",
+                assertThrows(IllegalArgumentException.class, () -> HopConfig.of("undecided", config.resolve("undecided", 0, null), settings,
+                        Optional.empty(), Optional.empty())).getMessage());
         assertEquals("ConnectTimeout for slow must be a number of seconds, found 'soon'", assertThrows(IllegalArgumentException.class,
                 () -> HopConfig.of("slow", config.resolve("slow", 0, null), settings, Optional.empty(), Optional.empty())).getMessage());
+    }
+
+    @Test
+    void proxyCommandTokensExpandAsSshExpandsThem() {
+        assertEquals("ssh -W 10.0.0.5:2222 -l deploy%x web1", ProxyCommandRelay.expand("ssh -W %h:%p -l %r%%x %n", "10.0.0.5", 2222, "deploy", "web1"));
+        assertEquals("ProxyCommand token %d is not one rig expands (%h, %p, %r, %n, %%)", assertThrows(IllegalArgumentException.class,
+                () -> ProxyCommandRelay.expand("nc %d", "h", 22, "u", "n")).getMessage());
+        assertEquals("ProxyCommand ends with a lone %: write %% for a percent sign", assertThrows(IllegalArgumentException.class,
+                () -> ProxyCommandRelay.expand("nc %", "h", 22, "u", "n")).getMessage());
     }
 
     @Test
