@@ -47,6 +47,8 @@ public final class Engine {
     private final Context ctx;
     private final Options options;
     private String startedAt;
+    /** Set: the run takes the hosts' locks even in a plan, and leaves them held when it ends. */
+    private HeldLocks keptLocks;
 
     public Engine(Inventory inventory, List<Playbook> playbooks, Modules modules, Templates templates, Connector connector,
                   Secrets secrets, EventSink sink, Options options) {
@@ -55,6 +57,17 @@ public final class Engine {
         this.options = options;
         this.ctx = new Context(options.mode(), modules, templates, connector, secrets, sink, options.extraVars(),
                 options.tags(), options.skipTags(), options.commandTimeout(), magicVars(inventory));
+    }
+
+    /**
+     * Takes each host's lock into locks and keeps it held after the run, in a plan as in an apply: the plan
+     * that checks a reviewed plan then reads every host under the lock the apply goes on holding.
+     */
+    public Engine keepingLocks(HeldLocks locks) {
+        keptLocks = locks;
+        ctx.locks = locks.locks;
+        ctx.sameMachine = locks.sameMachine;
+        return this;
     }
 
     /** Shared, read-mostly state of one run that every host thread uses. */
@@ -72,9 +85,9 @@ public final class Engine {
         final Map<String, Object> magicVars;
         private final String nonce;
         private final Map<String, HostState> states = new ConcurrentHashMap<>();
-        private final Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
+        private Map<String, AutoCloseable> locks = new ConcurrentHashMap<>();
         /** Inventory names found to be one machine (this run already held its lock under another name): name → the holder's name. */
-        private final Map<String, String> sameMachine = new ConcurrentHashMap<>();
+        private Map<String, String> sameMachine = new ConcurrentHashMap<>();
         /** One per machine: the tasks of its inventory names never run at the same time. */
         private final Map<String, java.util.concurrent.locks.ReentrantLock> machineLocks = new ConcurrentHashMap<>();
 
@@ -149,7 +162,7 @@ public final class Engine {
             }
         } finally {
             pool.shutdownNow();
-            ctx.locks.values().forEach(Engine::release);
+            if (keptLocks == null) ctx.locks.values().forEach(Engine::release);
         }
         List<HostRecap> recaps = order.stream().map(h -> ctx.state(h).recap()).toList();
         boolean changes = recaps.stream().anyMatch(r -> r.converging() > 0);
@@ -263,7 +276,7 @@ public final class Engine {
         }
         HostRun hostRun = new HostRun(ctx, play, host, state, remote);
         // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
-        if (options.mode() == Mode.APPLY && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
+        if ((options.mode() == Mode.APPLY || keptLocks != null) && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
         var machine = ctx.machineLocks.computeIfAbsent(ctx.sameMachine.getOrDefault(host.name(), host.name()), k -> new java.util.concurrent.locks.ReentrantLock());
         machine.lock();
         try {

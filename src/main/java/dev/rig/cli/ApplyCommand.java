@@ -1,10 +1,9 @@
 package dev.rig.cli;
 
 import dev.rig.apply.Engine;
-import dev.rig.apply.HostRecap;
 import dev.rig.apply.Mode;
-import dev.rig.report.PlanFile;
-import dev.rig.report.RunRecord;
+import dev.rig.plan.HostPlan;
+import dev.rig.plan.Plan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -65,7 +64,7 @@ final class ApplyCommand implements Callable<Integer> {
                     spec.commandLine().getOut().println("No changes. The fleet matches the playbooks.");
                     return verified(playbooks);
                 }
-                RunRecord shown = r.record();
+                Plan shown = r.plan(Main.VERSION, java.time.Instant.now());
                 String answer = console.readLine("\nApply these changes? Only 'yes' is accepted: ");
                 if (answer == null || !answer.strip().toLowerCase(Locale.ROOT).equals("yes")) {
                     spec.commandLine().getOut().println("Apply cancelled.");
@@ -80,22 +79,16 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     /**
-     * The answer "yes" was given to what the plan showed: each host is read again and applied only when it
-     * would do and run exactly that (same decisions, same script digests); the others are refused by name.
+     * The answer "yes" was given to what the plan showed: each host is read again under its lock and applied,
+     * under that same lock, only when it would do and run exactly that (same decisions, same script digests);
+     * the others are refused by name.
      */
-    private int appliedAsShown(Runner r, RunRecord shown) {
+    private int appliedAsShown(Runner r, Plan shown) {
         java.io.PrintWriter err = spec.commandLine().getErr();
-        r.execute(Mode.PLAN, true);
-        RunRecord now = r.record();
-        List<String> allowed = new java.util.ArrayList<>();
-        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
-        for (HostRecap h : shown.recaps()) {
-            String reason = h.hasProblem() ? null : PlanFile.staleReason(shown.tasks(h.host()), now.tasks(h.host()));
-            if (reason != null) refused.put(h.host(), reason);
-            else allowed.add(h.host());
-        }
+        Runner.ReviewedApply applied = r.applyReviewed(shown, HostPlan.Reviewed.SHOWN, false);
+        java.util.Map<String, String> refused = applied.verdict().refused();
         refused.forEach((h, why) -> err.println(r.secrets.redact("refused [" + h + "]: " + why)));
-        Engine.Result result = allowed.isEmpty() ? null : r.execute(Mode.APPLY, false, e -> { }, String.join(":", allowed));
+        Engine.Result result = applied.result();
         if (!refused.isEmpty()) {
             err.println(refused.size() + " host(s) refused: they changed since the plan was shown; run rig apply again to see their new plan: "
                     + String.join(", ", refused.keySet()));

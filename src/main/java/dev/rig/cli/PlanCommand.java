@@ -3,7 +3,7 @@ package dev.rig.cli;
 import dev.rig.apply.Engine;
 import dev.rig.apply.Mode;
 import dev.rig.report.Drift;
-import dev.rig.report.PlanFile;
+import dev.rig.plan.PlanCodec;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +26,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--detailed-exitcode", description = "Exit 2 when there are changes (0 none, 1 error)")
     boolean detailedExitCode;
 
-    @Option(names = "--out", paramLabel = "PLAN.json", description = "Save the plan (format version " + PlanFile.FORMAT_VERSION + ") for 'rig apply PLAN.json' and 'rig show'")
+    @Option(names = "--out", paramLabel = "PLAN.json", description = "Save the plan (format version " + PlanCodec.FORMAT_VERSION + ") for 'rig apply PLAN.json' and 'rig show'")
     Path out;
 
     @Parameters(arity = "1..*", paramLabel = "PLAYBOOK")
@@ -37,10 +37,8 @@ final class PlanCommand implements Callable<Integer> {
         try (Runner r = new Runner(inventory, run, ssh, playbooks, spec.commandLine().getOut(), spec.commandLine().getErr())) {
             Engine.Result result = r.execute(Mode.PLAN);
             if (out != null) {
-                PlanFile.Inputs inputs = new PlanFile.Inputs(inventory.inventory.toAbsolutePath().normalize().toString(),
-                        playbooks.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(), inventory.limit,
-                        run.tags, run.skipTags, r.extraVars);
-                Drift.writeAtomically(out, PlanFile.toJson(PlanFile.build(Main.VERSION, Instant.now(), inputs, r.inputDigests(), r.record(), r.secrets)));
+                // Masked before it leaves memory: secrets never reach the file, only the fingerprints of what they decided.
+                Drift.writeAtomically(out, PlanCodec.write(r.plan(Main.VERSION, Instant.now()).redacted(r.secrets)));
                 if (!run.json) spec.commandLine().getOut().println("Plan saved to " + out + "; apply exactly it with: rig apply " + out);
             }
             if (result.problems()) return Main.ERROR;

@@ -1,6 +1,10 @@
 package dev.rig.cli;
 
 import dev.rig.apply.Engine;
+import dev.rig.apply.HeldLocks;
+import dev.rig.apply.RunPlans;
+import dev.rig.plan.HostPlan;
+import dev.rig.plan.Plan;
 import dev.rig.apply.Event;
 import dev.rig.apply.EventSink;
 import dev.rig.apply.Mode;
@@ -25,6 +29,7 @@ import java.util.IntSummaryStatistics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +102,11 @@ final class Runner implements AutoCloseable {
 
     /** Runs on the hosts limit selects (a saved plan's apply narrows its own limit to the hosts it accepts). */
     Engine.Result execute(Mode mode, boolean quiet, EventSink extra, String limit) {
+        return execute(mode, quiet, extra, limit, null);
+    }
+
+    /** locks: non-null to take the hosts' locks (in a plan too) and keep them held after the run. */
+    Engine.Result execute(Mode mode, boolean quiet, EventSink extra, String limit, HeldLocks locks) {
         lastRecord = new RunRecord();
         EventSink recorded = quiet ? lastRecord : RunRecord.tee(reporter, lastRecord);
         EventSink sink = e -> {
@@ -109,6 +119,7 @@ final class Runner implements AutoCloseable {
         Engine engine = new Engine(inventory, playbooks, modules, templates, new RoutingConnector(connector), secrets, sink,
                 new Engine.Options(mode, limit, new LinkedHashSet<>(run.tags), new LinkedHashSet<>(run.skipTags),
                         extraVars, forks, Duration.ofSeconds(run.commandTimeout), Duration.ofSeconds(run.lockTimeout)));
+        if (locks != null) engine.keepingLocks(locks);
         long start = System.nanoTime();
         Engine.Result result;
         try {
@@ -152,6 +163,35 @@ final class Runner implements AutoCloseable {
     /** sha256 of every input file: playbooks, roles, task files, templates, vars files, the inventory. */
     Map<String, String> inputDigests() {
         return inputs.fileDigests();
+    }
+
+    /** What the last execute() planned, as a plan (unmasked: mask it before it leaves memory). */
+    Plan plan(String rigVersion, Instant createdAt) {
+        Inputs.Request request = inputs.request;
+        Plan.Inputs planned = Plan.Inputs.of(request.inventory().toAbsolutePath().normalize().toString(),
+                request.playbooks().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(), request.limit(),
+                run.tags, run.skipTags, extraVars, secrets);
+        List<HostPlan> hosts = lastRecord.recaps().stream().map(rc -> RunPlans.host(rc, lastRecord.tasks(rc.host()))).toList();
+        return new Plan(rigVersion, createdAt, planned, inputDigests(), hosts);
+    }
+
+    /** What applying a reviewed plan did: which hosts it accepted and refused, and the apply's result (null when none was accepted). */
+    record ReviewedApply(Plan.Verdict verdict, Engine.Result result) {}
+
+    /**
+     * Applies a reviewed plan and nothing else. Every host is read again under its lock, and the fresh plan held
+     * to the reviewed one; the hosts that match are applied while the same locks are still held, so no other run
+     * can change a host between this check and its apply. A host that changed since the review is refused, naming
+     * its first task that differs; the others go on.
+     */
+    ReviewedApply applyReviewed(Plan reviewed, HostPlan.Reviewed how, boolean onlyChanges) {
+        try (HeldLocks locks = new HeldLocks()) {
+            execute(Mode.PLAN, true, e -> { }, inputs.request.limit(), locks);
+            Plan now = plan(reviewed.rigVersion(), Instant.now());
+            Plan.Verdict verdict = reviewed.check(now.hosts(), how, onlyChanges);
+            if (verdict.accepted().isEmpty()) return new ReviewedApply(verdict, null);
+            return new ReviewedApply(verdict, execute(Mode.APPLY, false, e -> { }, String.join(":", verdict.accepted()), locks));
+        }
     }
 
     /** Every event of the last execute(), per host. */

@@ -3,15 +3,13 @@ package dev.rig.cli;
 import dev.rig.load.ExtraVars;
 import dev.rig.load.Inputs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rig.apply.Engine;
-import dev.rig.apply.HostRecap;
-import dev.rig.apply.Mode;
 import dev.rig.core.InvalidInputException;
 import dev.rig.core.Secrets;
 import dev.rig.core.Source;
-import dev.rig.report.PlanFile;
+import dev.rig.plan.HostPlan;
+import dev.rig.plan.Plan;
+import dev.rig.plan.PlanCodec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code rig apply PLAN.json}: re-reads every host's state from the plan's own inputs, refuses the
- * whole plan when an input file changed, refuses each host whose fresh plan differs from the saved
- * one (saying what changed), and applies the others — exactly the planned changes.
+ * {@code rig apply PLAN.json}: refuses the whole plan when an input file changed; then reads every host's
+ * state again from the plan's own inputs under the host's lock, refuses each host whose fresh plan differs
+ * from the saved one (saying what changed), and applies the others under the same lock — exactly the
+ * planned changes.
  */
 final class SavedPlanApply {
     private SavedPlanApply() {}
@@ -36,77 +35,53 @@ final class SavedPlanApply {
 
     static int apply(Path planFile, Options.InventoryOptions cliInventory, Options.RunOptions cliRun, Options.SshOptions ssh,
                      PrintWriter out, PrintWriter err) {
-        JsonNode plan = PlanFile.read(planFile);
-        JsonNode inputs = plan.path("inputs");
+        Plan plan = PlanCodec.read(planFile);
+        Plan.Inputs inputs = plan.inputs();
         if (cliInventory.limit != null || !cliRun.tags.isEmpty() || !cliRun.skipTags.isEmpty()) {
             throw new InvalidInputException(new Source(planFile.toString(), 0, 0),
                     "a saved plan carries its own inventory, limit and tags; pass none of -l, -t, --skip-tags with it");
         }
-        List<String> tags = new ArrayList<>();
-        inputs.path("tags").forEach(t -> tags.add(t.asText()));
-        List<String> skipTags = new ArrayList<>();
-        inputs.path("skip_tags").forEach(t -> skipTags.add(t.asText()));
-        Options.RunOptions run = cliRun.withTags(tags, skipTags);
-        List<Path> playbooks = new ArrayList<>();
-        inputs.path("playbooks").forEach(p -> playbooks.add(Path.of(p.asText())));
+        Options.RunOptions run = cliRun.withTags(inputs.tags(), inputs.skipTags());
+        List<Path> playbooks = inputs.playbooks().stream().map(Path::of).toList();
         // The plan's own inputs: its inventory, limit, playbooks and extra vars (secret ones given again with -e);
         // the vault passwords are given again too, for its vars files and an encrypted -e @FILE.
         dev.rig.vault.VaultPasswords vault = cliInventory.vault();
-        Inputs.Request request = Inputs.Request.of(Path.of(inputs.path("inventory").asText()),
-                inputs.path("limit").isTextual() ? inputs.path("limit").asText() : null,
-                List.of(extraVars(planFile, inputs.path("extra_vars"), ExtraVars.parse(cliRun.extraVars, vault))), playbooks)
+        Inputs.Request request = Inputs.Request.of(Path.of(inputs.inventory()), inputs.limit(),
+                List.of(extraVars(planFile, inputs.extraVars(), ExtraVars.parse(cliRun.extraVars, vault))), playbooks)
                 .withVault(vault);
 
         try (Runner r = new Runner(request, run, ssh, out, err)) {
-            List<String> changedFiles = PlanFile.changedFiles(plan, r.inputDigests());
+            List<String> changedFiles = plan.changedFiles(r.inputDigests());
             if (!changedFiles.isEmpty()) {
                 err.println("error: the plan is stale: its inputs changed since it was made: " + String.join(", ", changedFiles));
                 err.println("Nothing was applied. Make a new plan: rig plan --out " + planFile + " …");
                 return Main.ERROR;
             }
-            r.execute(Mode.PLAN, true);
-            Map<String, String> refused = new LinkedHashMap<>();
-            List<String> allowed = new ArrayList<>();
-            Map<String, HostRecap> now = new LinkedHashMap<>();
-            r.record().recaps().forEach(rc -> now.put(rc.host(), rc));
-            for (JsonNode host : plan.path("hosts")) {
-                String name = host.path("host").asText();
-                HostRecap current = now.get(name);
-                if (current == null) {
-                    refused.put(name, "no longer selected by the inventory");
-                } else if (current.hasProblem()) {
-                    refused.put(name, current.failure() != null ? current.failure() : "failed while re-reading its state");
-                } else {
-                    String reason = PlanFile.staleReason(host, r.record().tasks(name));
-                    if (reason != null) refused.put(name, reason);
-                    else if ("changes".equals(host.path("status").asText())) allowed.add(name);
-                }
-            }
-            Secrets secrets = r.secrets;
-            refused.forEach((h, why) -> err.println(secrets.redact("refused [" + h + "]: " + why)));
-            if (allowed.isEmpty()) {
+            Runner.ReviewedApply applied = r.applyReviewed(plan, HostPlan.Reviewed.SAVED, true);
+            Map<String, String> refused = applied.verdict().refused();
+            refused.forEach((h, why) -> err.println(r.secrets.redact("refused [" + h + "]: " + why)));
+            if (applied.result() == null) {
                 out.println(refused.isEmpty() ? "Nothing to apply: the plan has no changes." : "Nothing applied: every host with changes was refused.");
                 return refused.isEmpty() ? Main.OK : Main.ERROR;
             }
-            Engine.Result result = r.execute(Mode.APPLY, false, e -> { }, String.join(":", allowed));
             if (!refused.isEmpty()) err.println(refused.size() + " host(s) refused as stale: " + String.join(", ", refused.keySet()));
-            return result.problems() || !refused.isEmpty() ? Main.ERROR : Main.OK;
+            return applied.result().problems() || !refused.isEmpty() ? Main.ERROR : Main.OK;
         }
     }
 
     /** The plan's extra vars as one JSON map for -e; secret ones must be given again and match their digest. */
-    private static String extraVars(Path planFile, JsonNode saved, Map<String, Object> given) {
+    private static String extraVars(Path planFile, Map<String, Object> saved, Map<String, Object> given) {
         Map<String, Object> vars = new LinkedHashMap<>();
         ObjectMapper json = new ObjectMapper();
         List<String> problems = new ArrayList<>();
-        saved.fields().forEachRemaining(e -> {
-            if (e.getValue().isObject() && e.getValue().has("sha256")) {
-                Object value = given.get(e.getKey());
-                if (value == null) problems.add("secret extra var '" + e.getKey() + "' is not saved in plans: pass it again with -e");
-                else if (!PlanFile.sameExtraVar(e.getValue(), value)) problems.add("secret extra var '" + e.getKey() + "' differs from the one planned with");
-                else vars.put(e.getKey(), value);
+        saved.forEach((name, value) -> {
+            if (value instanceof Plan.SecretDigest digest) {
+                Object again = given.get(name);
+                if (again == null) problems.add("secret extra var '" + name + "' is not saved in plans: pass it again with -e");
+                else if (!digest.matches(again)) problems.add("secret extra var '" + name + "' differs from the one planned with");
+                else vars.put(name, again);
             } else {
-                vars.put(e.getKey(), json.convertValue(e.getValue(), Object.class));
+                vars.put(name, value);
             }
         });
         for (String k : given.keySet()) {

@@ -85,7 +85,7 @@ class PlanDriftLockTest {
         assertEquals(0, planned.exit(), planned.toString());
         JsonNode json = new ObjectMapper().readTree(plan.toFile());
         assertEquals("rig-plan", json.get("format").asText());
-        assertEquals(2, json.get("format_version").asInt());
+        assertEquals(3, json.get("format_version").asInt());
         assertEquals(3, json.get("hosts").size());
         assertEquals("CREATE", json.get("hosts").get(0).get("tasks").get(1).get("action").asText());
         assertFalse(Files.readString(plan).contains(SECRET), "secrets never in a saved plan");
@@ -131,10 +131,10 @@ class PlanDriftLockTest {
         ObjectNode json = (ObjectNode) new ObjectMapper().readTree(plan.toFile());
         ObjectNode p1 = (ObjectNode) json.get("hosts").get(0);
         assertEquals("p1", p1.get("host").asText());
-        com.fasterxml.jackson.databind.node.ArrayNode scripts = (com.fasterxml.jackson.databind.node.ArrayNode) p1.get("tasks").get(0).get("scripts");
-        assertEquals(1, scripts.size(), p1.toString());
-        assertEquals(64, scripts.get(0).asText().length());
-        scripts.set(0, new com.fasterxml.jackson.databind.node.TextNode("0".repeat(64)));
+        com.fasterxml.jackson.databind.node.ArrayNode commands = (com.fasterxml.jackson.databind.node.ArrayNode) p1.get("tasks").get(0).get("commands");
+        assertEquals(1, commands.size(), p1.toString());
+        assertEquals(64, commands.get(0).get("sha256").asText().length());
+        ((ObjectNode) commands.get(0)).put("sha256", "0".repeat(64));
         Files.writeString(plan, new ObjectMapper().writeValueAsString(json));
 
         Rig applied = rig("apply", plan.toString());
@@ -142,6 +142,34 @@ class PlanDriftLockTest {
         assertTrue(applied.err().contains("refused [p1]: task 'App dir' would run other scripts than the plan holds"), applied.toString());
         assertEquals("absent\n", fleet.exec("p1", "test -e /srv/app && echo present || echo absent"), "nothing ran on the refused host");
         assertEquals("host=p2\ntoken=" + SECRET + "\n", fleet.exec("p2", "cat /srv/app/app.conf"), "the other hosts are applied");
+    }
+
+    @Test
+    void aHostAnotherRunChangesWhileTheApplyWaitsForItsLockIsRefused() throws Exception {
+        Path plan = dir.resolve("locked.json");
+        assertEquals(0, rig("plan", "--out", plan.toString(), playbook.toString()).exit());
+        // Another rig run holds p2's lock and changes p2 after the plan; the saved plan's apply must read p2 under the lock.
+        Path other = dir.resolve("other.yml");
+        Files.writeString(other, """
+                - hosts: p2
+                  tasks:
+                    - name: Another run's edit
+                      shell: touch /srv/started; sleep 4; mkdir -p /srv/app; echo 'by another run' > /srv/app/app.conf
+                """);
+        CompletableFuture<Rig> holder = CompletableFuture.supplyAsync(() -> rig("apply", "--yes", other.toString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!fleet.exec("p2", "test -e /srv/started && echo yes || echo no").equals("yes\n")) {
+            assertTrue(System.nanoTime() < deadline && !holder.isDone(), "the other run never started: " + (holder.isDone() ? holder.get() : ""));
+            Thread.sleep(100);
+        }
+        Rig applied = rig("apply", "--lock-timeout", "60", plan.toString());
+        assertEquals(0, holder.get(60, TimeUnit.SECONDS).exit());
+        assertEquals(1, applied.exit(), applied.toString());
+        assertTrue(applied.err().contains("refused [p2]: task 'App dir' was planned as: changed — create /srv/app; now: ok"),
+                "p2 was read again once its lock was free:\n" + applied);
+        assertEquals("by another run\n", fleet.exec("p2", "cat /srv/app/app.conf"), "no unreviewed script ran on p2");
+        assertEquals("host=p1\ntoken=" + SECRET + "\n", fleet.exec("p1", "cat /srv/app/app.conf"), "the other hosts go on");
+        assertEquals("host=p3\ntoken=" + SECRET + "\n", fleet.exec("p3", "cat /srv/app/app.conf"));
     }
 
     @Test
