@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.AptCacheAge;
 import dev.rig.plan.HostCommand;
 
 import java.util.ArrayList;
@@ -12,11 +13,8 @@ import java.util.List;
  * unattended upgrade, a cloud-init run) instead of failing at once — up to a timeout.
  */
 final class AptCommands {
-    /**
-     * Touched after every successful {@code apt-get update}: the lists directory's own mtime does not
-     * change when nothing was new, so cache age is read from this stamp, as Ansible and Ubuntu do.
-     */
-    static final String UPDATE_STAMP = "/var/lib/apt/periodic/update-success-stamp";
+    /** Touched after every successful update: {@link AptCacheAge} reads the cache's age from it. */
+    static final String UPDATE_STAMP = AptCacheAge.UPDATE_STAMP;
     static final long DEFAULT_LOCK_TIMEOUT = 120;
 
     private AptCommands() {}

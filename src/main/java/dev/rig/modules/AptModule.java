@@ -1,6 +1,8 @@
 package dev.rig.modules;
 
-import dev.rig.core.Shell;
+import dev.rig.facts.AptCacheAge;
+import dev.rig.facts.AptCandidates;
+import dev.rig.facts.DpkgStatus;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -57,12 +59,10 @@ public final class AptModule implements Module {
         parts.add("tools", "command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1"
                 + " || { echo 'this host has no dpkg-query/apt-get: the apt module works on Debian and Ubuntu only'; exit 3; }");
         if (!names.isEmpty()) {
-            parts.add(DPKG, "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' " + Shell.join(names) + " 2>/dev/null; true");
-            parts.add(POLICY, "apt-cache policy " + Shell.join(names) + " 2>/dev/null; true");
+            parts.add(DPKG, DpkgStatus.of(names).probe());
+            parts.add(POLICY, AptCandidates.of(names).probe());
         }
-        parts.add(CACHE, "s=" + AptCommands.UPDATE_STAMP + "\n"
-                + "if [ -e \"$s\" ]; then stat -c 'stamp=%Y' \"$s\"; fi\n"
-                + "echo now=$(date +%s)");
+        parts.add(CACHE, AptCacheAge.FACT.probe());
         return parts.probe();
     }
 
@@ -72,8 +72,9 @@ public final class AptModule implements Module {
         String state = args.string("state", "present");
         long lockTimeout = args.integer("lock_timeout", AptCommands.DEFAULT_LOCK_TIMEOUT);
         Map<String, String> parts = ProbeParts.parse(probeOutput);
-        Map<String, Installed> installed = parseDpkg(parts.getOrDefault(DPKG, ""));
-        Map<String, String> candidates = parseCandidates(parts.getOrDefault(POLICY, ""));
+        List<String> names = baseNames(wanted);
+        DpkgStatus installed = DpkgStatus.of(names).parse(parts.getOrDefault(DPKG, ""));
+        AptCandidates candidates = AptCandidates.of(names).parse(parts.getOrDefault(POLICY, ""));
 
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
@@ -84,8 +85,8 @@ public final class AptModule implements Module {
         for (String spec : wanted) {
             String name = baseName(spec);
             String pinned = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1) : null;
-            Installed cur = installed.getOrDefault(name, Installed.NONE);
-            String candidate = candidates.get(name);
+            DpkgStatus.Package cur = installed.get(name);
+            String candidate = candidates.candidate(name).orElse(null);
             switch (state) {
                 case "absent" -> {
                     if (cur.present() || (purge && cur.configOnly())) {
@@ -112,7 +113,7 @@ public final class AptModule implements Module {
 
         boolean updateCache = args.bool("update_cache", false);
         long validFor = args.integer("cache_valid_time", 0);
-        Long age = cacheAge(parts.getOrDefault(CACHE, ""));
+        Long age = AptCacheAge.FACT.parse(parts.getOrDefault(CACHE, "")).seconds().orElse(null);
         boolean stale = validFor > 0 ? age == null || age > validFor : wanted.isEmpty() || !install.isEmpty();
         // A package the cache does not know may come from a repository added earlier in this run: refresh first.
         boolean update = updateCache && (stale || !unknown.isEmpty());
@@ -174,60 +175,5 @@ public final class AptModule implements Module {
     private static String baseName(String spec) {
         String s = spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : spec;
         return s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
-    }
-
-    /** dpkg's two-letter status: wanted state, then current state (i installed, c config files, n not installed, U/F/H/W/t partly). */
-    record Installed(String status, String version) {
-        static final Installed NONE = new Installed("un", null);
-
-        boolean installed() {
-            char current = status.length() > 1 ? status.charAt(1) : 'n';
-            return current == 'i' || current == 'W' || current == 't';
-        }
-
-        boolean present() {
-            char current = status.length() > 1 ? status.charAt(1) : 'n';
-            return current != 'n' && current != 'c';
-        }
-
-        boolean configOnly() {
-            return status.length() > 1 && status.charAt(1) == 'c';
-        }
-    }
-
-    static Map<String, Installed> parseDpkg(String text) {
-        Map<String, Installed> out = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            String[] f = line.split("\t", -1);
-            if (f.length < 3 || f[0].isBlank()) continue;
-            out.put(f[0].strip(), new Installed(f[1].strip(), f[2].strip().isEmpty() ? null : f[2].strip()));
-        }
-        return out;
-    }
-
-    /** From apt-cache policy's "NAME:" blocks, each name's "Candidate:" version; "(none)" counts as no candidate. */
-    static Map<String, String> parseCandidates(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String current = null;
-        for (String line : text.split("\n")) {
-            if (!line.startsWith(" ") && line.endsWith(":")) {
-                current = baseName(line.substring(0, line.length() - 1).strip());
-            } else if (current != null && line.strip().startsWith("Candidate:")) {
-                String v = line.strip().substring("Candidate:".length()).strip();
-                if (!v.equals("(none)") && !v.isEmpty()) out.put(current, v);
-            }
-        }
-        return out;
-    }
-
-    /** Seconds since the last successful update rig recorded, or null when it never recorded one. */
-    static Long cacheAge(String text) {
-        Long stamp = null;
-        Long now = null;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("stamp=")) stamp = Long.parseLong(line.substring(6).strip());
-            if (line.startsWith("now=")) now = Long.parseLong(line.substring(4).strip());
-        }
-        return stamp == null || now == null ? null : Math.max(0, now - stamp);
     }
 }

@@ -1,6 +1,10 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.ComposeProjectState;
+import dev.rig.facts.ComposeProjectState.Container;
+import dev.rig.facts.EnvFileLines;
+import dev.rig.facts.Fact;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
@@ -26,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -57,8 +60,6 @@ public final class ComposeModule implements Module, FileProducer {
     static final String ENV_FILE = ".env";
     private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern HASH_LINE = Pattern.compile("hash=(\\S+) ([0-9a-f]{64})");
-    private static final String LABEL = "com.docker.compose.project";
     private static final FileAttributes DEFAULT_ATTRS = new FileAttributes(Optional.empty(), Optional.empty(), Optional.empty());
     private static final FileAttributes SECRET_ATTRS = new FileAttributes(Optional.of("0600"), Optional.empty(), Optional.empty());
 
@@ -118,50 +119,29 @@ public final class ComposeModule implements Module, FileProducer {
             String path = stack.path(f);
             parts.add("file" + i, f.secret() ? PathFact.probe(path, PathFact.Want.checksum()) : FileContent.probe(path, f.content()));
         }
-        if (stack.hasEnv()) {
-            // Per line, the variable's name and the line's sha256: a plan names the variables that change, never their values.
-            parts.add("envlines", "f=" + Shell.quote(stack.path(ENV_FILE)) + "\n[ -f \"$f\" ] || exit 0\n"
-                    + "while IFS= read -r l || [ -n \"$l\" ]; do h=$(printf '%s' \"$l\" | sha256sum); printf 'env=%s %s\\n' \"${l%%=*}\" \"${h%% *}\"; done < \"$f\"");
-        }
-        parts.add("docker", dockerProbe(stack));
+        // Per line, the variable's name and the line's sha256: a plan names the variables that change, never their values.
+        if (stack.hasEnv()) parts.add("envlines", EnvFileLines.of(stack.path(ENV_FILE)).probe());
+        parts.add("docker", projectFact(stack).probe());
         return parts.probe();
     }
 
-    private static String dockerProbe(Stack stack) {
-        String filter = Shell.quote("label=" + LABEL + "=" + stack.project());
-        StringBuilder s = new StringBuilder(detectCompose(true));
-        s.append("if out=$(docker ps -a --no-trunc --filter ").append(filter)
-                .append(" --format 'container={{.ID}} {{.Label \"com.docker.compose.service\"}} {{.Label \"com.docker.compose.config-hash\"}} {{.State}} {{.Label \"com.docker.compose.oneoff\"}}' 2>&1)")
-                .append("; then printf '%s\\n' \"$out\"; else printf '%s\\n' \"$out\" | sed 's/^/docker_error=/'; exit 0; fi\n");
-        s.append("docker network ls -q --filter ").append(filter).append(" 2>/dev/null | sed 's/^/network=/'\n");
-        if (stack.composeFile() != null) {
-            String compose = "compose -p " + Shell.quote(stack.project()) + " -f " + Shell.quote(stack.composeFile());
-            s.append("cd ").append(Shell.quote(stack.dest())).append(" 2>/dev/null && [ -f ").append(Shell.quote(stack.composeFile())).append(" ] || exit 0\n");
-            s.append("if out=$(").append(compose).append(" config --hash='*' 2>&1); then printf '%s\\n' \"$out\" | sed 's/^/hash=/';")
-                    .append(" else printf '%s\\n' \"$out\" | sed 's/^/config_error=/'; fi\n");
-        }
-        return s.toString();
+    private static Fact<ComposeProjectState> projectFact(Stack stack) {
+        return ComposeProjectState.of(stack.project(), stack.dest(), stack.composeFile());
     }
 
     /**
-     * Shell that defines {@code compose} as whichever of v2 and v1 the host has. A probe reports which
-     * (flavor=v2, v1 or none: an earlier task may install Docker); in a command, having neither is an error.
+     * Shell that defines {@code compose} as whichever of v2 and v1 the host has (as the probe of
+     * {@link ComposeProjectState} does); in a command, having neither is an error.
      */
-    private static String detectCompose(boolean probe) {
-        String v2 = probe ? "; echo flavor=v2" : "";
-        String v1 = probe ? "; echo flavor=v1" : "";
-        String none = probe ? "echo flavor=none; exit 0"
-                : "echo 'neither the docker compose plugin (v2) nor docker-compose (v1) is installed on this host' >&2; exit 1";
-        return "if docker compose version >/dev/null 2>&1; then compose() { docker compose \"$@\"; }" + v2 + "\n"
-                + "elif command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose \"$@\"; }" + v1 + "\n"
-                + "else " + none + "; fi\n";
-    }
+    private static final String DEFINE_COMPOSE = "if docker compose version >/dev/null 2>&1; then compose() { docker compose \"$@\"; }\n"
+            + "elif command -v docker-compose >/dev/null 2>&1; then compose() { docker-compose \"$@\"; }\n"
+            + "else echo 'neither the docker compose plugin (v2) nor docker-compose (v1) is installed on this host' >&2; exit 1; fi\n";
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         Stack stack = Stack.of(args, ctx);
         Map<String, String> parts = ProbeParts.parse(probeOutput);
-        Docker docker = Docker.parse(ProbeParts.part(parts, "docker"));
+        ComposeProjectState docker = projectFact(stack).parse(ProbeParts.part(parts, "docker"));
         String state = args.string("state", "present");
         // A stopped daemon is a state to converge from (an earlier task may start it: the docker role does); any other error is not.
         boolean daemonDown = docker.error() != null && docker.error().contains("Cannot connect to the Docker daemon");
@@ -180,7 +160,7 @@ public final class ComposeModule implements Module, FileProducer {
             StackFile f = stack.files().get(i);
             PathFact.State cur = PathFact.parse(ProbeParts.part(parts, "file" + i));
             Outcome file = f.secret()
-                    ? convergeSecretFile(stack.path(f), f.content(), cur, parts.getOrDefault("envlines", ""))
+                    ? convergeSecretFile(stack.path(f), f.content(), cur, EnvFileLines.of(stack.path(ENV_FILE)).parse(parts.getOrDefault("envlines", "")))
                     : FileContent.converge(stack.path(f), f.content(), DEFAULT_ATTRS, cur, ctx.noLog(), FileContent.Guard.NONE, live.contains(f.name()));
             if (file.failed()) return file;
             if (file.change().changes()) {
@@ -295,7 +275,7 @@ public final class ComposeModule implements Module, FileProducer {
      * stack cannot be read at all. Also whether any container must be (re)created and whether any runs.
      */
     record Services(Map<String, String> reasons, List<Diff> diffs, boolean needCreate, boolean running) {
-        static Services compare(Stack stack, Docker docker, String state, boolean removeOrphans) {
+        static Services compare(Stack stack, ComposeProjectState docker, String state, boolean removeOrphans) {
             Map<String, String> reasons = new LinkedHashMap<>();
             List<Diff> diffs = new ArrayList<>();
             boolean needCreate = false;
@@ -335,11 +315,11 @@ public final class ComposeModule implements Module, FileProducer {
         }
     }
 
-    private static Outcome planAbsent(Stack stack, Docker docker) {
+    private static Outcome planAbsent(Stack stack, ComposeProjectState docker) {
         if (docker.containers().isEmpty() && docker.networks().isEmpty()) {
             return Outcome.ok("project " + stack.project() + " has no containers or networks").withResult(result(stack, docker));
         }
-        String filter = Shell.quote("label=" + LABEL + "=" + stack.project());
+        String filter = Shell.quote("label=" + ComposeProjectState.PROJECT_LABEL + "=" + stack.project());
         // Plain docker commands: removal needs neither the project's files nor a particular compose version.
         String script = "set -e\n"
                 + "ids=$(docker ps -aq --filter " + filter + ")\n[ -z \"$ids\" ] || docker rm -f $ids >/dev/null\n"
@@ -368,7 +348,7 @@ public final class ComposeModule implements Module, FileProducer {
      */
     private static HostCommand composeCommand(Stack stack, List<String> composeArgs, String pull, String shown) {
         String compose = "compose -p " + Shell.quote(stack.project()) + " -f " + Shell.quote(stack.composeFile());
-        StringBuilder s = new StringBuilder("set -e\ncd " + Shell.quote(stack.dest()) + "\n").append(detectCompose(false));
+        StringBuilder s = new StringBuilder("set -e\ncd " + Shell.quote(stack.dest()) + "\n").append(DEFINE_COMPOSE);
         if (pull.equals("always")) s.append(compose).append(" pull\n");
         if (pull.equals("never")) {
             s.append("for image in $(").append(compose).append(" config --images); do\n")
@@ -383,18 +363,14 @@ public final class ComposeModule implements Module, FileProducer {
      * .env holds secrets: compared by checksum only, never shown. The diff names the variables that
      * were added, removed or changed (from each line's sha256), not their values.
      */
-    private static Outcome convergeSecretFile(String path, byte[] desired, PathFact.State cur, String envLines) {
+    private static Outcome convergeSecretFile(String path, byte[] desired, PathFact.State cur, EnvFileLines envLines) {
         if (cur.exists() && !cur.isFile()) return Outcome.fail(path + " exists and is a " + cur.kind() + ", not a regular file");
         String sha = dev.rig.core.Digests.sha256(desired);
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
         List<HostCommand> cmds = new ArrayList<>();
         if (!cur.exists() || !sha.equals(cur.sha256())) {
-            Map<String, String> old = new TreeMap<>();
-            for (String line : envLines.split("\n")) {
-                if (!line.startsWith("env=") || line.indexOf(' ') < 0) continue;
-                old.put(line.substring(4, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1).strip());
-            }
+            Map<String, String> old = envLines.lineSha256();
             Map<String, String> now = new TreeMap<>();
             for (String line : new String(desired, StandardCharsets.UTF_8).split("\n")) {
                 if (line.indexOf('=') > 0) now.put(line.substring(0, line.indexOf('=')), dev.rig.core.Digests.sha256(line.getBytes(StandardCharsets.UTF_8)));
@@ -440,11 +416,11 @@ public final class ComposeModule implements Module, FileProducer {
         return hash.length() > 12 ? hash.substring(0, 12) : hash;
     }
 
-    private static String describeOk(Docker docker, String state) {
+    private static String describeOk(ComposeProjectState docker, String state) {
         return docker.expected().size() + " service(s) " + (state.equals("stopped") ? "stopped" : "running") + " with their current config";
     }
 
-    private static Map<String, Object> result(Stack stack, Docker docker) {
+    private static Map<String, Object> result(Stack stack, ComposeProjectState docker) {
         Map<String, Object> services = new TreeMap<>();
         docker.containers().forEach(c -> services.put(c.service(), c.state()));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -556,53 +532,6 @@ public final class ComposeModule implements Module, FileProducer {
                 s.append(name).append("='").append(value).append("'\n");
             });
             return s.toString().getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    // ---- what the host has -------------------------------------------------------------------
-
-    record Container(String id, String service, String hash, String state) {
-        String shortId() {
-            return id.length() > 12 ? id.substring(0, 12) : id;
-        }
-    }
-
-    /**
-     * The docker part of the probe: which compose the host has, the project's containers (one-off
-     * {@code run} containers left out) and networks, each service's expected config hash, and errors.
-     */
-    record Docker(String flavor, List<Container> containers, List<String> networks, Map<String, String> expected,
-                  String configError, String error) {
-        static Docker parse(String text) {
-            String flavor = "none";
-            List<Container> containers = new ArrayList<>();
-            List<String> networks = new ArrayList<>();
-            Map<String, String> expected = new TreeMap<>();
-            StringBuilder configError = new StringBuilder();
-            StringBuilder error = new StringBuilder();
-            for (String line : text.split("\n")) {
-                if (line.startsWith("flavor=")) flavor = line.substring(7).strip();
-                else if (line.startsWith("container=")) {
-                    String[] f = line.substring(10).split(" ", -1);
-                    if (f.length >= 4 && !(f.length > 4 && f[4].equalsIgnoreCase("true"))) containers.add(new Container(f[0], f[1], f[2], f[3]));
-                } else if (line.startsWith("network=")) networks.add(line.substring(8).strip());
-                else if (line.startsWith("hash=")) {
-                    Matcher m = HASH_LINE.matcher(line.strip());
-                    if (m.matches()) expected.put(m.group(1), m.group(2));
-                } else if (line.startsWith("config_error=")) configError.append(line.substring(13)).append('\n');
-                else if (line.startsWith("docker_error=")) error.append(line.substring(13)).append('\n');
-            }
-            return new Docker(flavor, containers, networks, expected,
-                    configError.isEmpty() ? null : configError.toString().strip(), error.isEmpty() ? null : error.toString().strip());
-        }
-
-        List<Container> containers(String service) {
-            return containers.stream().filter(c -> c.service().equals(service)).toList();
-        }
-
-        /** Services that have containers but are no longer in the files. */
-        List<String> orphans() {
-            return containers.stream().map(Container::service).filter(s -> !expected.containsKey(s)).distinct().sorted().toList();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.rig.modules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.core.Shell;
+import dev.rig.facts.DockerImageInfo;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -47,24 +48,17 @@ public final class DockerImageModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return new Probe("command -v docker >/dev/null 2>&1 || { echo id=no-docker; exit 0; }\n"
-                + "if out=$(docker image inspect --format '{{.Id}}' " + Shell.quote(args.string("name")) + " 2>&1); then echo id=$out\n"
-                + "elif printf '%s' \"$out\" | grep -qi 'no such image'; then echo id=absent\n"
-                + "else printf 'error=%s\\n' \"$out\"; fi\n");
+        return DockerImageInfo.of(args.string("name")).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         String name = args.string("name");
         Tarball tarball = tarball(args, ctx);
-        String current = null;
-        for (String line : (probeOutput == null ? "" : probeOutput).split("\n")) {
-            if (line.startsWith("error=")) return Outcome.fail("cannot read image " + name + " on the host: " + line.substring(6));
-            if (line.startsWith("id=")) current = line.substring(3).strip();
-        }
-        if (current == null) throw new IllegalStateException("unexpected probe output: " + probeOutput);
+        DockerImageInfo current = DockerImageInfo.of(name).parse(probeOutput);
+        if (current.error() != null) return Outcome.fail("cannot read image " + name + " on the host: " + current.error());
         Map<String, Object> result = Map.of("name", name, "id", tarball.id());
-        if (current.equals(tarball.id())) return Outcome.ok(name + " is " + shortId(tarball.id())).withResult(result);
+        if (tarball.id().equals(current.id())) return Outcome.ok(name + " is " + shortId(tarball.id())).withResult(result);
 
         StringBuilder s = new StringBuilder("set -e\n");
         s.append("docker load --quiet >/dev/null\n"); // the tarball arrives on stdin
@@ -73,10 +67,9 @@ public final class DockerImageModule implements Module {
         if (!tarball.tags().contains(name)) s.append(Shell.join("docker", "tag", tarball.id(), name)).append('\n');
         String size = tarball.content().size() / (1024 * 1024) + " MiB";
         String description = "docker load " + name + " (" + shortId(tarball.id()) + ", " + size + ")";
-        boolean absent = current.equals("absent") || current.equals("no-docker");
-        Diff diff = Diff.attributes("image " + name, Map.of("id", absent ? "absent" : shortId(current)), Map.of("id", shortId(tarball.id())));
-        Change change = Change.of(absent ? Action.CREATE : Action.UPDATE, List.of(HostCommand.withInput(s.toString(), tarball.content(), description)),
-                List.of(diff), "load image " + name + (current.equals("no-docker") ? " (docker is not installed yet)" : ""));
+        Diff diff = Diff.attributes("image " + name, Map.of("id", current.present() ? shortId(current.id()) : "absent"), Map.of("id", shortId(tarball.id())));
+        Change change = Change.of(current.present() ? Action.UPDATE : Action.CREATE, List.of(HostCommand.withInput(s.toString(), tarball.content(), description)),
+                List.of(diff), "load image " + name + (current.dockerInstalled() ? "" : " (docker is not installed yet)"));
         return Outcome.of(change).withResult(result);
     }
 

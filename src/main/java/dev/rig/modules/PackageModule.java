@@ -1,5 +1,6 @@
 package dev.rig.modules;
 
+import dev.rig.facts.PackageManager;
 import dev.rig.facts.Probe;
 import dev.rig.playbook.ArgSpec;
 
@@ -17,8 +18,6 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * the arguments of the manager's own module pass through ({@code update_cache}, {@code cache_valid_time}...).
  */
 public final class PackageModule implements Module {
-    private static final String MARK = "@@rig-package-manager ";
-    private static final List<String> OTHERS = List.of("dnf", "yum", "zypper", "apk", "pacman", "pkg");
     private final AptModule apt = new AptModule();
 
     @Override
@@ -42,27 +41,16 @@ public final class PackageModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        StringBuilder s = new StringBuilder();
-        s.append("if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then\n")
-                .append("echo '").append(MARK).append("apt'\n")
-                .append(apt.probe(args, ctx).script()).append('\n')
-                .append("else\n")
-                .append("for m in ").append(String.join(" ", OTHERS)).append("; do command -v $m >/dev/null 2>&1 && { echo \"").append(MARK)
-                .append("$m\"; exit 0; }; done\n")
-                .append("echo '").append(MARK).append("none'\n")
-                .append("fi\n");
-        return new Probe(s.toString());
+        return PackageManager.detect(apt.probe(args, ctx)).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
-        String out = probeOutput == null ? "" : probeOutput;
-        int at = out.indexOf(MARK);
-        if (at < 0) throw new IllegalStateException("unexpected output of the package probe: " + out.strip());
-        int eol = out.indexOf('\n', at);
-        String manager = out.substring(at + MARK.length(), eol < 0 ? out.length() : eol).strip();
-        if (manager.equals("none")) return Outcome.fail("this host has no package manager rig knows (apt; found none of apt, " + String.join(", ", OTHERS) + ")");
-        if (!manager.equals("apt")) return Outcome.fail("this host's package manager is " + manager + "; rig's package module drives apt only");
-        return apt.plan(args, eol < 0 ? "" : out.substring(eol + 1), ctx);
+        PackageManager manager = PackageManager.detect(apt.probe(args, ctx)).parse(probeOutput);
+        if (manager.name().equals("none")) {
+            return Outcome.fail("this host has no package manager rig knows (apt; found none of apt, " + String.join(", ", PackageManager.OTHERS) + ")");
+        }
+        if (!manager.isApt()) return Outcome.fail("this host's package manager is " + manager.name() + "; rig's package module drives apt only");
+        return apt.plan(args, manager.aptOutput(), ctx);
     }
 }

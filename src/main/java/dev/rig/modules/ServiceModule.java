@@ -1,7 +1,9 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.Fact;
 import dev.rig.facts.Probe;
+import dev.rig.facts.ServiceState;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.Diff;
@@ -20,7 +22,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
 
 /**
  * A systemd unit: running or stopped, enabled at boot or not. One {@code systemctl show} reads all
- * it needs. {@code restarted} and {@code reloaded} always act (that is what they ask for), so they
+ * it needs ({@link ServiceState}). {@code restarted} and {@code reloaded} always act (that is what they ask for), so they
  * belong in handlers. {@code daemon_reload} reloads systemd only when it says a unit file changed
  * on disk since it last read it (NeedDaemonReload), which keeps a converged host "ok".
  *
@@ -30,10 +32,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * as Ansible does) or {@code --global} (enable, disable and mask for every user; no state).
  */
 public final class ServiceModule implements Module {
-    private static final String PROPERTIES = "LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload";
-    private static final Set<String> RUNNING = Set.of("active", "activating", "reloading");
     private static final Set<String> ENABLED = Set.of("enabled", "enabled-runtime", "linked", "linked-runtime");
-    private static final Set<String> MASKED = Set.of("masked", "masked-runtime");
     /** Unit files without an [Install] section (or made by generators) cannot be enabled or disabled. */
     private static final Set<String> NOT_SWITCHABLE = Set.of("static", "indirect", "generated", "transient", "alias");
 
@@ -97,23 +96,12 @@ public final class ServiceModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        StringBuilder s = new StringBuilder("command -v systemctl >/dev/null 2>&1 || { echo 'this host has no systemctl: the "
-                + name + " module manages systemd units'; exit 3; }\n");
-        String scope = scope(args);
-        if (!args.has("name")) return new Probe(s.append("echo LoadState=none\n").toString());
-        String unit = Shell.quote(unit(args));
-        switch (scope) {
-            case "user" -> s.append(USER_BUS).append("systemctl --user show --property=").append(PROPERTIES).append(" -- ").append(unit).append('\n');
-            // systemctl --global has no show: is-enabled says enabled, disabled or masked (and exits 1 for the latter two).
-            case "global" -> s.append("echo LoadState=global\nprintf 'UnitFileState=%s\\n' \"$(systemctl --global is-enabled -- ").append(unit)
-                    .append(" 2>/dev/null)\"\n");
-            default -> s.append("systemctl show --property=").append(PROPERTIES).append(" -- ").append(unit).append('\n');
-        }
-        return new Probe(s.toString());
+        return fact(args).probe();
     }
 
-    /** As Ansible does, a user scope without a session environment reaches the user's manager through its runtime directory. */
-    private static final String USER_BUS = "export XDG_RUNTIME_DIR=\"${XDG_RUNTIME_DIR:-/run/user/$(id -u)}\"\n";
+    private Fact<ServiceState> fact(Args args) {
+        return args.has("name") ? ServiceState.of(name, scope(args), unit(args)) : ServiceState.noUnit(name);
+    }
 
     private String scope(Args args) {
         return systemd ? args.string("scope", "system") : "system";
@@ -121,7 +109,7 @@ public final class ServiceModule implements Module {
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
-        Map<String, String> show = parse(probeOutput);
+        ServiceState unitState = fact(args).parse(probeOutput);
         String scope = scope(args);
         boolean reexec = systemd && args.bool("daemon_reexec", false);
         List<HostCommand> cmds = new ArrayList<>();
@@ -144,18 +132,17 @@ public final class ServiceModule implements Module {
         String state = args.optString("state").orElse(null);
         Boolean enabled = args.has("enabled") ? args.bool("enabled", false) : null;
         Boolean masked = systemd && args.has("masked") ? args.bool("masked", false) : null;
-        boolean needReload = args.bool("daemon_reload", false) && "yes".equals(show.get("NeedDaemonReload"));
-        String load = show.getOrDefault("LoadState", "");
-        String fileState = show.getOrDefault("UnitFileState", "");
-        boolean isMasked = load.equals("masked") || MASKED.contains(fileState);
+        boolean needReload = args.bool("daemon_reload", false) && unitState.needDaemonReload();
+        String fileState = unitState.unitFileState();
+        boolean isMasked = unitState.masked();
         boolean willBeMasked = masked != null ? masked : isMasked;
         // A unit an earlier task installs (a package, a copied unit file) is not there yet in a plan: plan the
         // commands anyway; at apply systemctl says so if it is still missing.
-        boolean missing = load.equals("not-found");
+        boolean missing = unitState.notFound();
         if (willBeMasked && ("started".equals(state) || "restarted".equals(state) || "reloaded".equals(state) || Boolean.TRUE.equals(enabled))) {
             return Outcome.fail("unit " + unit + " is " + (isMasked ? "" : "to be ") + "masked; unmask it before starting or enabling it");
         }
-        String active = show.getOrDefault("ActiveState", "unknown");
+        String active = unitState.activeState();
         boolean force = systemd && args.bool("force", false);
         boolean noBlock = systemd && args.bool("no_block", false);
 
@@ -183,7 +170,7 @@ public final class ServiceModule implements Module {
                 done.add(verb);
             }
         }
-        boolean running = RUNNING.contains(active);
+        boolean running = unitState.running();
         Action action = Action.UPDATE;
         if (state != null) {
             String verb = switch (state) {
@@ -199,7 +186,7 @@ public final class ServiceModule implements Module {
                 if (active.equals("failed") && !verb.equals("stop")) cmds.add(systemctl(scope, "reset-failed", unit, List.of()));
                 cmds.add(systemctl(scope, verb, unit, noBlock ? List.of("--no-block") : List.of()));
                 done.add(verb);
-                before.put("state", active + "/" + show.getOrDefault("SubState", "?"));
+                before.put("state", active + "/" + unitState.subState());
                 after.put("state", verb.equals("stop") ? "inactive" : "active");
                 if (verb.equals("restart") || verb.equals("reload")) action = Action.RUN;
             }
@@ -224,7 +211,7 @@ public final class ServiceModule implements Module {
     }
 
     private static String prefix(String scope) {
-        return scope.equals("user") ? USER_BUS : "";
+        return scope.equals("user") ? ServiceState.USER_BUS : "";
     }
 
     private static HostCommand systemctl(String scope, String verb, String unit, List<String> options) {
@@ -240,15 +227,5 @@ public final class ServiceModule implements Module {
         String name = args.string("name").strip();
         if (name.isEmpty() || name.contains("/") || name.startsWith("-")) throw new Args.ArgumentException("'" + name + "' is not a systemd unit name");
         return UNIT_TYPES.stream().anyMatch(t -> name.endsWith("." + t)) ? name : name + ".service";
-    }
-
-    static Map<String, String> parse(String output) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : (output == null ? "" : output).split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
-        if (!out.containsKey("LoadState")) throw new IllegalStateException("unexpected output of systemctl show: " + output);
-        return out;
     }
 }
