@@ -1,7 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
-import dev.rig.facts.PathFact;
+import dev.rig.facts.AuthorizedKeysFile;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -12,7 +12,6 @@ import dev.rig.template.Templates;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,28 +74,17 @@ public final class AuthorizedKeyModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        String user = Shell.quote(args.string("user"));
-        String file = args.optString("path").map(Shell::quote).orElse("\"$h/.ssh/authorized_keys\"");
-        return new Probe("e=$(getent passwd " + user + ") || { echo user=missing; exit 0; }\n"
-                + "h=$(printf '%s' \"$e\" | cut -d: -f6); echo home=$h; printf 'group=%s\\n' \"$(id -gn " + user + ")\"\n"
-                + "f=" + file + "; printf 'file=%s\\n' \"$f\"; d=$(dirname -- \"$f\")\n"
-                + "[ -d \"$d\" ] && echo dir=yes || echo dir=no\n"
-                + "if [ -f \"$f\" ]; then stat -c 'mode=%a\nowner=%U\nfgroup=%G' -- \"$f\"; s=$(sha256sum < \"$f\"); echo sha256=${s%% *};"
-                + " printf 'content='; base64 -w0 < \"$f\"; echo; else echo absent=yes; fi\n");
+        return AuthorizedKeysFile.of(args.string("user"), args.optString("path")).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String line : probeOutput.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) kv.putIfAbsent(line.substring(0, eq), line.substring(eq + 1));
-        }
+        AuthorizedKeysFile keys = AuthorizedKeysFile.of(args.string("user"), args.optString("path")).parse(probeOutput);
         String user = args.string("user");
-        if (kv.containsKey("user")) return Outcome.fail("no user " + user + " on this host");
-        String file = kv.get("file");
-        boolean exists = !kv.containsKey("absent");
-        String text = exists ? new String(Base64.getDecoder().decode(kv.getOrDefault("content", "").strip()), StandardCharsets.UTF_8) : "";
+        if (!keys.userExists()) return Outcome.fail("no user " + user + " on this host");
+        String file = keys.path();
+        boolean exists = keys.file().exists();
+        String text = keys.text();
         boolean present = args.string("state", "present").equals("present");
         List<Key> wanted = new ArrayList<>();
         for (String line : args.string("key").split("\n")) {
@@ -147,16 +135,14 @@ public final class AuthorizedKeyModule implements Module {
         if (!exists && !present) return Outcome.ok(file + " does not exist").withResult(result);
         List<HostCommand> cmds = new ArrayList<>();
         String dir = FileContent.parent(file);
-        String group = kv.get("group");
-        if ("no".equals(kv.get("dir"))) {
+        String group = keys.group();
+        if (!keys.directoryExists()) {
             if (!args.bool("manage_dir", true)) return Outcome.fail("directory " + dir + " does not exist (manage_dir is false)");
             cmds.add(HostCommand.of("mkdir -m 0700 -- " + Shell.quote(dir) + " && chown " + Shell.quote(user + ":" + group) + " -- " + Shell.quote(dir),
                     "mkdir " + dir));
         }
         FileAttributes attrs = new FileAttributes(Optional.of("0600"), Optional.of(user), Optional.ofNullable(group));
-        PathFact.State cur = exists ? new PathFact.State("file", PathFact.normalizeMode(kv.get("mode")), kv.get("owner"), kv.get("fgroup"), 0, null,
-                kv.get("sha256"), text.getBytes(StandardCharsets.UTF_8)) : PathFact.State.absent();
-        Outcome write = FileContent.converge(file, edited.getBytes(StandardCharsets.UTF_8), attrs, cur, ctx.noLog());
+        Outcome write = FileContent.converge(file, edited.getBytes(StandardCharsets.UTF_8), attrs, keys.file(), ctx.noLog());
         if (write.failed()) return write;
         cmds.addAll(write.change().commands());
         if (cmds.isEmpty()) return Outcome.ok(file + ": keys as wanted").withResult(result);

@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.Crontab;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
@@ -11,7 +12,6 @@ import dev.rig.playbook.ArgSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +75,7 @@ public final class CronModule implements Module {
     public Probe probe(Args args, ModuleContext ctx) {
         Optional<String> file = cronFile(args);
         if (file.isPresent()) return PathFact.probe(file.get(), PathFact.Want.content(LineinfileModule.MAX_BYTES));
-        return new Probe("command -v crontab >/dev/null 2>&1 || { echo 'this host has no crontab command: the cron module needs cron installed'; exit 3; }\n"
-                + "if out=$(crontab -l" + args.optString("user").map(u -> " -u " + Shell.quote(u)).orElse("") + " 2>&1); then printf 'crontab='; printf '%s' \"$out\" | base64 -w0; echo\n"
-                + "else case $out in 'no crontab for'*) echo crontab=;; *) printf '%s\\n' \"$out\" >&2; exit 1;; esac; fi\n");
+        return Crontab.of(args.optString("user")).probe();
     }
 
     @Override
@@ -90,10 +88,7 @@ public final class CronModule implements Module {
             if (cur.exists() && !cur.isFile()) return Outcome.fail(file.get() + " is a " + cur.kind() + ", not a file");
             existing = cur.exists() ? new String(cur.content() == null ? new byte[0] : cur.content(), StandardCharsets.UTF_8) : "";
         } else {
-            String line = probeOutput.lines().filter(l -> l.startsWith("crontab=")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("unexpected output of crontab -l: " + probeOutput.strip()));
-            existing = new String(Base64.getDecoder().decode(line.substring(8).strip()), StandardCharsets.UTF_8);
-            if (!existing.isEmpty()) existing += "\n"; // the shell's $(...) dropped the final newline crontab printed
+            existing = Crontab.of(args.optString("user")).parse(probeOutput).text();
         }
         List<String> lines = new ArrayList<>();
         int count = 0;

@@ -1,6 +1,8 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.GitCheckout;
+import dev.rig.facts.GitRemoteRefs;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -49,20 +51,16 @@ public final class GitModule implements Module {
                 + (ssh.isEmpty() ? "" : "export GIT_SSH_COMMAND=" + Shell.quote("ssh " + String.join(" ", ssh)) + "\n");
     }
 
+    private static boolean isCommit(String version) {
+        return version.matches("[0-9a-f]{40}");
+    }
+
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        String dest = Shell.quote(args.string("dest"));
-        String remote = Shell.quote(args.string("remote", "origin"));
         String version = args.string("version", "HEAD");
         ProbeParts parts = new ProbeParts();
-        parts.add(LOCAL, env(args) + "if [ -d " + dest + "/.git ]; then printf 'head=%s\\n' \"$(git -C " + dest + " rev-parse HEAD 2>/dev/null)\";"
-                + " printf 'url=%s\\n' \"$(git -C " + dest + " remote get-url " + remote + " 2>/dev/null)\";"
-                + " [ -z \"$(git -C " + dest + " status --porcelain --untracked-files=no)\" ] && echo modified=no || echo modified=yes;"
-                + " elif [ -e " + dest + " ] && [ -n \"$(ls -A " + dest + " 2>/dev/null)\" ]; then echo state=occupied; else echo state=absent; fi");
-        if (!version.matches("[0-9a-f]{40}")) {
-            parts.add(REMOTE, env(args) + "git ls-remote " + Shell.quote(args.string("repo")) + " " + Shell.quote(version) + " "
-                    + Shell.quote("refs/tags/" + version + "^{}") + " || exit 1");
-        }
+        parts.add(LOCAL, GitCheckout.of(args.string("dest"), args.string("remote", "origin"), env(args)).probe());
+        if (!isCommit(version)) parts.add(REMOTE, GitRemoteRefs.of(args.string("repo"), version, env(args)).probe());
         return parts.probe();
     }
 
@@ -73,28 +71,22 @@ public final class GitModule implements Module {
         String version = args.string("version", "HEAD");
         String remoteName = args.string("remote", "origin");
         Map<String, String> parts = ProbeParts.parse(probeOutput);
-        Map<String, String> local = keyValues(ProbeParts.part(parts, LOCAL));
+        GitCheckout local = GitCheckout.of(dest, remoteName, env(args)).parse(ProbeParts.part(parts, LOCAL));
         String target;
         boolean branch = false;
-        if (version.matches("[0-9a-f]{40}")) {
+        if (isCommit(version)) {
             target = version;
         } else {
-            Map<String, String> refs = new LinkedHashMap<>();
-            for (String line : ProbeParts.part(parts, REMOTE).split("\n")) {
-                String[] f = line.split("\t");
-                if (f.length == 2) refs.put(f[1].strip(), f[0].strip());
-            }
-            // An annotated tag's commit is its peeled ref; a branch is refs/heads/VERSION.
-            target = refs.getOrDefault("refs/tags/" + version + "^{}", refs.getOrDefault("refs/tags/" + version,
-                    refs.getOrDefault("refs/heads/" + version, refs.get(version))));
-            branch = refs.containsKey("refs/heads/" + version);
+            GitRemoteRefs refs = GitRemoteRefs.of(repo, version, env(args)).parse(ProbeParts.part(parts, REMOTE));
+            target = refs.commit(version).orElse(null);
+            branch = refs.isBranch(version);
             if (target == null) return Outcome.fail("version '" + version + "' is neither a branch nor a tag of " + repo);
         }
-        String head = local.get("head");
+        String head = local.head().orElse(null);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("before", head);
         result.put("after", target);
-        if ("occupied".equals(local.get("state"))) return Outcome.fail("destination path '" + dest + "' already exists and is not an empty directory nor a git checkout");
+        if (local.state() == GitCheckout.State.OCCUPIED) return Outcome.fail("destination path '" + dest + "' already exists and is not an empty directory nor a git checkout");
         List<HostCommand> cmds = new ArrayList<>();
         String d = Shell.quote(dest);
         String e = env(args);
@@ -103,17 +95,17 @@ public final class GitModule implements Module {
             List<String> clone = new ArrayList<>(List.of("git", "clone", "--origin", remoteName));
             if (args.has("depth")) clone.addAll(List.of("--depth", String.valueOf(args.integer("depth", 1))));
             if (args.bool("single_branch", false)) clone.add("--single-branch");
-            if (!version.equals("HEAD") && !version.matches("[0-9a-f]{40}")) clone.addAll(List.of("--branch", version));
+            if (!version.equals("HEAD") && !isCommit(version)) clone.addAll(List.of("--branch", version));
             clone.addAll(List.of("--", repo, dest));
-            String script = e + "set -e\n" + Shell.join(clone) + "\n" + (version.matches("[0-9a-f]{40}") ? "git -C " + d + " checkout --quiet --detach " + target + "\n" : "");
+            String script = e + "set -e\n" + Shell.join(clone) + "\n" + (isCommit(version) ? "git -C " + d + " checkout --quiet --detach " + target + "\n" : "");
             cmds.add(HostCommand.of(script, "git clone " + repo + " " + dest + " (" + version + " = " + target.substring(0, 12) + ")"));
             return Outcome.of(Change.of(Action.CREATE, cmds, List.of(Diff.attributes(dest, Map.of("commit", "absent"), Map.of("commit", target))),
                     "clone " + repo + " into " + dest + " at " + version)).withResult(result);
         }
-        boolean urlChanged = !repo.equals(local.get("url"));
+        boolean urlChanged = !repo.equals(local.url().orElse(null));
         if (head.equals(target) && !urlChanged) return Outcome.ok(dest + " is at " + version + " (" + target.substring(0, 12) + ")").withResult(result);
         if (!args.bool("update", true)) return Outcome.ok(dest + " is at " + head.substring(0, 12) + "; update is false").withResult(result);
-        if ("yes".equals(local.get("modified")) && !args.bool("force", false)) {
+        if (local.modified() && !args.bool("force", false)) {
             return Outcome.fail("local modifications exist in the checkout " + dest + " (force: true discards them)");
         }
         StringBuilder s = new StringBuilder(e).append("set -e\n");
@@ -129,18 +121,9 @@ public final class GitModule implements Module {
         Map<String, String> before = new LinkedHashMap<>(Map.of("commit", head));
         Map<String, String> after = new LinkedHashMap<>(Map.of("commit", target));
         if (urlChanged) {
-            before.put("remote", String.valueOf(local.get("url")));
+            before.put("remote", String.valueOf(local.url().orElse(null)));
             after.put("remote", repo);
         }
         return Outcome.of(Change.of(Action.UPDATE, cmds, List.of(Diff.attributes(dest, before, after)), "update " + dest + " to " + version)).withResult(result);
-    }
-
-    private static Map<String, String> keyValues(String text) {
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) kv.putIfAbsent(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
-        return kv;
     }
 }

@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.HostName;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -35,23 +36,17 @@ public final class HostnameModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return new Probe("printf 'current=%s\\n' \"$(uname -n)\"\n"
-                + "if [ -f /etc/hostname ]; then printf 'permanent=%s\\n' \"$(head -n 1 /etc/hostname)\"; fi\n"
-                + "[ -d /run/systemd/system ] && command -v hostnamectl >/dev/null 2>&1 && echo systemd=yes || echo systemd=no\n");
+        return HostName.FACT.probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         String name = args.string("name").strip();
         if (!name.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?")) throw new Args.ArgumentException("'" + name + "' is not a host name");
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String line : probeOutput.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) kv.putIfAbsent(line.substring(0, eq), line.substring(eq + 1).strip());
-        }
-        String use = args.optString("use").orElse("yes".equals(kv.get("systemd")) ? "systemd" : "debian");
-        String current = kv.getOrDefault("current", "");
-        String permanent = kv.getOrDefault("permanent", "");
+        HostName host = HostName.FACT.parse(probeOutput);
+        String use = args.optString("use").orElse(host.systemd() ? "systemd" : "debian");
+        String current = host.current();
+        String permanent = host.permanent().orElse("");
         List<HostCommand> cmds = new ArrayList<>();
         Map<String, String> before = new LinkedHashMap<>();
         Map<String, String> after = new LinkedHashMap<>();
@@ -60,7 +55,7 @@ public final class HostnameModule implements Module {
             after.put("permanent", name);
             cmds.add(use.equals("systemd") ? HostCommand.of(Shell.join("hostnamectl", "--static", "set-hostname", name), "hostnamectl --static set-hostname " + name)
                     : FileContent.upload("/etc/hostname", (name + "\n").getBytes(StandardCharsets.UTF_8), dev.rig.core.Digests.sha256(name + "\n"),
-                            new FileAttributes(java.util.Optional.of("0644"), java.util.Optional.empty(), java.util.Optional.empty()), kv.containsKey("permanent")));
+                            new FileAttributes(java.util.Optional.of("0644"), java.util.Optional.empty(), java.util.Optional.empty()), host.permanent().isPresent()));
         }
         if (!current.equals(name)) {
             before.put("current", current);

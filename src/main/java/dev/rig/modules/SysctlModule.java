@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.KernelParameter;
 import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
@@ -58,7 +59,7 @@ public final class SysctlModule implements Module {
     public Probe probe(Args args, ModuleContext ctx) {
         return new ProbeParts()
                 .add(FILE, PathFact.probe(args.string("sysctl_file", "/etc/sysctl.conf"), PathFact.Want.content(LineinfileModule.MAX_BYTES)))
-                .add(LIVE, "if v=$(sysctl -n " + Shell.quote(key(args)) + " 2>&1); then printf 'value=%s\\n' \"$v\"; else printf 'error=%s\\n' \"$v\"; fi")
+                .add(LIVE, KernelParameter.of(key(args)).probe())
                 .probe();
     }
 
@@ -77,10 +78,10 @@ public final class SysctlModule implements Module {
         if (cur.exists() && !cur.isFile()) return Outcome.fail(file + " is a " + cur.kind() + ", not a file");
         String text = cur.exists() ? FileContent.text(cur.content() == null ? new byte[0] : cur.content()) : "";
         if (text == null) return Outcome.fail(file + " is not a text file");
-        String liveLine = ProbeParts.part(parts, LIVE);
-        String live = liveLine.startsWith("value=") ? liveLine.substring(6) : null;
+        KernelParameter parameter = KernelParameter.of(key).parse(ProbeParts.part(parts, LIVE));
+        String live = parameter.value().orElse(null);
         if (live == null && present && !args.bool("ignoreerrors", false)) {
-            return Outcome.fail("the kernel has no parameter " + key + ": " + liveLine.replaceFirst("^error=", "").strip());
+            return Outcome.fail("the kernel has no parameter " + key + ": " + parameter.error());
         }
         String wanted = present ? normalized(args.string("value")) : null;
 

@@ -2,6 +2,7 @@ package dev.rig.modules;
 
 import dev.rig.core.Shell;
 import dev.rig.facts.Probe;
+import dev.rig.facts.TimeZoneSetting;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.Diff;
@@ -9,7 +10,6 @@ import dev.rig.plan.HostCommand;
 import dev.rig.playbook.ArgSpec;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * a zone the host has no file for fails before anything changes. {@code hwclock} is not managed.
  */
 public final class TimezoneModule implements Module {
-    private static final String ZONEINFO = "/usr/share/zoneinfo/";
+    private static final String ZONEINFO = TimeZoneSetting.ZONEINFO;
 
     @Override
     public String name() {
@@ -42,27 +42,19 @@ public final class TimezoneModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return new Probe("printf 'link=%s\\n' \"$(readlink /etc/localtime 2>/dev/null)\"\n"
-                + "if [ -f /etc/timezone ]; then printf 'file=%s\\n' \"$(head -n 1 /etc/timezone)\"; fi\n"
-                + "[ -f " + Shell.quote(ZONEINFO + zone(args)) + " ] && echo known=yes || echo known=no\n"
-                + "[ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1 && echo systemd=yes || echo systemd=no\n");
+        return TimeZoneSetting.of(zone(args)).probe();
     }
 
     @Override
     public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
         String zone = zone(args);
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String line : probeOutput.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) kv.putIfAbsent(line.substring(0, eq), line.substring(eq + 1).strip());
-        }
-        if (!"yes".equals(kv.get("known"))) return Outcome.fail("this host has no time zone " + zone + " (no " + ZONEINFO + zone + ")");
-        String link = kv.getOrDefault("link", "");
-        String current = link.contains("zoneinfo/") ? link.substring(link.indexOf("zoneinfo/") + 9) : link;
-        boolean systemd = "yes".equals(kv.get("systemd"));
+        TimeZoneSetting setting = TimeZoneSetting.of(zone).parse(probeOutput);
+        if (!setting.known()) return Outcome.fail("this host has no time zone " + zone + " (no " + ZONEINFO + zone + ")");
+        String current = setting.linkedZone();
+        boolean systemd = setting.systemd();
         boolean linkRight = current.equals(zone);
         // timedatectl keeps only the link; the systemd-less way also keeps /etc/timezone, which Debian's tools read.
-        boolean fileRight = systemd || zone.equals(kv.get("file"));
+        boolean fileRight = systemd || setting.file().filter(zone::equals).isPresent();
         Map<String, Object> result = Map.of("name", zone);
         if (linkRight && fileRight) return Outcome.ok("time zone is " + zone).withResult(result);
         List<HostCommand> cmds = new ArrayList<>();

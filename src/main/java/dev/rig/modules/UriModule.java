@@ -3,6 +3,7 @@ package dev.rig.modules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.core.Shell;
+import dev.rig.facts.HttpAnswer;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -11,7 +12,6 @@ import dev.rig.playbook.ArgSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,7 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * Headers, credentials and the body reach curl through a config and a here-document, never its command line.
  */
 public final class UriModule implements Module {
-    private static final String STATUS = "@@rig-status ";
+    private static final String STATUS = HttpAnswer.STATUS_MARK;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -63,7 +63,7 @@ public final class UriModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return readOnly(args) ? new Probe("{\n" + request(args) + "} | base64 -w0; echo") : null;
+        return readOnly(args) ? HttpAnswer.of(request(args)).probe() : null;
     }
 
     /** curl printing the body, then a last line with the status code. */
@@ -145,11 +145,10 @@ public final class UriModule implements Module {
             return Outcome.of(Change.of(Action.RUN, List.of(HostCommand.of(script, method(args) + " " + url)), List.of(), method(args) + " " + url))
                     .withResult(result);
         }
-        String raw = new String(Base64.getDecoder().decode(probeOutput.strip()), StandardCharsets.UTF_8);
-        int at = raw.lastIndexOf("\n" + STATUS);
-        if (at < 0) return Outcome.fail("no answer from " + url + ": " + raw.strip());
-        int status = Integer.parseInt(raw.substring(at + STATUS.length() + 1).strip());
-        String content = raw.substring(0, at);
+        HttpAnswer answer = HttpAnswer.of(request(args)).parse(probeOutput);
+        if (answer.status().isEmpty()) return Outcome.fail("no answer from " + url + ": " + answer.text().strip());
+        int status = answer.status().getAsInt();
+        String content = answer.content();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("url", url);
         result.put("status", status);

@@ -1,6 +1,7 @@
 package dev.rig.modules;
 
 import dev.rig.core.Shell;
+import dev.rig.facts.Presence;
 import dev.rig.facts.Probe;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
@@ -9,7 +10,6 @@ import dev.rig.playbook.ArgSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static dev.rig.playbook.ArgSpec.ArgType.INT;
@@ -23,8 +23,6 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
  * {@code host} is only reported, never connected to.
  */
 public final class WaitForModule implements Module {
-    private static final String PRESENT = "present=yes";
-    private static final String ABSENT = "present=no";
     private static final List<String> STATES = List.of("started", "stopped", "present", "absent");
 
     @Override
@@ -47,7 +45,7 @@ public final class WaitForModule implements Module {
 
     @Override
     public Probe probe(Args args, ModuleContext ctx) {
-        return new Probe("if " + Target.from(args).test() + "; then echo " + PRESENT + "; else echo " + ABSENT + "; fi\n");
+        return Presence.of(Target.from(args).test()).probe();
     }
 
     @Override
@@ -62,7 +60,7 @@ public final class WaitForModule implements Module {
         Map<String, Object> result = new LinkedHashMap<>(target.result());
         result.put("state", state);
         String wanted = wantPresent ? target.presentWord() : target.absentWord();
-        if (isPresent(probeOutput) == wantPresent) return Outcome.ok(target.what() + " is " + wanted).withResult(result);
+        if (Presence.of(target.test()).parse(probeOutput).present() == wantPresent) return Outcome.ok(target.what() + " is " + wanted).withResult(result);
 
         String goal = target.what() + " to be " + wanted;
         String timedOut = "timed out after " + timeout + " s waiting for " + goal;
@@ -78,13 +76,6 @@ public final class WaitForModule implements Module {
         return Outcome.of(Change.of(Action.UPDATE, List.of(HostCommand.of(script, description)), List.of(), description)).withResult(result);
     }
 
-    private static boolean isPresent(String probeOutput) {
-        String out = probeOutput == null ? "" : probeOutput.strip();
-        if (out.equals(PRESENT)) return true;
-        if (out.equals(ABSENT)) return false;
-        throw new IllegalStateException("unexpected probe output: " + out);
-    }
-
     private static long atLeast(Args args, String name, long fallback, long min) {
         long value = args.integer(name, fallback);
         if (value < min) throw new Args.ArgumentException("argument '" + name + "' must be at least " + min + ", not " + value);
@@ -96,23 +87,13 @@ public final class WaitForModule implements Module {
         static Target from(Args args) {
             if (args.has("path")) {
                 String path = args.string("path");
-                return new Target(path, "[ -e " + Shell.quote(path) + " ]", "present", "absent", Map.of("path", path));
+                return new Target(path, Presence.pathExists(path), "present", "absent", Map.of("path", path));
             }
             long port = args.integer("port", 0);
             if (port < 1 || port > 65535) throw new Args.ArgumentException("argument 'port' must be between 1 and 65535, not " + port);
             String host = args.string("host", "127.0.0.1");
-            return new Target("port " + port + " on " + host, listening((int) port), "listening", "closed",
+            return new Target("port " + port + " on " + host, Presence.listening((int) port), "listening", "closed",
                     Map.of("port", port, "host", host));
-        }
-
-        /**
-         * A LISTEN socket (state 0A) on the port, in the kernel's socket tables: lines look like
-         * "  0: 0100007F:1F90 00000000:0000 0A ...", the local port in upper-case hex.
-         */
-        private static String listening(int port) {
-            String hexPort = String.format(Locale.ROOT, "%04X", port);
-            String regex = "^ *[0-9]+: [0-9A-F]+:" + hexPort + " [0-9A-F]+:[0-9A-F]+ 0A ";
-            return "grep -Eqs " + Shell.quote(regex) + " /proc/net/tcp /proc/net/tcp6";
         }
     }
 }
