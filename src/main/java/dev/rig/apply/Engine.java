@@ -130,6 +130,13 @@ public final class Engine {
         /** Plays a meta end_play was reached in: their later serial batches do not start (Ansible's iterator.end_play); by identity, as one playbook imported twice makes equal plays. */
         final Set<Play> playsEnded = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
+        /** The lockstep of each host's current batch, for plays with run_once or any_errors_fatal (absent otherwise: no cost). */
+        private final Map<String, BatchLockstep> lockstep = new ConcurrentHashMap<>();
+
+        BatchLockstep lockstep(String host) {
+            return lockstep.get(host);
+        }
+
         HostState state(String host) {
             return states.computeIfAbsent(host, HostState::new);
         }
@@ -157,7 +164,8 @@ public final class Engine {
         try {
             for (Playbook pb : playbooks) {
                 for (Play play : pb.plays()) {
-                    runPlay(play, pool, order);
+                    // any_errors_fatal ends the playbook, as Ansible's break_play does
+                    if (!runPlay(play, pool, order)) break;
                 }
             }
         } finally {
@@ -201,7 +209,8 @@ public final class Engine {
         return hosts;
     }
 
-    private void runPlay(Play play, ExecutorService pool, List<String> order) {
+    /** False when any_errors_fatal ended the play: the playbook's later plays do not run. */
+    private boolean runPlay(Play play, ExecutorService pool, List<String> order) {
         List<Host> hosts = hostsFor(inventory, play.hosts(), options.limit());
         for (Host h : hosts) {
             if (!order.contains(h.name())) order.add(h.name());
@@ -211,9 +220,15 @@ public final class Engine {
         if (hosts.isEmpty()) {
             ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "': no hosts matched '" + play.hosts() + "'"
                     + (options.limit() != null ? " with limit '" + options.limit() + "'" : "")));
-            return;
+            return true;
         }
+        boolean lockstep = usesLockstep(play);
         for (List<Host> batch : batches(hosts, play.serial())) {
+            BatchLockstep batchLockstep = lockstep ? new BatchLockstep(batch.stream().map(Host::name).toList()) : null;
+            for (Host h : batch) {
+                if (batchLockstep != null) ctx.lockstep.put(h.name(), batchLockstep);
+                else ctx.lockstep.remove(h.name());
+            }
             List<Future<?>> running = new ArrayList<>();
             for (Host h : batch) running.add(pool.submit(() -> runHost(play, h)));
             for (Future<?> f : running) {
@@ -221,18 +236,30 @@ public final class Engine {
                     f.get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("host thread failed", e.getCause());
                 }
             }
-            if (ctx.playsEnded.contains(play)) return;
+            if (ctx.playsEnded.contains(play)) return true;
+            if (batchLockstep != null && batchLockstep.fatal() != null) {
+                ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "' stopped for every host (any_errors_fatal): "
+                        + batchLockstep.fatal()));
+                return false;
+            }
             if (tooManyFailed(play, batch)) {
                 ctx.sink.emit(new Event.Warning("play '" + play.displayName() + "' stopped: more than "
                         + (play.maxFailPercentage() == null ? 0 : play.maxFailPercentage()) + "% of a batch failed"));
-                return;
+                return true;
             }
         }
+        return true;
+    }
+
+    /** Whether some task or handler of the play runs in step with the others of its batch (run_once, any_errors_fatal). */
+    static boolean usesLockstep(Play play) {
+        return play.tasks().stream().anyMatch(t -> t.control().lockstep().coordinated())
+                || play.handlers().stream().anyMatch(t -> t.control().lockstep().coordinated());
     }
 
     /** Ansible's rule: a batch where every host failed ends the play; max_fail_percentage makes it stricter. */
@@ -260,6 +287,8 @@ public final class Engine {
         try {
             runHostPlay(play, host);
         } finally {
+            BatchLockstep lockstep = ctx.lockstep(host.name());
+            if (lockstep != null) lockstep.left(host.name());
             ctx.sink.emit(new Event.HostFinished(play.displayName(), host.name(), ctx.state(host.name()).dead));
         }
     }
@@ -278,7 +307,13 @@ public final class Engine {
         // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
         if ((options.mode() == Mode.APPLY || keptLocks != null) && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
         var machine = ctx.machineLocks.computeIfAbsent(ctx.sameMachine.getOrDefault(host.name(), host.name()), k -> new java.util.concurrent.locks.ReentrantLock());
-        machine.lock();
+        BatchLockstep lockstep = ctx.lockstep(host.name());
+        if (!machine.tryLock()) {
+            // Another name of this machine runs its play first: the batch must not wait for this one meanwhile.
+            if (lockstep != null) lockstep.waitsForMachine(host.name(), true);
+            machine.lock();
+            if (lockstep != null) lockstep.waitsForMachine(host.name(), false);
+        }
         try {
             hostRun.run();
         } finally {

@@ -46,7 +46,11 @@ final class HostRun {
     private final Play play;
     private final Host host;
     private final HostState state;
-    private final Remote remote;
+    private Remote remote;
+    /** An unreachable host that a task's ignore_unreachable kept in the play: the next command connects again, as Ansible's next task does. */
+    private boolean connectionLost;
+    /** The last task's host was unreachable, and the task said to ignore it (still a fatal error under any_errors_fatal, as in Ansible). */
+    private boolean unreachableIgnored;
     private final ProbeCache probeCache = new ProbeCache();
     private final Set<String> notified = new LinkedHashSet<>();
 
@@ -346,8 +350,54 @@ final class HostRun {
         }
     }
 
-    /** One task, with its loop, waiting for its turn when the task has a throttle; false when the host failed. */
+    /**
+     * One task; with run_once or any_errors_fatal in step with the other hosts of the batch
+     * ({@link BatchLockstep}): after it, the play may be over for this host (ended, not failed).
+     */
     private boolean runTask(Task task, boolean handler, Lookahead lookahead) {
+        Task.Lockstep lockstep = task.control().lockstep();
+        BatchLockstep batch = lockstep.coordinated() ? run.lockstep(host.name()) : null;
+        if (batch == null) return runThrottled(task, handler, lookahead);
+        unreachableIgnored = false;
+        boolean ok = lockstep.runOnce() ? runOnce(batch, task, handler, lookahead) : runThrottled(task, handler, lookahead);
+        String failure = unreachableIgnored ? task.displayName() + ": unreachable" : !ok && state.dead && !lockstep.rescued() ? state.recap().failure() : null;
+        if (batch.passed(host.name(), lockstep.anyErrorsFatal() || lockstep.runOnce() ? failure : null)) ended = true;
+        return ok;
+    }
+
+    /** run_once: the task runs here when it is this host's turn, else this host takes the result of the host that ran it. */
+    private boolean runOnce(BatchLockstep batch, Task task, boolean handler, Lookahead lookahead) {
+        BatchLockstep.Turn turn = batch.reach(host.name(), task);
+        if (!turn.runsHere()) {
+            turn.shared().facts().forEach(state.facts::put);
+            if (turn.shared().failure() == null) return true;
+            state.fail(task.displayName() + ": failed on " + turn.shared().ranOn() + " (run_once)");
+            return false;
+        }
+        Map<String, Object> before;
+        synchronized (state.facts) {
+            before = new HashMap<>(state.facts);
+        }
+        int unreachableBefore = state.recap().unreachable();
+        boolean ok = false;
+        try {
+            ok = runThrottled(task, handler, lookahead);
+        } finally {
+            Map<String, Object> set = new LinkedHashMap<>();
+            synchronized (state.facts) {
+                // By identity: register and set_fact put new values, even when equal to the old ones.
+                state.facts.forEach((k, v) -> {
+                    if (!before.containsKey(k) || before.get(k) != v) set.put(k, v);
+                });
+            }
+            boolean failed = !ok && state.dead && state.recap().unreachable() == unreachableBefore;
+            batch.ran(host.name(), task, new BatchLockstep.Shared(set, failed ? state.recap().failure() : null, host.name()));
+        }
+        return ok;
+    }
+
+    /** One task, with its loop, waiting for its turn when the task has a throttle; false when the host failed. */
+    private boolean runThrottled(Task task, boolean handler, Lookahead lookahead) {
         java.util.concurrent.Semaphore throttle = run.throttle(task);
         if (throttle == null) return runTaskNow(task, handler, lookahead);
         throttle.acquireUninterruptibly();
@@ -549,6 +599,7 @@ final class HostRun {
         } catch (TemplateError | Args.ArgumentException e) {
             return failed(task, label, e.getMessage(), handler);
         } catch (SshException e) {
+            if (task.control().lockstep().ignoreUnreachable()) return unreachableIgnored(task, label, e.getMessage(), handler);
             unreachable(e.getMessage());
             return new ItemResult(Status.UNREACHABLE, Map.of("failed", true, "unreachable", true), true);
         } catch (RuntimeException e) {
@@ -602,7 +653,7 @@ final class HostRun {
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
-            last = (delegated ? local() : remote).exec(inv, run.commandTimeout);
+            last = (delegated ? local() : remote()).exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -705,6 +756,31 @@ final class HostRun {
         run.unreachable(state, message);
     }
 
+    /**
+     * ignore_unreachable: the task is reported unreachable and counted ignored, and the host stays in
+     * the play; what was read ahead may be stale, and the next command connects again.
+     */
+    private ItemResult unreachableIgnored(Task task, String label, String message, boolean handler) {
+        report(task, label, Status.UNREACHABLE, Change.none(message), "unreachable (ignored): " + message, handler, true, List.of());
+        probeCache.clear();
+        connectionLost = true;
+        unreachableIgnored = true;
+        Map<String, Object> reg = new LinkedHashMap<>();
+        reg.put("unreachable", true);
+        reg.put("changed", false);
+        reg.put("msg", message);
+        return new ItemResult(Status.UNREACHABLE, reg, false);
+    }
+
+    /** The host's connection, opened again after an unreachable host a task ignored. */
+    private Remote remote() throws SshException {
+        if (connectionLost) {
+            remote = run.connector.reconnect(host);
+            connectionLost = false;
+        }
+        return remote;
+    }
+
     private void registerUnknown(Task task) {
         if (task.register() != null) state.facts.put(task.register(), new UnknownValue("task '" + task.displayName() + "'"));
     }
@@ -718,7 +794,7 @@ final class HostRun {
         String nonce = run.nonce();
         RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(batch), null, wanted.become())
                 .doing("reading the host's state");
-        ExecResult result = remote.exec(inv, run.commandTimeout);
+        ExecResult result = remote().exec(inv, run.commandTimeout);
         Map<Integer, ProbeBatch.Output> outputs = ProbeBatch.parse(result.out(), nonce);
         for (int i = 1; i < batch.size(); i++) {
             ProbeBatch.Output o = outputs.get(i);

@@ -31,7 +31,15 @@ final class HostState {
             case OK -> ok++;
             case CHANGED -> changed++;
             case SKIPPED -> skipped++;
-            case UNREACHABLE -> unreachable++;
+            case UNREACHABLE -> {
+                // ignore_unreachable: Ansible's recap counts the task ok and ignored, not the host unreachable.
+                if (ignoredFailure) {
+                    ok++;
+                    ignored++;
+                } else {
+                    unreachable++;
+                }
+            }
             case KNOWN_AFTER_APPLY -> knownAfterApply++;
             case FAILED -> {
                 if (ignoredFailure) ignored++; else failed++;

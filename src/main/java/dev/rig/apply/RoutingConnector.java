@@ -22,6 +22,11 @@ public final class RoutingConnector implements Connector {
     }
 
     @Override
+    public Remote reconnect(Host host) throws SshException {
+        return isLocal(host) ? local : ssh.reconnect(host);
+    }
+
+    @Override
     public String loginUser(Host host) {
         return isLocal(host) ? System.getProperty("user.name") : ssh.loginUser(host);
     }

@@ -54,6 +54,15 @@ public final class SshConnector implements Connector {
         }
     }
 
+    /** Drops the host's lost connection (and an earlier failure to connect) and connects again. */
+    @Override
+    public Remote reconnect(Host host) throws SshException {
+        Remote lost = open.remove(host.name());
+        if (lost != null) lost.close();
+        failed.remove(host.name());
+        return connect(host);
+    }
+
     /** The inventory's user, else -u, else ssh_config's User, else the local user. */
     @Override
     public String loginUser(Host host) {

@@ -33,12 +33,13 @@ import java.util.stream.Collectors;
 public final class PlaybookLoader {
     static final Set<String> PLAY_KEYS = Set.of("name", "hosts", "vars", "vars_files", "become", "become_user",
             "serial", "max_fail_percentage", "roles", "pre_tasks", "tasks", "post_tasks", "handlers", "tags",
-            "gather_facts", "connection", "environment", "vars_prompt");
+            "gather_facts", "connection", "environment", "vars_prompt", "run_once", "any_errors_fatal", "ignore_unreachable");
     /** Play connections rig has: its own SSH (Ansible's ssh and its default, smart) and the operator's machine. */
     static final Set<String> CONNECTIONS = Set.of("ssh", "smart", "local");
     static final Set<String> TASK_KEYS = Set.of("name", "when", "loop", "with_items", "loop_control", "register",
             "notify", "tags", "become", "become_user", "changed_when", "failed_when", "ignore_errors", "no_log", "vars",
-            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to", "throttle");
+            "args", "listen", "environment", "until", "retries", "delay", "check_mode", "with_dict", "delegate_to", "throttle",
+            "run_once", "any_errors_fatal", "ignore_unreachable");
     private static final Set<String> LOOP_CONTROL_KEYS = Set.of("label", "loop_var", "index_var", "pause", "extended");
     private static final int MAX_IMPORT_DEPTH = 16;
 
@@ -51,6 +52,8 @@ public final class PlaybookLoader {
     private final Map<Path, List<String>> fileLines = new java.util.HashMap<>();
     /** The environment of the play being read, passed to its roles' tasks. */
     private Map<String, Object> playEnvironment = Map.of();
+    /** The play's run_once, any_errors_fatal and ignore_unreachable, passed to its roles' tasks. */
+    private Flags playFlags = Flags.NONE;
     /** The play being read: its directory (where roles/ is), its handlers, what its roles export, the roles already in it. */
     private Path playDir;
     private List<Task> playHandlers = new ArrayList<>();
@@ -200,6 +203,7 @@ public final class PlaybookLoader {
         Path dir = file.getParent();
         Map<String, Object> playEnv = map(file, keys.get("environment"));
         playEnvironment = playEnv;
+        playFlags = Flags.NONE.over(this, file, keys, false);
         playDir = dir;
         playHandlers = handlers;
         playRoleDefaults = roleDefaults;
@@ -207,7 +211,7 @@ public final class PlaybookLoader {
         playRolesRun = new LinkedHashMap<>();
         playHandlerFiles = new LinkedHashSet<>();
         TaskScope playScope = new TaskScope(null, List.of(dir.resolve("files"), dir), List.of(dir.resolve("templates"), dir), playTags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnv), Task.RoleVars.NONE);
+                new Inherited(null, null, Map.of(), null, List.of(), playEnv, playFlags), Task.RoleVars.NONE);
 
         tasks.addAll(taskList(file, keys.get("pre_tasks"), playScope, List.of()));
         if (keys.containsKey("roles")) {
@@ -296,8 +300,34 @@ public final class PlaybookLoader {
     /** Where a task's relative files come from, and the tags it inherits. */
     /** What enclosing blocks pass down to their tasks (Ansible's inherited keywords). */
     private record Inherited(Boolean become, String becomeUser, Map<String, Object> vars, Boolean ignoreErrors,
-                             List<Task.Condition> conditions, Map<String, Object> environment) {
-        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of(), Map.of());
+                             List<Task.Condition> conditions, Map<String, Object> environment, Flags flags) {
+        static final Inherited NONE = new Inherited(null, null, Map.of(), null, List.of(), Map.of(), Flags.NONE);
+
+        Inherited withFlags(Flags f) {
+            return new Inherited(become, becomeUser, vars, ignoreErrors, conditions, environment, f);
+        }
+    }
+
+    /**
+     * run_once, any_errors_fatal and ignore_unreachable as a play, block or task sets them (null: not
+     * set, the enclosing one's holds), and whether a block's rescue would catch a failure here.
+     */
+    private record Flags(Boolean runOnce, Boolean anyErrorsFatal, Boolean ignoreUnreachable, boolean rescuable) {
+        static final Flags NONE = new Flags(null, null, null, false);
+
+        Flags over(PlaybookLoader loader, Path file, Map<String, NodeTuple> keys, boolean rescuable) {
+            Boolean r = loader.bool(file, keys.get("run_once")), a = loader.bool(file, keys.get("any_errors_fatal")),
+                    u = loader.bool(file, keys.get("ignore_unreachable"));
+            return new Flags(r != null ? r : runOnce, a != null ? a : anyErrorsFatal, u != null ? u : ignoreUnreachable, rescuable || this.rescuable);
+        }
+
+        Flags outsideRescue(Flags outer) {
+            return new Flags(runOnce, anyErrorsFatal, ignoreUnreachable, outer.rescuable);
+        }
+
+        Task.Lockstep lockstep() {
+            return new Task.Lockstep(Boolean.TRUE.equals(runOnce), Boolean.TRUE.equals(anyErrorsFatal), Boolean.TRUE.equals(ignoreUnreachable), rescuable);
+        }
     }
 
     private record TaskScope(String role, List<Path> fileDirs, List<Path> templateDirs, Set<String> tags, Inherited inherited,
@@ -317,7 +347,7 @@ public final class PlaybookLoader {
      */
     private Task.RoleVars role(Path playbookDir, Source src, Object entry, Set<String> playTags, List<Step> tasks, List<Task> handlers,
                                Map<String, Task.RoleVars> rolesRun, List<String> chain, Task.RoleVars parents) {
-        return role(playbookDir, src, entry, playTags, new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), tasks, handlers,
+        return role(playbookDir, src, entry, playTags, new Inherited(null, null, Map.of(), null, List.of(), playEnvironment, playFlags), tasks, handlers,
                 rolesRun, chain, parents);
     }
 
@@ -414,7 +444,7 @@ public final class PlaybookLoader {
         // Handlers take only the role's variables and directories from the call, not its when or tags (Ansible's handlers are not in its blocks).
         // A role used again brings no second copy of its handlers: a notify runs a role's handler once, as in Ansible.
         if (h != null && playHandlerFiles.add(h)) handlers.addAll(handlerList(taskFile(h, new TaskScope(scope.role(), scope.fileDirs(), scope.templateDirs(), tags,
-                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment), scope.roleVars()), src, List.of())));
+                new Inherited(null, null, Map.of(), null, List.of(), playEnvironment, playFlags), scope.roleVars()), src, List.of())));
         Map<String, Object> exportedDefaults = new LinkedHashMap<>(depDefaults);
         exportedDefaults.putAll(ownDefaults);
         Map<String, Object> exportedVars = new LinkedHashMap<>(depVars);
@@ -557,7 +587,7 @@ public final class PlaybookLoader {
     }
 
     static final Set<String> BLOCK_KEYS = Set.of("block", "rescue", "always", "name", "when", "become", "become_user", "tags",
-            "vars", "ignore_errors", "environment");
+            "vars", "ignore_errors", "environment", "run_once", "any_errors_fatal", "ignore_unreachable");
 
     /** A block: its keywords are passed down to its tasks; rescue and always are steps of their own. */
     private List<Step> block(Path file, MappingNode map, TaskScope scope, List<Path> chain) {
@@ -566,9 +596,12 @@ public final class PlaybookLoader {
         Inherited inherited = passedDown(file, keys, scope.inherited());
         Set<String> tags = new LinkedHashSet<>(scope.tags());
         tags.addAll(tags(file, keys.get("tags")));
-        TaskScope inner = scope.with(tags, inherited);
-        return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), inner, chain),
-                taskList(file, keys.get("rescue"), inner, chain), taskList(file, keys.get("always"), inner, chain)));
+        // A failure in the block part is rescued when the block has a rescue; one in rescue or always only by an outer block's.
+        boolean rescues = keys.get("rescue") != null && keys.get("rescue").getValueNode() instanceof SequenceNode r && !r.getValue().isEmpty();
+        Inherited guarded = inherited.withFlags(inherited.flags().over(this, file, Map.of(), rescues));
+        Inherited after = inherited.withFlags(inherited.flags().outsideRescue(scope.inherited().flags()));
+        return List.of(new Block(string(file, keys.get("name")), src, taskList(file, keys.get("block"), scope.with(tags, guarded), chain),
+                taskList(file, keys.get("rescue"), scope.with(tags, after), chain), taskList(file, keys.get("always"), scope.with(tags, after), chain)));
     }
 
     private List<Step> task(Path file, Node node, TaskScope scope, List<Path> chain) {
@@ -633,7 +666,7 @@ public final class PlaybookLoader {
                 if (when != null) conditions.add(new Task.Condition(when, whenSrc));
                 Set<String> tags = new LinkedHashSet<>(scope.tags());
                 tags.addAll(ownTags);
-                Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+                Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment(), up.flags());
                 return taskFile(target, scope.with(tags, inherited), usedAt, chain);
             }
             // include_tasks: its when, loop and tags are its own; its vars are its tasks' too (Ansible inherits vars only).
@@ -641,7 +674,7 @@ public final class PlaybookLoader {
             if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(ownTags);
-            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment(), up.flags());
             Applied applied = apply(file, applyOf(importTasks), scope.tags(), inherited);
             List<Step> steps = taskFile(target, scope.with(applied.tags(), applied.inherited()), usedAt, chain);
             Map<String, Object> args = new LinkedHashMap<>(Map.of("file", rel));
@@ -745,7 +778,8 @@ public final class PlaybookLoader {
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
                 new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended,
-                        delegateToLocalhost(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle"))),
+                        delegateToLocalhost(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle")),
+                        up.flags().over(this, file, keywords, false).lockstep()),
                 scope.roleVars()));
     }
 
@@ -848,7 +882,7 @@ public final class PlaybookLoader {
             if (when != null) conditions.add(new Task.Condition(when, whenSrc));
             Set<String> tags = new LinkedHashSet<>(scope.tags());
             tags.addAll(ownTags);
-            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment());
+            Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), List.copyOf(conditions), up.environment(), up.flags());
             Task.RoleVars exported = roleCall(playDir, at, new RoleCall(roleName, ownVars, tags, from, inherited, true), steps, playHandlers,
                     playRolesRun, new ArrayList<>(), scope.roleVars());
             if (exported != null) {
@@ -859,7 +893,7 @@ public final class PlaybookLoader {
         }
         LoopSpec ls = loopSpec(file, keywords);
         if (ls.key() != null) checkTemplates(ls.loop(), textSource(file, ls.key().getValueNode()));
-        Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment());
+        Inherited inherited = new Inherited(up.become(), up.becomeUser(), vars, up.ignoreErrors(), up.conditions(), up.environment(), up.flags());
         Applied applied = apply(file, args.get("apply"), scope.tags(), inherited);
         roleCall(playDir, at, new RoleCall(roleName, ownVars, applied.tags(), from, applied.inherited(), true), steps, playHandlers, playRolesRun,
                 new ArrayList<>(), scope.roleVars());
@@ -904,7 +938,7 @@ public final class PlaybookLoader {
         Map<String, Object> env = new LinkedHashMap<>(up.environment());
         env.putAll(map(file, keys.get("environment")));
         return new Inherited(become != null ? become : up.become(), becomeUser != null ? becomeUser : up.becomeUser(), vars,
-                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env);
+                ignore != null ? ignore : up.ignoreErrors(), List.copyOf(conditions), env, up.flags().over(this, file, keys, false));
     }
 
     /** The file of an import_tasks or include_tasks: a plain name, or {@code file:} in a map; rig reads it at load, so it cannot be templated. */

@@ -57,13 +57,34 @@ public record Task(
      * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop);
      * {@code delegateToLocalhost}: {@code delegate_to: localhost}, the task's probe and commands run on
      * the operator's machine while its variables stay the host's; {@code throttle}: at most that many
-     * hosts run the task at once (0: no limit).
+     * hosts run the task at once (0: no limit); {@code lockstep}: how the task runs with the other hosts of its batch.
      */
     public record Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
-                          String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle) {
+                          String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle, Lockstep lockstep) {
         public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
                        String indexVar, int pause, boolean extended) {
-            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, false, 0);
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, false, 0, Lockstep.NONE);
+        }
+
+        public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
+                       String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle) {
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, delegateToLocalhost, throttle, Lockstep.NONE);
+        }
+    }
+
+    /**
+     * Ansible's keywords that tie a task to the other hosts of its batch (play, block or task; the
+     * innermost wins): {@code runOnce} runs it on one host for all; {@code anyErrorsFatal} ends the
+     * play for every host when one fails it; {@code ignoreUnreachable} keeps a host that was unreachable
+     * during it in the play. {@code rescued}: a block's rescue catches a failure of the task (then it is
+     * not fatal).
+     */
+    public record Lockstep(boolean runOnce, boolean anyErrorsFatal, boolean ignoreUnreachable, boolean rescued) {
+        public static final Lockstep NONE = new Lockstep(false, false, false, false);
+
+        /** Whether the task needs its batch's coordination at all. */
+        public boolean coordinated() {
+            return runOnce || anyErrorsFatal;
         }
     }
 

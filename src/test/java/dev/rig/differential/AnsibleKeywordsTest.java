@@ -110,11 +110,13 @@ class AnsibleKeywordsTest {
             Map.entry("serial", "1"), Map.entry("max_fail_percentage", "10"), Map.entry("roles", "[]"), Map.entry("pre_tasks", "[]"),
             Map.entry("tasks", "[]"), Map.entry("post_tasks", "[]"), Map.entry("handlers", "[]"), Map.entry("tags", "[t]"),
             Map.entry("gather_facts", "false"), Map.entry("connection", "local"), Map.entry("environment", "{A: b}"),
-            Map.entry("vars_prompt", "[{name: who, prompt: Who}]"));
+            Map.entry("vars_prompt", "[{name: who, prompt: Who}]"), Map.entry("run_once", "true"), Map.entry("any_errors_fatal", "true"),
+            Map.entry("ignore_unreachable", "true"));
     private static final Map<String, String> BLOCK_IMPLEMENTED = Map.ofEntries(Map.entry("name", "n"),
             Map.entry("block", "[{debug: {msg: hi}}]"), Map.entry("rescue", "[]"), Map.entry("always", "[]"), Map.entry("when", "true"),
             Map.entry("become", "true"), Map.entry("become_user", "root"), Map.entry("tags", "[t]"), Map.entry("vars", "{a: 1}"),
-            Map.entry("ignore_errors", "true"), Map.entry("environment", "{A: b}"));
+            Map.entry("ignore_errors", "true"), Map.entry("environment", "{A: b}"), Map.entry("run_once", "true"),
+            Map.entry("any_errors_fatal", "true"), Map.entry("ignore_unreachable", "true"));
     private static final Map<String, String> TASK_IMPLEMENTED = Map.ofEntries(Map.entry("name", "n"), Map.entry("when", "true"),
             Map.entry("loop", "[1, 2]"), Map.entry("with_items", "[1, 2]"), Map.entry("with_dict", "{a: 1}"),
             Map.entry("loop_control", "{label: x}"), Map.entry("register", "r"), Map.entry("notify", "h"), Map.entry("tags", "[t]"),
@@ -122,7 +124,8 @@ class AnsibleKeywordsTest {
             Map.entry("failed_when", "false"), Map.entry("ignore_errors", "true"), Map.entry("no_log", "true"),
             Map.entry("vars", "{a: 1}"), Map.entry("args", "{msg: there}"), Map.entry("listen", "h2"), Map.entry("environment", "{A: b}"),
             Map.entry("until", "true"), Map.entry("retries", "2\n      until: true"), Map.entry("delay", "1\n      until: true"),
-            Map.entry("check_mode", "true"), Map.entry("delegate_to", "localhost"), Map.entry("throttle", "2"));
+            Map.entry("check_mode", "true"), Map.entry("delegate_to", "localhost"), Map.entry("throttle", "2"),
+            Map.entry("run_once", "true"), Map.entry("any_errors_fatal", "true"), Map.entry("ignore_unreachable", "true"));
 
     /** The keyword written in a play, a block or a task (a handler for listen). */
     private static String playbook(String keyword, String where, String value) {

@@ -208,6 +208,7 @@ final class Pairs {
                 "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == 'Debian'",
                 "- block:\n    - file: {path: /srv/t/debian, state: touch}\n  when: ansible_os_family == \"Debian\"").gathering());
         roleScopes(p);
+        lockstep(p);
         includes(p);
         roleTasks(p);
         includeVars(p);
@@ -227,6 +228,66 @@ final class Pairs {
         p.add(plays("vars_prompt given with -e", prompt + "    - copy: {dest: /srv/t/who, content: \"{{ who }}\"}\n",
                 prompt + "    - copy: {dest: /srv/t/who, content: \"${who}\"}\n", Map.of(), Map.of(), "-e", "who=cli"));
         return p;
+    }
+
+    /** Ends the SSH session the task runs in (its nearest sshd ancestor, by PID): the host is unreachable during the task. */
+    private static final String DROP_CONNECTION = "shell: \"p=$$; while [ $p -gt 1 ] && [ \\\"$(cat /proc/$p/comm)\\\" != sshd ]; do p=$(awk '{print $4}' /proc/$p/stat); done;"
+            + " [ $p -gt 1 ] && kill $p; sleep 5\"";
+
+    /** run_once, any_errors_fatal and ignore_unreachable: Ansible's linear strategy where hosts meet. */
+    private static void lockstep(List<Pair> p) {
+        p.add(pair("run_once: the first host runs it, every host gets its register",
+                "- shell: touch /srv/t/ran-{{ inventory_hostname }}; echo {{ inventory_hostname }}\n  register: who\n  run_once: true\n"
+                        + "- copy: {dest: /srv/t/who, content: \"{{ who.stdout }} {{ who.changed }}\"}",
+                "- shell: touch /srv/t/ran-${inventory_hostname}; echo ${inventory_hostname}\n  register: who\n  run_once: true\n"
+                        + "- copy: {dest: /srv/t/who, content: \"${who.stdout} ${who.changed?c?cap_first}\"}"));
+        p.add(pair("run_once: when decided on the first host only, set_fact for every host",
+                "- set_fact: {picked: \"{{ inventory_hostname }}\"}\n  run_once: true\n"
+                        + "- shell: touch /srv/t/when-ran\n  run_once: true\n  when: inventory_hostname == 'd2'\n  register: r\n"
+                        + "- copy: {dest: /srv/t/picked, content: \"{{ picked }} {{ r.skipped }}\"}",
+                "- set_fact: {picked: \"${inventory_hostname}\"}\n  run_once: true\n"
+                        + "- shell: touch /srv/t/when-ran\n  run_once: true\n  when: inventory_hostname == \"d2\"\n  register: r\n"
+                        + "- copy: {dest: /srv/t/picked, content: \"${picked} ${r.skipped?c?cap_first}\"}"));
+        String handler = "- name: h\n  shell: echo handled >> /srv/t/handled";
+        p.add(same("run_once on a block, its notify", "- block:\n    - copy: {dest: /srv/t/once, content: x}\n      notify: h\n"
+                + "    - shell: echo second >> /srv/t/second\n  run_once: true\n- file: {path: /srv/t/after, state: touch}").withHandlers(handler));
+        String local = "- file: {path: /tmp/rig-differential-run-once, state: absent}\n  delegate_to: localhost\n  run_once: true\n"
+                + "- shell: echo ran >> /tmp/rig-differential-run-once; wc -l < /tmp/rig-differential-run-once\n  register: n\n"
+                + "  delegate_to: localhost\n  run_once: true\n";
+        p.add(pair("run_once with delegate_to localhost", local + "- copy: {dest: /srv/t/n, content: \"{{ n.stdout | trim }}\"}",
+                local + "- copy: {dest: /srv/t/n, content: \"${n.stdout?trim}\"}"));
+        // The failing host is slow to fail: without lockstep the other would be past the next task by then.
+        p.add(plays("any_errors_fatal on a play: the other host stops before its next task, no later play",
+                HEAD + "  any_errors_fatal: true\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - shell: sleep 1; exit 1\n      when: inventory_hostname == 'd2'\n    - file: {path: /srv/t/after, state: touch}\n"
+                        + "- hosts: all\n  gather_facts: false\n  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n",
+                HEAD + "  any_errors_fatal: true\n  tasks:\n    - file: {path: /srv/t/before, state: touch}\n"
+                        + "    - shell: sleep 1; exit 1\n      when: inventory_hostname == \"d2\"\n    - file: {path: /srv/t/after, state: touch}\n"
+                        + "- hosts: all\n  gather_facts: false\n  tasks:\n    - file: {path: /srv/t/next-play, state: touch}\n", Map.of(), Map.of()));
+        p.add(pair("any_errors_fatal on a block, its always still run by the failed host",
+                "- block:\n    - file: {path: /srv/t/in, state: touch}\n    - shell: sleep 1; exit 1\n      when: inventory_hostname == 'd1'\n"
+                        + "    - file: {path: /srv/t/not-reached, state: touch}\n  any_errors_fatal: true\n- file: {path: /srv/t/after, state: touch}",
+                "- block:\n    - file: {path: /srv/t/in, state: touch}\n    - shell: sleep 1; exit 1\n      when: inventory_hostname == \"d1\"\n"
+                        + "    - file: {path: /srv/t/not-reached, state: touch}\n  any_errors_fatal: true\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(pair("any_errors_fatal on a task rescued by its block does not stop the play",
+                "- block:\n    - shell: sleep 1; exit 1\n      any_errors_fatal: true\n      when: inventory_hostname == 'd2'\n"
+                        + "  rescue:\n    - file: {path: /srv/t/rescued, state: touch}\n- file: {path: /srv/t/after, state: touch}",
+                "- block:\n    - shell: sleep 1; exit 1\n      any_errors_fatal: true\n      when: inventory_hostname == \"d2\"\n"
+                        + "  rescue:\n    - file: {path: /srv/t/rescued, state: touch}\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(same("any_errors_fatal with ignore_errors does not stop the play",
+                "- shell: sleep 1; exit 1\n  any_errors_fatal: true\n  ignore_errors: true\n- file: {path: /srv/t/after, state: touch}"));
+        p.add(pair("ignore_unreachable: the connection lost during a task, the host goes on",
+                "- " + DROP_CONNECTION + "\n  when: inventory_hostname == 'd2'\n  ignore_unreachable: true\n"
+                        + "- file: {path: /srv/t/after, state: touch}",
+                "- " + DROP_CONNECTION + "\n  when: inventory_hostname == \"d2\"\n  ignore_unreachable: true\n"
+                        + "- file: {path: /srv/t/after, state: touch}"));
+        p.add(pair("ignore_unreachable on a block; without it the host leaves the play",
+                "- block:\n    - " + DROP_CONNECTION + "\n      when: inventory_hostname == 'd1'\n  ignore_unreachable: true\n"
+                        + "- file: {path: /srv/t/after, state: touch}\n- " + DROP_CONNECTION + "\n  when: inventory_hostname == 'd2'\n"
+                        + "- file: {path: /srv/t/last, state: touch}",
+                "- block:\n    - " + DROP_CONNECTION + "\n      when: inventory_hostname == \"d1\"\n  ignore_unreachable: true\n"
+                        + "- file: {path: /srv/t/after, state: touch}\n- " + DROP_CONNECTION + "\n  when: inventory_hostname == \"d2\"\n"
+                        + "- file: {path: /srv/t/last, state: touch}"));
     }
 
     private static Pair tasksWithFiles(String name, String ansibleTasks, String rigTasks, Map<String, String> ansibleFiles, Map<String, String> rigFiles,
