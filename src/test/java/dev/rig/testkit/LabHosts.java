@@ -50,6 +50,7 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
 
     private final List<String> names;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
+    private int spares;
     private Path dir;
     private Reservation reservation;
     private LabFleet fleet;
@@ -74,10 +75,19 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Also reserves count addresses after the hosts' where no sshd runs, for the test's own listeners on
+     * port 22 (a bastion relay, a server that never answers): {@link #spareAddress}.
+     */
+    public LabHosts withSpareAddresses(int count) {
+        spares = count;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("rig-" + context.getRequiredTestClass().getSimpleName() + "-");
-        reservation = reserve(names.size());
+        reservation = reserve(names.size() + spares);
         fleet = LabFleet.start(dir.resolve("fleet"), names, NETWORK, reservation.firstOctet(), false);
         inventory = dir.resolve("inventory");
         fleet.writeInventory(inventory.resolve("hosts.yml"), groups);
@@ -203,6 +213,12 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
     /** The address the fleet gave that host. */
     public String address(String host) {
         return fleet.host(host).address();
+    }
+
+    /** Spare address i (from 0) of {@link #withSpareAddresses}: reserved for this class, nobody listens there but the test. */
+    public String spareAddress(int i) {
+        if (i < 0 || i >= spares) throw new IllegalArgumentException("spare address " + i + " of " + spares);
+        return NETWORK + "." + (reservation.firstOctet() + names.size() + i);
     }
 
     /** The scratch directory of this class's fleet, removed after the class: put playbooks and other files here. */
