@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.lab.LabHost;
 import dev.rig.ssh.Connection;
 import dev.rig.ssh.HostKeyPolicy;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +46,8 @@ class AgentAndEncryptedKeyTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("agent1", "enc1");
     static LabFleet fleet;
     static Process agent;
     static Path agentSocket;
@@ -54,7 +58,7 @@ class AgentAndEncryptedKeyTest {
 
     @BeforeAll
     static void startFleetAndAgent() throws Exception {
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("agent1", "enc1"), 90);
+        fleet = lab.fleet();
         agentSocket = dir.resolve("agent.sock");
         agent = new ProcessBuilder("ssh-agent", "-D", "-a", agentSocket.toString())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -87,7 +91,6 @@ class AgentAndEncryptedKeyTest {
     @AfterAll
     static void stop() {
         if (agent != null) agent.destroy();
-        if (fleet != null) fleet.close();
     }
 
     @Test
@@ -136,7 +139,7 @@ class AgentAndEncryptedKeyTest {
         }
         try (SshTransport transport = new SshTransport(settings(SshConfig.NONE, Optional.empty(), Passphrases.of("not " + PASSPHRASE)))) {
             SshException failure = assertThrows(SshException.class, () -> transport.connect(target("enc1", Optional.of(encryptedKey))));
-            assertEquals("cannot use identity file " + encryptedKey + " for enc1 (127.0.0.91:22): the passphrase from $"
+            assertEquals("cannot use identity file " + encryptedKey + " for enc1 (" + lab.address("enc1") + ":22): the passphrase from $"
                     + Passphrases.ENVIRONMENT_VARIABLE + " does not decrypt it", failure.getMessage());
         }
     }
@@ -170,18 +173,18 @@ class AgentAndEncryptedKeyTest {
     @Test
     void theCommandLineReadsTheAgentAndThePassphraseFromItsEnvironment() throws Exception {
         // enc1 may use only its key file: were the agent's key offered there, the passphrase would prove nothing.
-        Path sshConfig = Files.writeString(dir.resolve("cli_ssh_config"), "Host 127.0.0.91\n    IdentitiesOnly yes\n");
+        Path sshConfig = Files.writeString(dir.resolve("cli_ssh_config"), "Host " + lab.address("enc1") + "\n    IdentitiesOnly yes\n");
         Path inventory = Files.writeString(dir.resolve("hosts.yml"), """
                 all:
                   vars:
                     ansible_user: root
                   hosts:
                     agent1:
-                      ansible_host: 127.0.0.90
+                      ansible_host: %s
                     enc1:
-                      ansible_host: 127.0.0.91
+                      ansible_host: %s
                       ansible_ssh_private_key_file: %s
-                """.formatted(encryptedKey));
+                """.formatted(lab.address("agent1"), lab.address("enc1"), encryptedKey));
         Path playbook = Files.writeString(dir.resolve("site.yml"), """
                 - hosts: all
                   tasks:
@@ -214,10 +217,10 @@ class AgentAndEncryptedKeyTest {
                     ansible_ssh_private_key_file: %s
                   hosts:
                     agent1:
-                      ansible_host: 127.0.0.90
+                      ansible_host: %s
                     enc1:
-                      ansible_host: 127.0.0.91
-                """.formatted(encryptedKey));
+                      ansible_host: %s
+                """.formatted(encryptedKey, lab.address("agent1"), lab.address("enc1")));
         Path playbook = Files.writeString(dir.resolve("tty_site.yml"), "- hosts: all\n  tasks:\n    - command: id -u\n      changed_when: false\n");
         String prompt = "Enter passphrase for key '" + encryptedKey + "': ";
 

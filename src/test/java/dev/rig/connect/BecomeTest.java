@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.apply.RemoteCommands;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.lab.LabHost;
 import dev.rig.ssh.Connection;
 import dev.rig.ssh.ExecResult;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +47,8 @@ class BecomeTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("become-ok", "become-bad");
     static LabFleet fleet;
 
     @BeforeAll
@@ -59,13 +63,12 @@ class BecomeTest {
         Files.writeString(SUDOERS, USER + " ALL=(ALL:ALL) ALL\n");
         Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
         // sshd reads the fleet's authorized_keys as the user logging in: the path must be open to it.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("become-ok", "become-bad"), 93);
+        Files.setPosixFilePermissions(lab.dir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        fleet = lab.fleet();
     }
 
     @AfterAll
     static void removeUserAndFleet() throws Exception {
-        if (fleet != null) fleet.close();
         Files.deleteIfExists(SUDOERS);
         TestKeys.run("sh", "-c", "! id " + USER + " >/dev/null 2>&1 || userdel --remove " + USER + " 2>/dev/null || true");
     }
@@ -108,12 +111,13 @@ class BecomeTest {
                     ansible_ssh_private_key_file: %s
                   hosts:
                     become-ok:
-                      ansible_host: 127.0.0.93
+                      ansible_host: %s
                       ansible_become_password: "%s"
                     become-bad:
-                      ansible_host: 127.0.0.94
+                      ansible_host: %s
                       ansible_become_password: %s
-                """.formatted(USER, fleet.clientKey(), PASSWORD.replace("\"", "\\\""), WRONG_PASSWORD));
+                """.formatted(USER, fleet.clientKey(), lab.address("become-ok"), PASSWORD.replace("\"", "\\\""),
+                        lab.address("become-bad"), WRONG_PASSWORD));
         Path playbook = Files.writeString(dir.resolve("site.yml"), """
                 - hosts: all
                   become: true

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.ssh.Connection;
 import dev.rig.ssh.HostKeyPolicy;
 import dev.rig.ssh.Passphrases;
@@ -19,10 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ServerAliveInterval from ssh_config: a host that stops answering is given up on after the unanswered probes, not at the command's timeout. */
@@ -32,26 +33,23 @@ class ServerAliveTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("alive");
     static LabFleet fleet;
 
     @BeforeAll
     static void startFleet() {
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("alive"), 99);
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) fleet.close();
+        fleet = lab.fleet();
     }
 
     @Test
     void aFrozenHostIsDroppedAfterServerAliveCountMaxUnansweredProbes() throws Exception {
-        Path sshConfig = Files.writeString(dir.resolve("ssh_config"), "Host 127.0.0.99\n    ServerAliveInterval 1\n    ServerAliveCountMax 2\n");
+        Path sshConfig = Files.writeString(dir.resolve("ssh_config"), "Host " + lab.address("alive") + "\n    ServerAliveInterval 1\n    ServerAliveCountMax 2\n");
         SshSettings settings = new SshSettings(SshConfig.load(sshConfig), Optional.of(fleet.knownHosts()), Optional.of(HostKeyPolicy.STRICT),
                 List.of(), Optional.empty(), Optional.empty(), Passphrases.NONE);
         long daemon = fleet.host("alive").pid();
         try (SshTransport transport = new SshTransport(settings);
-             Connection connection = transport.connect(SshTarget.of("alive", "127.0.0.99", 22, "root", Optional.of(fleet.clientKey()),
+             Connection connection = transport.connect(SshTarget.of("alive", lab.address("alive"), 22, "root", Optional.of(fleet.clientKey()),
                      Duration.ofSeconds(20)))) {
             assertEquals("ok\n", connection.exec("echo ok", null, COMMAND_TIMEOUT).out());
             List<ProcessHandle> session = ProcessHandle.of(daemon).orElseThrow().descendants().toList();

@@ -1,12 +1,14 @@
 package dev.rig.connect;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.ssh.TestKeys;
 import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
@@ -30,22 +32,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("integration")
 class SshArgsFromInventoryTest {
-    private static final String ENTRY = "127.0.0.124";
+    // Inside the private network's own namespace (its own loopback): no other test's address can be there.
     private static final String INSIDE = "127.0.0.125";
-    private static final String SILENT = "127.0.0.126";
     private static final int OTHER_PORT = 2222;
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("args-a", "args-b").withSpareAddresses(2);
     static LabFleet fleet;
     static PrivateNetwork network;
     static Process otherPortSshd;
     static Path otherPortLog;
     static Path playbook;
+    /** The entry bastion's relay and the server that never answers listen on the test's loopback, on spare addresses of the fleet's. */
+    static String entry;
+    static String silentAddress;
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("args-a", "args-b"), 120);
+        fleet = lab.fleet();
         // A second sshd in args-a's namespaces, on another port: only -o Port=2222 reaches it.
         Path authorized = Files.copy(TestKeys.publicKey(fleet.clientKey()), dir.resolve("authorized_keys"));
         Path config = Files.writeString(dir.resolve("sshd-2222.conf"), """
@@ -67,7 +73,9 @@ class SshArgsFromInventoryTest {
 
         network = new PrivateNetwork(dir.resolve("network"));
         network.startInside("inside", INSIDE);
-        network.startEntry("entry", ENTRY);
+        entry = lab.spareAddress(0);
+        silentAddress = lab.spareAddress(1);
+        network.startEntry("entry", entry);
         playbook = Files.writeString(dir.resolve("site.yml"), """
                 - hosts: all
                   gather_facts: false
@@ -85,7 +93,6 @@ class SshArgsFromInventoryTest {
             otherPortSshd.waitFor();
         }
         if (network != null) network.close();
-        if (fleet != null) fleet.close();
     }
 
     @Test
@@ -124,7 +131,7 @@ class SshArgsFromInventoryTest {
                 Host %s
                     User root
                     IdentityFile %s
-                """.formatted(ENTRY, network.clientKey()));
+                """.formatted(entry, network.clientKey()));
         Path inventory = Files.writeString(dir.resolve("jump.yml"), """
                 all:
                   hosts:
@@ -133,7 +140,7 @@ class SshArgsFromInventoryTest {
                       ansible_user: root
                       ansible_ssh_private_key_file: %s
                       ansible_ssh_common_args: '-o ProxyJump=root@%s'
-                """.formatted(INSIDE, network.clientKey(), ENTRY));
+                """.formatted(INSIDE, network.clientKey(), entry));
         long forwarded = count(network.log("entry"), "target " + INSIDE + " port 22");
         Rig run = Rig.run(List.of("plan", "-F", sshConfig.toString(), "-i", inventory.toString(), "--known-hosts", knownHosts.toString(),
                 playbook.toString()));
@@ -189,7 +196,7 @@ class SshArgsFromInventoryTest {
     @Test
     void connectTimeoutFromTheArgsBoundsAServerThatNeverAnswers() throws Exception {
         try (ServerSocket silent = new ServerSocket()) {
-            silent.bind(new InetSocketAddress(SILENT, 22));
+            silent.bind(new InetSocketAddress(silentAddress, 22));
             List<Socket> held = new ArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -200,9 +207,9 @@ class SshArgsFromInventoryTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            Rig run = run(inventory("silent", host(SILENT, "-o ConnectTimeout=2")));
+            Rig run = run(inventory("silent", host(silentAddress, "-o ConnectTimeout=2")));
             assertEquals(1, run.exit(), run.toString());
-            assertTrue(run.out().contains("timed out after 2 s connecting to args-b (" + SILENT + ":22)"), run.toString());
+            assertTrue(run.out().contains("timed out after 2 s connecting to args-b (" + silentAddress + ":22)"), run.toString());
             assertTrue(run.millis() < 9_000, "the 10 s default did not apply: " + run.millis() + " ms");
             for (Socket socket : held) socket.close();
         }

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,30 +18,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** exec() over one connection to a real sshd. */
 @Tag("integration")
 class ConnectionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
-    static LabFleet fleet;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("ct1", "ct2");
     static SshTransport transport;
     static Connection connection;
 
     @BeforeAll
     static void connect() throws SshException {
-        fleet = LabFleet.start(dir, List.of("ct1", "ct2"), 51);
-        transport = new SshTransport(fleet.knownHosts(), HostKeyPolicy.STRICT, List.of());
-        connection = transport.connect(TestKeys.target(fleet, "ct1"));
+        transport = new SshTransport(lab.fleet().knownHosts(), HostKeyPolicy.STRICT, List.of());
+        connection = transport.connect(TestKeys.target(lab.fleet(), "ct1"));
     }
 
     @AfterAll
     static void close() {
         if (transport != null) transport.close();
-        if (fleet != null) fleet.close();
     }
 
     @Test
@@ -67,7 +63,7 @@ class ConnectionTest {
         ExecResult result = connection.exec("cat > /srv/blob && cat /srv/blob", data, TIMEOUT);
         assertEquals(0, result.exitCode(), result.err());
         assertArrayEquals(data, result.stdout());
-        assertEquals(Integer.toString(data.length), fleet.exec("ct1", "stat -c %s /srv/blob").strip());
+        assertEquals(Integer.toString(data.length), lab.fleet().exec("ct1", "stat -c %s /srv/blob").strip());
     }
 
     @Test
@@ -110,7 +106,7 @@ class ConnectionTest {
         SshException failure = assertThrows(SshException.class,
                 () -> connection.exec("sleep 30", null, Duration.ofMillis(300)));
         assertEquals(SshException.Kind.TIMEOUT, failure.kind());
-        assertTrue(failure.getMessage().contains("`sleep 30` on ct1 (127.0.0.51:22) did not finish within 0.3 s"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("`sleep 30` on ct1 (" + lab.address("ct1") + ":22) did not finish within 0.3 s"), failure.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2000);
         assertEquals("still here\n", connection.exec("echo still here", null, TIMEOUT).out());
     }
@@ -136,14 +132,14 @@ class ConnectionTest {
 
     @Test
     void aLostConnectionIsUnreachable() throws Exception {
-        Connection second = transport.connect(TestKeys.target(fleet, "ct2"));
-        fleet.stop("ct2");
+        Connection second = transport.connect(TestKeys.target(lab.fleet(), "ct2"));
+        lab.fleet().stop("ct2");
         try {
             SshException failure = assertThrows(SshException.class, () -> second.exec("echo hi", null, TIMEOUT));
             assertEquals(SshException.Kind.UNREACHABLE, failure.kind(), failure.getMessage());
         } finally {
             second.close();
-            fleet.restart("ct2");
+            lab.fleet().restart("ct2");
         }
     }
 }

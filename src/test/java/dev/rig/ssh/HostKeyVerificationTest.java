@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rig.lab.LabFleet;
 import dev.rig.lab.LabHost;
+import dev.rig.testkit.LabHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Host keys against known_hosts, with hosts whose keys OpenSSH's ssh-keygen made. */
@@ -23,23 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HostKeyVerificationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("hk1", "hk2", "rotated");
     @TempDir
     static Path dir;
-    static LabFleet fleet;
-
-    @BeforeAll
-    static void startFleet() {
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("hk1", "hk2", "rotated"), 61);
-    }
-
-    @AfterAll
-    static void stopFleet() {
-        if (fleet != null) fleet.close();
-    }
 
     @Test
     void aKnownHostIsAccepted() throws Exception {
-        assertEquals("hk1\n", runHostname(fleet.knownHosts(), HostKeyPolicy.STRICT, "hk1"));
+        assertEquals("hk1\n", runHostname(lab.fleet().knownHosts(), HostKeyPolicy.STRICT, "hk1"));
     }
 
     @Test
@@ -47,8 +37,8 @@ class HostKeyVerificationTest {
         Path empty = Files.createFile(dir.resolve("empty_known_hosts"));
         SshException failure = connectFailure(empty, HostKeyPolicy.STRICT, "hk1");
         assertEquals(SshException.Kind.HOST_KEY_UNKNOWN, failure.kind());
-        String fingerprint = TestKeys.fingerprint(TestKeys.publicKey(fleet.host("hk1").hostKey()));
-        assertEquals("host key for hk1 (127.0.0.61:22) is not in " + empty + ": offered ssh-ed25519 " + fingerprint
+        String fingerprint = TestKeys.fingerprint(TestKeys.publicKey(lab.fleet().host("hk1").hostKey()));
+        assertEquals("host key for hk1 (" + lab.address("hk1") + ":22) is not in " + empty + ": offered ssh-ed25519 " + fingerprint
                 + "; pass --accept-new-host-keys (or set StrictHostKeyChecking accept-new in ssh_config) to trust it", failure.getMessage());
     }
 
@@ -57,37 +47,37 @@ class HostKeyVerificationTest {
         Path file = dir.resolve("new/known_hosts"); // neither file nor directory exists yet
         assertEquals("hk2\n", runHostname(file, HostKeyPolicy.ACCEPT_NEW, "hk2"));
 
-        String hostKey = Files.readString(TestKeys.publicKey(fleet.host("hk2").hostKey())).split(" ")[1];
+        String hostKey = Files.readString(TestKeys.publicKey(lab.fleet().host("hk2").hostKey())).split(" ")[1];
         List<String> entries = Files.readAllLines(file).stream().filter(line -> !line.isBlank()).toList();
-        assertEquals(List.of("127.0.0.62 ssh-ed25519 " + hostKey), entries);
+        assertEquals(List.of(lab.address("hk2") + " ssh-ed25519 " + hostKey), entries);
         assertEquals("hk2\n", runHostname(file, HostKeyPolicy.STRICT, "hk2"));
     }
 
     @Test
     void aChangedHostKeyIsRefusedEvenWhenNewKeysAreAccepted() throws Exception {
-        String oldFingerprint = TestKeys.fingerprint(TestKeys.publicKey(fleet.host("rotated").hostKey()));
-        fleet.rotateHostKey("rotated");
-        String newFingerprint = TestKeys.fingerprint(TestKeys.publicKey(fleet.host("rotated").hostKey()));
-        Path knownHosts = Files.copy(fleet.knownHosts(), dir.resolve("rotation_known_hosts"));
+        String oldFingerprint = TestKeys.fingerprint(TestKeys.publicKey(lab.fleet().host("rotated").hostKey()));
+        lab.fleet().rotateHostKey("rotated");
+        String newFingerprint = TestKeys.fingerprint(TestKeys.publicKey(lab.fleet().host("rotated").hostKey()));
+        Path knownHosts = Files.copy(lab.fleet().knownHosts(), dir.resolve("rotation_known_hosts"));
         String before = Files.readString(knownHosts);
 
         for (HostKeyPolicy policy : HostKeyPolicy.values()) {
             SshException failure = connectFailure(knownHosts, policy, "rotated");
             assertEquals(SshException.Kind.HOST_KEY_CHANGED, failure.kind());
-            assertTrue(failure.getMessage().startsWith("host key for rotated (127.0.0.63:22) has CHANGED: it offered ssh-ed25519 "
+            assertTrue(failure.getMessage().startsWith("host key for rotated (" + lab.address("rotated") + ":22) has CHANGED: it offered ssh-ed25519 "
                     + newFingerprint + " but " + knownHosts + " has ssh-ed25519 " + oldFingerprint), failure.getMessage());
-            assertTrue(failure.getMessage().contains("ssh-keygen -R 127.0.0.63 -f " + knownHosts), failure.getMessage());
+            assertTrue(failure.getMessage().contains("ssh-keygen -R " + lab.address("rotated") + " -f " + knownHosts), failure.getMessage());
         }
         assertEquals(before, Files.readString(knownHosts), "known_hosts must not be touched");
     }
 
     @Test
     void hashedKnownHostsWork() throws Exception {
-        Path hashed = Files.copy(fleet.knownHosts(), dir.resolve("hashed_known_hosts"));
+        Path hashed = Files.copy(lab.fleet().knownHosts(), dir.resolve("hashed_known_hosts"));
         TestKeys.run("ssh-keygen", "-H", "-f", hashed.toString());
         String content = Files.readString(hashed);
         assertTrue(content.startsWith("|1|"), content);
-        assertFalse(content.contains("127.0.0.6"), content);
+        for (String host : List.of("hk1", "hk2", "rotated")) assertFalse(content.contains(lab.address(host)), content);
 
         assertEquals("hk1\n", runHostname(hashed, HostKeyPolicy.STRICT, "hk1"));
         assertEquals("hk2\n", runHostname(hashed, HostKeyPolicy.STRICT, "hk2"));
@@ -96,7 +86,7 @@ class HostKeyVerificationTest {
     @Test
     void aHostKnownOnlyByItsSecondKeyTypeIsAskedForThatType() throws Exception {
         // Like a user whose known_hosts holds a server's ECDSA key while the server also has an ed25519 one.
-        LabHost host = fleet.host("hk1");
+        LabHost host = lab.fleet().host("hk1");
         Path ecdsaKey = host.hostKey().resolveSibling("ssh_host_ecdsa_key.pub");
         String[] fields = Files.readString(ecdsaKey).split(" ");
         Path knownHosts = Files.writeString(dir.resolve("ecdsa_known_hosts"), host.address() + " " + fields[0] + " " + fields[1] + "\n");
@@ -116,14 +106,14 @@ class HostKeyVerificationTest {
 
     private static String runHostname(Path knownHosts, HostKeyPolicy policy, String name) throws SshException {
         try (SshTransport transport = new SshTransport(knownHosts, policy, List.of());
-             Connection connection = transport.connect(TestKeys.target(fleet, name))) {
+             Connection connection = transport.connect(TestKeys.target(lab.fleet(), name))) {
             return connection.exec("hostname", null, TIMEOUT).out();
         }
     }
 
     private static SshException connectFailure(Path knownHosts, HostKeyPolicy policy, String name) {
         try (SshTransport transport = new SshTransport(knownHosts, policy, List.of())) {
-            return assertThrows(SshException.class, () -> transport.connect(TestKeys.target(fleet, name)));
+            return assertThrows(SshException.class, () -> transport.connect(TestKeys.target(lab.fleet(), name)));
         }
     }
 }
