@@ -199,7 +199,7 @@ class SshConfigTest {
 
     @Test
     void proxyCommandTokensExpandAsSshExpandsThem() {
-        assertEquals("ssh -W 10.0.0.5:2222 -l deploy%x web1", ProxyCommandRelay.expand("ssh -W %h:%p -l %r%%x %n", "10.0.0.5", 2222, "deploy", "web1"));
+        assertEquals("ssh -W 127.0.0.5:2222 -l deploy%x web1", ProxyCommandRelay.expand("ssh -W %h:%p -l %r%%x %n", "127.0.0.5", 2222, "deploy", "web1"));
         assertEquals("ProxyCommand token %d is not one rig expands (%h, %p, %r, %n, %%)", assertThrows(IllegalArgumentException.class,
                 () -> ProxyCommandRelay.expand("nc %d", "h", 22, "u", "n")).getMessage());
         assertEquals("ProxyCommand ends with a lone %: write %% for a percent sign", assertThrows(IllegalArgumentException.class,
