@@ -2,6 +2,7 @@ package dev.rig.apply;
 
 import dev.rig.core.Secrets;
 import dev.rig.facts.HostFacts;
+import dev.rig.facts.PathFact;
 import dev.rig.facts.Probe;
 import dev.rig.inventory.Host;
 import dev.rig.modules.Args;
@@ -344,9 +345,14 @@ final class HostRun {
     }
 
     /** A probe to batch: reads and inline as in {@link Probe} (inline only when no environment is exported before it). */
-    record PendingProbe(String script, RemoteCommands.Become become, Set<String> reads, boolean inline) {
+    record PendingProbe(String script, RemoteCommands.Become become, Set<String> reads, boolean inline, PathFact.Query path) {
+        PendingProbe(String script, RemoteCommands.Become become, Set<String> reads, boolean inline) {
+            this(script, become, reads, inline, null);
+        }
+
         static PendingProbe of(Probe probe, String script, RemoteCommands.Become become) {
-            return new PendingProbe(script, become, probe.reads(), probe.inline() && script.equals(probe.script()));
+            boolean asIs = probe.inline() && script.equals(probe.script());
+            return new PendingProbe(script, become, probe.reads(), asIs, asIs ? probe.path() : null);
         }
     }
 
@@ -842,7 +848,7 @@ final class HostRun {
     }
 
     private String batchScript(List<PendingProbe> batch) {
-        return ProbeBatch.scriptOfParts(batch.stream().map(p -> new ProbeBatch.Part(p.script(), p.inline())).toList(), run.nonce());
+        return ProbeBatch.scriptOfParts(batch.stream().map(p -> new ProbeBatch.Part(p.script(), p.inline(), p.path())).toList(), run.nonce());
     }
 
     private void cache(PendingProbe p, ProbeBatch.Output output) {

@@ -1,5 +1,8 @@
 package dev.rig.apply;
 
+import dev.rig.facts.PathFact;
+
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +17,15 @@ public final class ProbeBatch {
 
     public record Output(String text, int exitCode) {}
 
-    /** A probe's script, and whether it may run in the batch's shell (see Probe.inline): no subshell forked for it. */
-    public record Part(String script, boolean inline) {}
+    /**
+     * A probe's script, whether it may run in the batch's shell (see Probe.inline): no subshell forked
+     * for it, and the path it reads when it is PathFact's (null otherwise).
+     */
+    public record Part(String script, boolean inline, PathFact.Query path) {
+        public Part(String script, boolean inline) {
+            this(script, inline, null);
+        }
+    }
 
     public static String script(List<String> probes, String nonce) {
         return scriptOfParts(probes.stream().map(p -> new Part(p, false)).toList(), nonce);
@@ -23,10 +33,21 @@ public final class ProbeBatch {
 
     public static String scriptOfParts(List<Part> probes, String nonce) {
         StringBuilder s = new StringBuilder(probes.size() * 512);
+        // two or more path probes share one stat and one sha256sum (PathFact.batched)
+        Map<Integer, String> shared = new HashMap<>();
+        List<Integer> pathParts = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            if (probes.get(i).inline() && probes.get(i).path() != null) pathParts.add(i);
+        }
+        if (pathParts.size() >= 2) {
+            PathFact.Batched batched = PathFact.batched(pathParts.stream().map(i -> probes.get(i).path()).toList());
+            s.append(batched.preamble());
+            for (int k = 0; k < pathParts.size(); k++) shared.put(pathParts.get(k), batched.parts().get(k));
+        }
         for (int i = 0; i < probes.size(); i++) {
             s.append("printf '%s\\n' '@@rig:").append(nonce).append(":begin:").append(i).append("'\n");
             Part p = probes.get(i);
-            s.append(p.inline() ? "{\n" : "(\n").append(p.script()).append(p.inline() ? "\n} </dev/null 2>&1\n" : "\n) </dev/null 2>&1\n");
+            s.append(p.inline() ? "{\n" : "(\n").append(shared.getOrDefault(i, p.script())).append(p.inline() ? "\n} </dev/null 2>&1\n" : "\n) </dev/null 2>&1\n");
             s.append("printf '\\n%s\\n' \"@@rig:").append(nonce).append(":end:").append(i).append(":$?\"\n");
         }
         return s.toString();

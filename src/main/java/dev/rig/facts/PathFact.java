@@ -34,34 +34,108 @@ public final class PathFact {
         public static State absent() { return new State("absent", null, null, null, 0, null, null, null); }
     }
 
+    /** A path and what is wanted of it: what a batch needs to read many paths at once. */
+    public record Query(String path, Want want) {
+        boolean needsChecksum() { return want.sha256() || want.contentAlways(); }
+    }
+
     /**
      * One stat and, for a regular file whose checksum is wanted, one sha256sum; no subshell, no exit
      * (the probe runs inline in a batch, see {@link Probe#inline()}): the stat's output is kept in a
      * variable, which also gives the size that decides whether content comes back.
      */
     public static Probe probe(String path, Want want) {
+        String s = "rig_p=" + Shell.quote(path) + "\n" + KIND
+                + "[ -z \"$rig_k\" ] || { rig_s=$(stat -c 'mode=%a\nowner=%U\ngroup=%G\nsize=%s' -- \"$rig_p\") && printf '%s\\n' \"$rig_s\""
+                + checksumAndContent(want, "rig_h=$(sha256sum < \"$rig_p\") && rig_h=${rig_h%% *}", "\"${rig_s##*size=}\"")
+                + "; }\n";
+        return new Probe(s, java.util.Set.of(path), true, new Query(path, want));
+    }
+
+    private static final String KIND =
+            "if [ -L \"$rig_p\" ]; then echo kind=link; printf 'target=%s\\n' \"$(readlink -- \"$rig_p\")\"; rig_k=link\n"
+            + "elif [ -d \"$rig_p\" ]; then echo kind=directory; rig_k=directory\n"
+            + "elif [ -f \"$rig_p\" ]; then echo kind=file; rig_k=file\n"
+            + "elif [ -e \"$rig_p\" ]; then echo kind=other; rig_k=other\n"
+            + "else echo kind=absent; rig_k=; fi\n";
+
+    /** The sha256 line and the content for a regular file, given how the checksum is got into rig_h and the size. */
+    private static String checksumAndContent(Want want, String hashIntoRigH, String size) {
+        if (!want.sha256() && !want.contentAlways()) return "";
         StringBuilder s = new StringBuilder();
-        s.append("rig_p=").append(Shell.quote(path)).append('\n');
-        s.append("if [ -L \"$rig_p\" ]; then echo kind=link; printf 'target=%s\\n' \"$(readlink -- \"$rig_p\")\"; rig_k=link\n");
-        s.append("elif [ -d \"$rig_p\" ]; then echo kind=directory; rig_k=directory\n");
-        s.append("elif [ -f \"$rig_p\" ]; then echo kind=file; rig_k=file\n");
-        s.append("elif [ -e \"$rig_p\" ]; then echo kind=other; rig_k=other\n");
-        s.append("else echo kind=absent; rig_k=; fi\n");
-        s.append("[ -z \"$rig_k\" ] || { rig_s=$(stat -c 'mode=%a\nowner=%U\ngroup=%G\nsize=%s' -- \"$rig_p\") && printf '%s\\n' \"$rig_s\"");
-        if (want.sha256() || want.contentAlways()) {
-            // a regular file, not a link (the link case is taken first above)
-            s.append(" && { [ \"$rig_k\" != file ] || { rig_h=$(sha256sum < \"$rig_p\") && rig_h=${rig_h%% *} && echo sha256=$rig_h");
-            String small = "[ \"${rig_s##*size=}\" -gt " + want.maxContentBytes() + " ]";
-            if (want.contentAlways()) {
-                s.append(" && { ").append(small).append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
-            } else if (want.contentUnlessSha() != null && want.maxContentBytes() > 0) {
-                s.append(" && { [ \"$rig_h\" = ").append(Shell.quote(want.contentUnlessSha())).append(" ] || ").append(small)
-                        .append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
-            }
-            s.append("; }; }");
+        // a regular file, not a link (the link case is taken first above)
+        s.append(" && { [ \"$rig_k\" != file ] || { ").append(hashIntoRigH).append(" && echo sha256=$rig_h");
+        String small = "[ " + size + " -gt " + want.maxContentBytes() + " ]";
+        if (want.contentAlways()) {
+            s.append(" && { ").append(small).append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
+        } else if (want.contentUnlessSha() != null && want.maxContentBytes() > 0) {
+            s.append(" && { [ \"$rig_h\" = ").append(Shell.quote(want.contentUnlessSha())).append(" ] || ").append(small)
+                    .append(" || { printf 'content='; base64 -w0 < \"$rig_p\"; echo; }; }");
         }
-        s.append("; }\n");
-        return new Probe(s.toString(), java.util.Set.of(path), true);
+        s.append("; }; }");
+        return s.toString();
+    }
+
+    /**
+     * Many path probes of one batch as one stat and one sha256sum for all their paths instead of one
+     * of each per path: process start-up is most of what a no-op costs a host. {@code preamble} runs
+     * first and leaves each path's kind, mode, owner, group, size and checksum in rig_-variables
+     * numbered by the path's place in {@code paths}; {@code parts.get(i)} then prints exactly what
+     * {@code probe(queries.get(i))} prints. Should a path change between the stat and the checksum (a
+     * line missing), rig_bad is set and every part runs its own probe instead.
+     */
+    public record Batched(String preamble, java.util.List<String> parts) {}
+
+    public static Batched batched(java.util.List<Query> queries) {
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        java.util.Set<Integer> hashed = new java.util.TreeSet<>();
+        for (Query q : queries) {
+            int j = index.computeIfAbsent(q.path(), p -> { paths.add(p); return paths.size() - 1; });
+            if (q.needsChecksum()) hashed.add(j);
+        }
+        StringBuilder pre = new StringBuilder("rig_bad=; rig_x=; set --\n");
+        for (int j = 0; j < paths.size(); j++) {
+            String p = Shell.quote(paths.get(j));
+            pre.append("if [ -L ").append(p).append(" ]; then rig_k").append(j).append("=link")
+                    .append("; elif [ -d ").append(p).append(" ]; then rig_k").append(j).append("=directory")
+                    .append("; elif [ -f ").append(p).append(" ]; then rig_k").append(j).append("=file")
+                    .append("; elif [ -e ").append(p).append(" ]; then rig_k").append(j).append("=other")
+                    .append("; else rig_k").append(j).append("=; fi; [ -z \"$rig_k").append(j)
+                    .append("\" ] || { set -- \"$@\" ").append(p).append("; rig_x=\"$rig_x ").append(j).append("\"; }\n");
+        }
+        pre.append("[ $# -eq 0 ] || { rig_o=$(stat -c '%a %U %G %s' -- \"$@\" 2>/dev/null); set -- $rig_x\n")
+                .append(readLines("rig_a rig_b rig_c rig_d", "rig_m$1=\\$rig_a rig_u$1=\\$rig_b rig_g$1=\\$rig_c rig_z$1=\\$rig_d"))
+                .append("}\n");
+        pre.append("rig_x=; set --\n");
+        for (int j : hashed) {
+            pre.append("[ \"$rig_k").append(j).append("\" != file ] || { set -- \"$@\" ").append(Shell.quote(paths.get(j)))
+                    .append("; rig_x=\"$rig_x ").append(j).append("\"; }\n");
+        }
+        // sha256sum starts the line of a name it had to escape with a backslash
+        pre.append("[ $# -eq 0 ] || { rig_o=$(sha256sum -- \"$@\" 2>/dev/null); set -- $rig_x\n")
+                .append(readLines("rig_a rig_b", "rig_h$1=\\${rig_a#\\\\\\\\}"))
+                .append("}\nset --\n");
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (Query q : queries) {
+            int j = index.get(q.path());
+            String own = probe(q.path(), q.want()).script();
+            String s = "if [ -n \"$rig_bad\" ]; then\n" + own + "else\nrig_p=" + Shell.quote(q.path()) + "; rig_k=$rig_k" + j + "\n"
+                    + "case $rig_k in link) echo kind=link; printf 'target=%s\\n' \"$(readlink -- \"$rig_p\")\";; "
+                    + "directory|file|other) echo kind=$rig_k;; *) echo kind=absent;; esac\n"
+                    + "[ -z \"$rig_k\" ] || { printf 'mode=%s\\nowner=%s\\ngroup=%s\\nsize=%s\\n' \"$rig_m" + j + "\" \"$rig_u" + j
+                    + "\" \"$rig_g" + j + "\" \"$rig_z" + j + "\""
+                    + checksumAndContent(q.want(), "rig_h=$rig_h" + j, "\"$rig_z" + j + "\"")
+                    + "; }\nfi\n";
+            parts.add(s);
+        }
+        return new Batched(pre.toString(), parts);
+    }
+
+    /** Reads $rig_o line by line into the numbered variables of the indexes in "$@"; a line too few or too many sets rig_bad. */
+    private static String readLines(String names, String assignments) {
+        return "while read -r " + names + "; do [ $# -gt 0 ] && [ -n \"$rig_a\" ] || { rig_bad=1; break; }; eval \"" + assignments + "\"; shift; done <<rig_EOF\n"
+                + "$rig_o\nrig_EOF\n[ $# -eq 0 ] || rig_bad=1\n";
     }
 
     public static State parse(String output) {

@@ -10,11 +10,17 @@ import java.util.Set;
  * ahead stays good until a change touches one of them; null when unknown (any change makes it
  * stale). {@code inline}: the snippet may run in the batch's own shell rather than a subshell of
  * its own: it never calls exit, cd or export, reads no stdin, and sets only rig_-prefixed variables.
+ * {@code path}: set when the probe is {@link PathFact}'s, so a batch of many can share one stat and
+ * one sha256sum (see {@link PathFact#batched}); null otherwise.
  */
-public record Probe(String script, Set<String> reads, boolean inline) {
+public record Probe(String script, Set<String> reads, boolean inline, PathFact.Query path) {
     public Probe {
         if (script == null || script.isBlank()) throw new IllegalArgumentException("empty probe");
         reads = reads == null ? null : Set.copyOf(reads);
+    }
+
+    public Probe(String script, Set<String> reads, boolean inline) {
+        this(script, reads, inline, null);
     }
 
     public Probe(String script) {

@@ -137,4 +137,53 @@ class PathFactProbeTest {
         assertEquals(java.util.Set.of(dir.resolve("a").toString()), probes.get(0).reads());
     }
 
+    /** Every kind of path, each wanted several ways, some twice: the batch's answers must be each probe's own. */
+    private static List<Probe> manyProbes(Path dir) throws IOException {
+        Files.writeString(dir.resolve("a"), "one");
+        Files.createDirectory(dir.resolve("d"));
+        Files.createSymbolicLink(dir.resolve("l"), dir.resolve("a"));
+        Files.writeString(dir.resolve("it's \\ odd"), "two");
+        Files.writeString(dir.resolve("new\nline"), "three");
+        Files.write(dir.resolve("big"), new byte[300]);
+        List<PathFact.Want> wants = List.of(PathFact.Want.METADATA, PathFact.Want.checksum(), PathFact.Want.content(100),
+                PathFact.Want.contentIfDifferent("0".repeat(64), 100), PathFact.Want.contentIfDifferent(Digests.sha256("one".getBytes(StandardCharsets.UTF_8)), 100));
+        List<Probe> probes = new java.util.ArrayList<>();
+        for (String name : List.of("a", "d", "l", "missing", "it's \\ odd", "new\nline", "big", "a"))
+            for (PathFact.Want w : wants) probes.add(PathFact.probe(dir.resolve(name).toString(), w));
+        return probes;
+    }
+
+    private static String batch(List<Probe> probes, boolean shared) {
+        return ProbeBatch.scriptOfParts(probes.stream().map(p -> new ProbeBatch.Part(p.script(), p.inline(), shared ? p.path() : null)).toList(), "n0nce");
+    }
+
+    @Test
+    void pathProbesInOneBatchShareOneStatAndOneChecksumAndAnswerAsEachAlone(@TempDir Path dir) throws Exception {
+        List<Probe> probes = manyProbes(dir);
+        Ran alone = sh(dir, batch(probes, false));
+        int callsAlone = calls(dir).size();
+        Files.delete(dir.resolve("calls"));
+        Ran shared = sh(dir, batch(probes, true));
+        assertEquals(0, shared.rc(), shared.err());
+        assertEquals(List.of("stat", "sha256sum"), calls(dir), "one stat and one sha256sum for the whole batch");
+        assertTrue(callsAlone > 30, "each probe alone costs its own: " + callsAlone);
+        Map<Integer, ProbeBatch.Output> a = ProbeBatch.parse(alone.out(), "n0nce");
+        Map<Integer, ProbeBatch.Output> b = ProbeBatch.parse(shared.out(), "n0nce");
+        assertEquals(probes.size(), b.size());
+        assertEquals(a, b, "the same answer, byte for byte, as each probe run alone");
+        assertEquals("one", PathFact.parse(b.get(2).text()).contentText());
+        assertEquals("three", PathFact.parse(b.get(5 * 5 + 2).text()).contentText(), "a name with a newline in it");
+        assertNull(PathFact.parse(b.get(4).text()).content(), "content as expected stays on the host");
+    }
+
+    @Test
+    void aPathThatChangesBetweenTheSharedStatAndChecksumMakesEachProbeReadItsOwn(@TempDir Path dir) throws Exception {
+        List<Probe> probes = manyProbes(dir);
+        Ran alone = sh(dir, batch(probes, false));
+        // a sha256sum of several files that loses one line, as when a file goes away between stat and read
+        String racing = "sha256sum() { if [ $# -ge 2 ]; then command sha256sum \"$@\" | sed 1d; else command sha256sum \"$@\"; fi; }\n";
+        Ran shared = sh(dir, racing + batch(probes, true));
+        assertEquals(ProbeBatch.parse(alone.out(), "n0nce"), ProbeBatch.parse(shared.out(), "n0nce"),
+                "no answer shifted onto the wrong path: each probe fell back to its own stat and checksum");
+    }
 }
