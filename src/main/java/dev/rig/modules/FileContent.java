@@ -168,20 +168,16 @@ final class FileContent {
         s.append("set -e\n");
         s.append("d=").append(Shell.quote(dir)).append("; f=").append(Shell.quote(dest)).append('\n');
         s.append("[ -d \"$d\" ] || { echo \"destination directory $d does not exist\" >&2; exit 1; }\n");
-        // the mode at creation: the wanted one when a umask can give it; the session's default for a new
-        // file without one (what it would get anyway); else private until the chmod below
-        String umask = attrs.mode().map(FileContent::umaskFor).orElse(null);
-        boolean sessionDefault = attrs.mode().isEmpty() && !exists;
-        s.append(tempFileByShell("\"$d\"", ".rig-", ".tmp", umask != null ? umask : sessionDefault ? null : "0177"));
+        s.append(tempFile("\"$d\"", ".rig-", ".tmp"));
         s.append(fill);
         s.append("h=$(sha256sum < \"$t\"); [ \"${h%% *}\" = ").append(sha)
                 .append(" ] || { echo ").append(damaged).append(" >&2; exit 1; }\n");
-        if (umask != null || sessionDefault) {
-            // created with its mode already (tempFileByShell)
-        } else if (attrs.mode().isPresent()) {
+        if (attrs.mode().isPresent()) {
             s.append("chmod ").append(attrs.mode().get()).append(" \"$t\"\n");
-        } else {
+        } else if (exists) {
             s.append("chmod --reference=\"$f\" \"$t\"\n");
+        } else {
+            s.append("chmod \"$(printf '%o' $((0666 & ~$(umask))))\" \"$t\"\n");
         }
         String ownership = attrs.owner().orElse("") + attrs.group().map(g -> ":" + g).orElse("");
         if (!ownership.isEmpty()) {
@@ -214,7 +210,7 @@ final class FileContent {
      * path gone (or locked by that cleaner) and takes another.
      */
     static String tempFile(String dir, String prefix, String suffix) {
-        return removeStale(dir, prefix, suffix)
+        return "find " + dir + " -maxdepth 1 -type f -name '" + prefix + "????????" + suffix + "' -exec flock -n {} rm -f -- {} \\; 2>/dev/null || true\n"
                 + "n=0\n"
                 + "while :; do\n"
                 + "  t=$(mktemp " + dir + "/" + prefix + "XXXXXXXX" + suffix + ")\n"
@@ -223,43 +219,6 @@ final class FileContent {
                 + "  n=$((n+1)); [ $n -lt 5 ] || { echo \"cannot keep a temp file in \"" + dir + "\" (removed as soon as made)\" >&2; exit 1; }\n"
                 + "done\n"
                 + "trap 'rm -f \"$t\"' EXIT\n";
-    }
-
-    /**
-     * {@link #tempFile} without mktemp, for an upload: the shell itself creates the file (noclobber, so
-     * O_EXCL) under the given umask, which also gives it its final mode when that has no execute or
-     * special bits (then no chmod follows). The name is the shell's pid and an attempt number, as
-     * unique as mktemp's among living processes; a name taken by anyone (a stale file, another
-     * namespace) is simply the next attempt. Every process start is most of what an upload costs a host.
-     * The umask (null: the session's) stays set for the rest of the script, which creates no other file.
-     */
-    static String tempFileByShell(String dir, String prefix, String suffix, String umask) {
-        return removeStale(dir, prefix, suffix)
-                + "n=0; p=$$; while [ ${#p} -lt 7 ]; do p=0$p; done\n"
-                + (umask == null ? "" : "umask " + umask + "; ") + "set -C\n"
-                + "while :; do\n"
-                + "  t=" + dir + "/" + prefix + "$n$p" + suffix + "\n"
-                + "  if true 2>/dev/null >\"$t\"; then\n"
-                + "    exec 8<>\"$t\"\n"
-                + "    if flock -n 8 && [ \"$t\" -ef /proc/$$/fd/8 ]; then break; fi\n"
-                + "  fi\n"
-                + "  n=$((n+1)); [ $n -lt 5 ] || { echo \"cannot create a temp file in \"" + dir + "\" (not writable, or each name taken)\" >&2; exit 1; }\n"
-                + "done\n"
-                + "set +C\n"
-                + "trap 'rm -f \"$t\"' EXIT\n";
-    }
-
-    /** Removes the temp files of cut-off scripts that nobody holds; a glob, so nothing runs when there are none. */
-    private static String removeStale(String dir, String prefix, String suffix) {
-        return "for x in " + dir + "/" + prefix + "????????" + suffix + "; do [ -f \"$x\" ] && [ ! -L \"$x\" ] || continue; "
-                + "flock -n \"$x\" rm -f -- \"$x\" 2>/dev/null || true; done\n";
-    }
-
-    /** The umask that creates a file with exactly this mode, null when the mode needs a chmod (execute or special bits). */
-    static String umaskFor(String mode) {
-        int m = Integer.parseInt(mode, 8);
-        if ((m & ~0666) != 0) return null;
-        return String.format("%04o", 0666 & ~m);
     }
 
     static String parent(String path) {

@@ -227,7 +227,7 @@ class ComposeModuleTest {
         Outcome o = COMPOSE.plan(a, probe, ctx);
         HostCommand env = o.change().commands().stream().filter(c -> c.description().startsWith("write /srv/app/.env")).findFirst().orElseThrow();
         assertEquals("DB_PASSWORD='pa$$ word#1'\nMODE='prod'\n", new String(env.stdin(), StandardCharsets.UTF_8));
-        assertTrue(env.script().contains("umask 0066; set -C"), env.script());
+        assertTrue(env.script().contains("chmod 0600"), env.script());
         Diff diff = o.change().diffs().stream().filter(d -> d.resource().equals("/srv/app/.env")).findFirst().orElseThrow();
         assertEquals(Map.of("DB_PASSWORD", "(unset)", "OLD", "(hidden)"), diff.before(), "MODE did not change, so it is not shown");
         assertEquals(Map.of("DB_PASSWORD", "(hidden, changed)", "OLD", "(unset)"), diff.after());

@@ -41,7 +41,7 @@ class CopyModuleTest {
         assertEquals(Action.CREATE, o.change().action());
         assertEquals(List.of("write /etc/motd (8 bytes)"), descriptions(o));
         assertArrayEquals("Welcome\n".getBytes(StandardCharsets.UTF_8), o.change().commands().get(0).stdin());
-        assertTrue(o.change().commands().get(0).script().contains("umask 0133; set -C"));
+        assertTrue(o.change().commands().get(0).script().contains("chmod 0644 \"$t\""));
         Diff d = onlyDiff(o);
         assertEquals("", d.beforeText());
         assertEquals("Welcome\n", d.afterText());

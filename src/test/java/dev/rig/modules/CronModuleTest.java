@@ -73,7 +73,7 @@ class CronModuleTest {
         assertEquals(Action.CREATE, created.change().action());
         assertEquals(List.of("write /etc/cron.d/rotate (72 bytes)"), descriptions(created));
         assertEquals("#Ansible: rotate\n0 3 * * * root /usr/sbin/logrotate /etc/logrotate.conf\n", installed(created));
-        assertTrue(created.change().commands().get(0).script().contains("umask 0133; set -C"));
+        assertTrue(created.change().commands().get(0).script().contains("chmod 0644"));
         Outcome removed = plan("file-rotate", "name", "rotate", "cron_file", "rotate", "state", "absent");
         assertEquals(List.of("remove /etc/cron.d/rotate"), descriptions(removed));
     }

@@ -155,7 +155,7 @@ class LineinfileModuleTest {
         assertEquals(Action.CREATE, o.change().action());
         assertEquals("x=1\n", utf8(o.change().commands().get(0).stdin()));
         assertEquals("", o.change().diffs().get(0).beforeText());
-        assertTrue(o.change().commands().get(0).script().contains("umask 0066; set -C"));
+        assertTrue(o.change().commands().get(0).script().contains("chmod 0600"));
     }
 
     @Test
