@@ -113,6 +113,11 @@ public final class LabFleet implements AutoCloseable {
         return start(dir, names, DEFAULT_NETWORK, firstOctet, false, true);
     }
 
+    /** As {@link #startInOwnNetworks(Path, List, int)}, on NETWORK.(firstOctet + i):22 (see {@link #start(Path, List, String, int, boolean)}). */
+    public static LabFleet startInOwnNetworks(Path dir, List<String> names, String network, int firstOctet) {
+        return start(dir, names, network, firstOctet, false, true);
+    }
+
     private static LabFleet start(Path dir, List<String> names, String network, int firstOctet, boolean detached, boolean ownNetworks) {
         checkNetwork(network);
         checkNames(names, network, firstOctet);

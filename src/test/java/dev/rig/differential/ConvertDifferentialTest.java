@@ -2,10 +2,11 @@ package dev.rig.differential;
 
 import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
+import dev.rig.testkit.LabHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,17 +37,14 @@ class ConvertDifferentialTest {
             + "stat -c '%n %F %a %U:%G' \"$p\"; if [ -f \"$p\" ] && [ ! -L \"$p\" ]; then cat \"$p\"; echo '<<EOF>>'; fi; done";
 
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS);
     static LabFleet fleet;
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("rig-convert");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, 171);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) fleet.close();
+        fleet = lab.fleet();
     }
 
     @Test

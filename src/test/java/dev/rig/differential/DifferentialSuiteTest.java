@@ -2,10 +2,11 @@ package dev.rig.differential;
 
 import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
+import dev.rig.testkit.LabHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DifferentialSuiteTest {
     static final List<String> HOSTS = List.of("d1", "d2");
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS);
     static LabFleet fleet;
     static Path inventory;
     static AnsibleOracle ansible;
@@ -35,14 +38,9 @@ class DifferentialSuiteTest {
     @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("rig-differential");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, 161);
+        fleet = lab.fleet();
         inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
         ansible = new AnsibleOracle(dir.resolve("ansible"), fleet);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) fleet.close();
     }
 
     @Test

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.cli.Main;
 import dev.rig.lab.LabFleet;
-import org.junit.jupiter.api.AfterAll;
+import dev.rig.testkit.LabHosts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,19 +31,16 @@ class FactsDifferentialTest {
             "nodename", "fqdn", "domain", "all_ipv4_addresses", "memtotal_mb", "processor_vcpus", "pkg_mgr", "service_mgr", "user_id",
             "user_uid", "user_gid");
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS);
     static LabFleet fleet;
     static Path inventory;
 
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("rig-facts");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, 141);
+        fleet = lab.fleet();
         inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) fleet.close();
     }
 
     @Test

@@ -2,10 +2,12 @@ package dev.rig.digitalocean;
 
 import dev.rig.testkit.Rig;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * rig recover central --plan (the rehearsal) with central's host dead: real sshd hosts for the new central
- * and two edges (127.0.0.222-224; the old central's sshd on .221 is stopped), the DigitalOcean stand-in
+ * and two edges (the old central's sshd is stopped), the DigitalOcean stand-in
  * holding the firewalls the fleet had. The plan shows the stack on the new host, each edge's agent
  * pointed at the new central's address, the central firewall moved to the new droplet, the backup it
  * would restore; it changes nothing anywhere. The 10.110.x addresses only appear in rendered configs
@@ -34,6 +36,8 @@ class RecoverPlanTest {
 
     @TempDir static Path dir;
     static DigitalOceanStandIn api;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("old-central", "new-central", "edge-a", "edge-b");
     static LabFleet fleet;
     static Path inventory;
     static Path secrets;
@@ -45,7 +49,7 @@ class RecoverPlanTest {
         api.addDroplet(301, "old-central", List.of("monitoring-edge"), "192.0.2.31", "10.110.0.31");
         api.addDroplet(302, "new-central", List.of(), "192.0.2.32", "10.110.0.32");
         api.addDroplet(303, "edge-a", List.of("monitoring-edge"), "192.0.2.33", "10.110.0.33");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("old-central", "new-central", "edge-a", "edge-b"), 221);
+        fleet = lab.fleet();
         inventory = dir.resolve("inventory");
         fleet.writeInventory(inventory.resolve("hosts.yml"), Map.of("central", List.of("old-central"), "edge", List.of("edge-a", "edge-b"),
                 "spare", List.of("new-central")));
@@ -67,7 +71,6 @@ class RecoverPlanTest {
 
     @AfterAll
     static void stop() {
-        if (fleet != null) fleet.close();
         if (api != null) {
             StandInTests.assertConformsToContract(api);
             api.close();

@@ -1,11 +1,13 @@
 package dev.rig.docker;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +31,8 @@ class BigImageLoadTest {
     static final long PAYLOAD_MB = 160;
 
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOST);
     static LabFleet fleet;
     static DockerEngine engine;
     static Path tarball;
@@ -37,7 +41,7 @@ class BigImageLoadTest {
     @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("rig-bigimage");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of(HOST), 181);
+        fleet = lab.fleet();
         engine = DockerEngine.start(fleet, HOST, dir.resolve("docker"));
         inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
         tarball = dir.resolve("big-image.tar");
@@ -51,7 +55,6 @@ class BigImageLoadTest {
     @AfterAll
     static void stop() {
         if (engine != null) engine.close();
-        if (fleet != null) fleet.close();
         TempTrees.delete(dir);
     }
 

@@ -1,14 +1,13 @@
 package dev.rig.docker;
 
-import dev.rig.testkit.Rig;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,32 +30,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The compose and docker_image modules through the rig command line, against two real sshd hosts
- * (dock1, dock2 on 127.0.0.150-151), each with its own real Docker engine in its mount namespace.
+ * (dock1, dock2 on addresses from {@link LabHosts}), each with its own real Docker engine in its mount namespace.
  * dock1 runs compose v1 (Debian's docker-compose); on dock2, `docker compose` answers through a shim
  * that forwards to v1, so the v2 code path runs too. The image comes from a tarball on the
  * operator's side (docker save of a busybox image made with docker import; no registry here).
+ * The steps build on each other (plan, apply, apply again, change, drift, absent), so they are one
+ * test that runs them in order; a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeStackTest {
     static final List<String> HOSTS = List.of("dock1", "dock2");
-    static final int FIRST_OCTET = 150;
     static final String GREETING = "gr33ting-n0t-for-print";
     static final Path PLAYBOOK = Path.of("src/test/resources/docker/compose-playbook.yml").toAbsolutePath();
+
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS);
 
     static Path dir;
     static LabFleet fleet;
     static final Map<String, DockerEngine> engines = new LinkedHashMap<>();
-    static Path inventory;
     static Path tarball;
     static String webRevision = "1";
 
     @BeforeAll
     static void start() throws IOException {
-        dir = Files.createTempDirectory("rig-compose");
-        fleet = LabFleet.start(dir.resolve("fleet"), HOSTS, FIRST_OCTET);
+        dir = lab.dir();
+        fleet = lab.fleet();
         for (String host : HOSTS) engines.put(host, DockerEngine.start(fleet, host, dir.resolve("docker-" + host)));
-        inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
         engines.get("dock1").importBusybox("rig-test/busybox:1");
         tarball = dir.resolve("busybox.tar");
         engines.get("dock1").sh("docker save -o " + tarball + " rig-test/busybox:1");
@@ -67,9 +68,8 @@ class ComposeStackTest {
     @AfterAll
     static void stop() {
         // DockerEngine.close does not throw: it ends with the engine's cgroup swept, whatever happened before.
+        // LabHosts then stops the fleet and removes its directory.
         engines.values().forEach(DockerEngine::close);
-        if (fleet != null) fleet.close();
-        TempTrees.delete(dir);
     }
 
     static Rig rig(String command, String... more) {
@@ -77,7 +77,7 @@ class ComposeStackTest {
                 "-e", "web_revision=" + webRevision));
         args.addAll(List.of(more));
         args.add(PLAYBOOK.toString());
-        Rig run = Rig.run(inventory, fleet.knownHosts(), command, args.toArray(String[]::new));
+        Rig run = lab.rig(command, args.toArray(String[]::new));
         assertFalse(run.all().contains(GREETING), () -> ".env values must never be printed:\n" + run);
         return run;
     }
@@ -114,8 +114,16 @@ class ComposeStackTest {
     }
 
     @Test
-    @Order(1)
-    void planNamesEveryFileAndChangesNothing() {
+    void theStackThroughItsLifecycle() {
+        step("plan", this::planNamesEveryFileAndChangesNothing);
+        step("first apply", this::applyStartsTheStackOnEveryHost);
+        step("second apply", this::secondApplyChangesNothingAndRecreatesNothing);
+        step("changed template", this::aChangedTemplateRecreatesOnlyTheServiceItChanges);
+        step("stopped container", this::aContainerStoppedByHandIsDriftAndApplyStartsIt);
+        step("absent", this::absentRemovesTheStackAndKeepsItsFiles);
+    }
+
+    private void planNamesEveryFileAndChangesNothing() {
         Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         for (String host : HOSTS) {
@@ -123,23 +131,21 @@ class ComposeStackTest {
             assertEquals("", fleet.exec(host, "ls -A /srv"), "plan must not write on " + host);
             assertEquals("", containerIds(host).toString().replace("{}", ""), "plan must not start anything on " + host);
         }
-        assertTrue(plan.out().contains("127.0.0.150:18080"), "per-host rendering shows in the diff:\n" + plan);
+        assertTrue(plan.out().contains(lab.address("dock1") + ":18080"), "per-host rendering shows in the diff:\n" + plan);
         assertTrue(plan.out().contains("GREETING_WORD"), "the plan names the .env variable that changes:\n" + plan);
         assertEquals("", engines.get("dock2").sh("docker images -q rig-test/busybox:1"), "plan must not load the image");
         assertTrue(plan.out().contains("change [dock2] Base image"), plan::toString);
         assertTrue(plan.out().contains("ok [dock1] Base image"), "dock1 has the image already:\n" + plan);
     }
 
-    @Test
-    @Order(2)
-    void applyStartsTheStackOnEveryHost() throws Exception {
+    private void applyStartsTheStackOnEveryHost() throws Exception {
         Rig apply = rig("apply", "--yes");
         assertEquals(0, apply.exit(), apply::toString);
         assertEquals(1, apply.recap("dock1", "changed"), apply::toString);
         assertEquals(2, apply.recap("dock2", "changed"), "dock2 also loaded the image:\n" + apply);
         for (int i = 0; i < HOSTS.size(); i++) {
             String host = HOSTS.get(i);
-            assertEquals("hello from " + host + "\n", get("http://127.0.0." + (FIRST_OCTET + i) + ":18080/"));
+            assertEquals("hello from " + host + "\n", get("http://" + lab.address(host) + ":18080/"));
             assertEquals("web running\nworker running\n", states(host));
             assertEquals("600 root\n", fleet.exec(host, "stat -c '%a %U' /srv/stack/.env"));
             assertEquals(GREETING + "\n", engines.get(host).sh(
@@ -150,9 +156,7 @@ class ComposeStackTest {
         assertTrue(v2Calls.contains("-p demo -f docker-compose.yml up -d"), "dock2 went through docker compose (v2):\n" + v2Calls);
     }
 
-    @Test
-    @Order(3)
-    void secondApplyChangesNothingAndRecreatesNothing() {
+    private void secondApplyChangesNothingAndRecreatesNothing() {
         Map<String, Map<String, String>> before = new LinkedHashMap<>();
         HOSTS.forEach(h -> before.put(h, containerIds(h)));
         Rig apply = rig("apply", "--yes");
@@ -164,9 +168,7 @@ class ComposeStackTest {
         assertEquals(0, rig("plan", "--detailed-exitcode").exit());
     }
 
-    @Test
-    @Order(4)
-    void aChangedTemplateRecreatesOnlyTheServiceItChanges() {
+    private void aChangedTemplateRecreatesOnlyTheServiceItChanges() {
         Map<String, String> before = containerIds("dock1");
         webRevision = "2";
         Rig plan = rig("plan", "--detailed-exitcode");
@@ -180,9 +182,7 @@ class ComposeStackTest {
         assertEquals("web running\nworker running\n", states("dock1"));
     }
 
-    @Test
-    @Order(5)
-    void aContainerStoppedByHandIsDriftAndApplyStartsIt() {
+    private void aContainerStoppedByHandIsDriftAndApplyStartsIt() {
         Map<String, String> ids = containerIds("dock1");
         engines.get("dock1").sh("docker stop -t 1 " + ids.get("worker") + " >/dev/null");
         Rig drift = rig("drift");
@@ -198,9 +198,7 @@ class ComposeStackTest {
         assertEquals(0, rig("drift").exit());
     }
 
-    @Test
-    @Order(6)
-    void absentRemovesTheStackAndKeepsItsFiles() {
+    private void absentRemovesTheStackAndKeepsItsFiles() {
         Rig apply = rig("apply", "--yes", "-e", "stack_state=absent");
         assertEquals(0, apply.exit(), apply::toString);
         for (String host : HOSTS) {

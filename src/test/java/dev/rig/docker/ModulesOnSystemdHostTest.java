@@ -1,15 +1,14 @@
 package dev.rig.docker;
 
-import dev.rig.testkit.Rig;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,20 +16,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * package and systemd through the rig command line against the real Debian 12 host with systemd as
- * PID 1 ({@link SystemdHost} on 127.0.0.161, its Docker engine on lab host "modengine", 127.0.0.168).
+ * PID 1 ({@link SystemdHost} on a spare address of {@link LabHosts}, its Docker engine on lab host "modengine").
  * The package is a real .deb the test builds on the host and serves from a file repository there, so
  * apt, dpkg and the cache stamp are all real while nothing leaves the machine.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModulesOnSystemdHostTest {
-    static final String ADDRESS = "127.0.0.161";
+    /** The lab host that runs the Docker engine, and a spare address for the systemd host's sshd. */
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("modengine").withSpareAddresses(1);
+    static String ADDRESS;
     static final Path PLAYBOOK = Path.of("src/test/resources/docker/package-systemd-playbook.yml").toAbsolutePath();
 
     static Path dir;
@@ -41,11 +43,12 @@ class ModulesOnSystemdHostTest {
 
     @BeforeAll
     static void start() throws IOException {
-        dir = Files.createTempDirectory("rig-mods-systemd");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("modengine"), 168);
+        dir = lab.dir();
+        fleet = lab.fleet();
+        ADDRESS = lab.spareAddress(0);
         engine = DockerEngine.start(fleet, "modengine", dir.resolve("docker"));
         host = SystemdHost.start(engine, ADDRESS, dir.resolve("host"));
-        inventory = host.writeInventory(dir.resolve("inventory/hosts.yml"), "sys1");
+        inventory = host.writeInventory(dir.resolve("systemd-inventory/hosts.yml"), "sys1");
         // A one-file package and a trusted file repository with only it; Debian's own lists are dropped (no network here).
         host.sh("set -e; mkdir -p /srv/repo /tmp/pkg/DEBIAN /tmp/pkg/usr/bin\n"
                 + "printf '#!/bin/sh\\necho hello from rig\\n' > /tmp/pkg/usr/bin/rig-hello; chmod 755 /tmp/pkg/usr/bin/rig-hello\n"
@@ -64,12 +67,7 @@ class ModulesOnSystemdHostTest {
         try {
             if (host != null) host.close();
         } finally {
-            try {
-                if (engine != null) engine.close();
-            } finally {
-                if (fleet != null) fleet.close();
-                TempTrees.delete(dir);
-            }
+            if (engine != null) engine.close(); // LabHosts then stops the fleet and removes dir
         }
     }
 
@@ -93,8 +91,15 @@ class ModulesOnSystemdHostTest {
     }
 
     @Test
-    @Order(1)
-    void packageInstallsThroughAptOnceAndSystemdStartsAndEnablesForEveryUser() {
+    void modulesStepByStep() {
+        step("package and systemd", ModulesOnSystemdHostTest::packageInstallsThroughAptOnceAndSystemdStartsAndEnablesForEveryUser);
+        step("mask and unmask", ModulesOnSystemdHostTest::systemdMasksAndUnmasksARealUnit);
+        step("daemon-reexec and remove", ModulesOnSystemdHostTest::daemonReexecRunsTheManagerAgainAndPackageRemoves);
+        step("cron", ModulesOnSystemdHostTest::cronWritesRootsCrontabAndACronDFileOnceAndRemovesThem);
+        step("timezone", ModulesOnSystemdHostTest::timezoneGoesThroughTimedatectl);
+    }
+
+    private static void packageInstallsThroughAptOnceAndSystemdStartsAndEnablesForEveryUser() {
         Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("install rig-hello"), plan::toString);
@@ -109,9 +114,7 @@ class ModulesOnSystemdHostTest {
         assertEquals(0, second.recap("sys1", "changed"), second::toString);
     }
 
-    @Test
-    @Order(2)
-    void systemdMasksAndUnmasksARealUnit() {
+    private static void systemdMasksAndUnmasksARealUnit() {
         Rig masked = apply("-e", "unit_masked=true", "-e", "unit_state=stopped", "-e", "unit_enabled=false");
         assertEquals(1, masked.recap("sys1", "changed"), masked::toString);
         assertEquals("masked\n", host.sh("systemctl is-enabled rig-masked || true"));
@@ -128,9 +131,7 @@ class ModulesOnSystemdHostTest {
         assertEquals("active\n", host.sh("systemctl is-active rig-masked"));
     }
 
-    @Test
-    @Order(3)
-    void daemonReexecRunsTheManagerAgainAndPackageRemoves() {
+    private static void daemonReexecRunsTheManagerAgainAndPackageRemoves() {
         String reexecs = "journalctl -q --no-pager -o cat _PID=1 | grep -c '^Reexecuting' || true";
         String before = host.sh(reexecs).strip();
         Rig reexec = apply("-e", "reexec=true");
@@ -146,9 +147,7 @@ class ModulesOnSystemdHostTest {
 
     static final Path CRON = Path.of("src/test/resources/docker/cron-playbook.yml").toAbsolutePath();
 
-    @Test
-    @Order(4)
-    void cronWritesRootsCrontabAndACronDFileOnceAndRemovesThem() {
+    private static void cronWritesRootsCrontabAndACronDFileOnceAndRemovesThem() {
         Rig first = apply(CRON);
         assertEquals(3, first.recap("sys1", "changed"), first::toString);
         assertEquals("MAILTO=\"ops@example.com\"\n#Ansible: backup\n0 2 * * * /usr/local/bin/backup >/dev/null 2>&1\n", host.sh("crontab -l"));
@@ -170,9 +169,7 @@ class ModulesOnSystemdHostTest {
 
     static final Path SETTINGS = Path.of("src/test/resources/docker/settings-playbook.yml").toAbsolutePath();
 
-    @Test
-    @Order(5)
-    void timezoneGoesThroughTimedatectl() {
+    private static void timezoneGoesThroughTimedatectl() {
         Rig first = apply(SETTINGS);
         assertEquals(1, first.recap("sys1", "changed"), first::toString);
         assertTrue(first.out().contains("set the time zone to America/New_York (timedatectl)"), first::toString);

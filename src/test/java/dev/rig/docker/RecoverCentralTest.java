@@ -1,6 +1,5 @@
 package dev.rig.docker;
 
-import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.digitalocean.DigitalOceanStandIn;
@@ -8,13 +7,13 @@ import dev.rig.lab.LabFleet;
 import dev.rig.stack.GrafanaStandIn;
 import dev.rig.stack.LokiPusher;
 import dev.rig.stack.LokiStandIn;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -36,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,23 +54,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (contracts) answer on the new central's address, fed by a pusher per edge; the cadvisor scrape target
  * is the edge's node-exporter. This Docker refuses privileged containers and rslave mounts (the machine
  * is itself a container), so cAdvisor runs unprivileged and node-exporter's root mount is plain read-only.
- * Addresses 127.0.0.231-234.
+ * The hosts' addresses come from {@link LabHosts}, plus one spare where nothing listens. The steps build on each other
+ * (recover, check the data, recover again, break an edge), so they are one test; a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecoverCentralTest {
     static final Path PLAYBOOKS = Path.of("playbooks").toAbsolutePath();
-    static final Map<String, String> HOSTS = new LinkedHashMap<>();
-    static final String A = "127.0.0.231", D = "127.0.0.232";
+    static final List<String> HOSTS = List.of("mon-a", "mon-d", "edge-1", "edge-2");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    static {
-        HOSTS.put("mon-a", A);
-        HOSTS.put("mon-d", D);
-        HOSTS.put("edge-1", "127.0.0.233");
-        HOSTS.put("edge-2", "127.0.0.234");
-    }
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named(HOSTS).group("central", "mon-a").group("spare", "mon-d").group("edge", "edge-1", "edge-2")
+            .withSpareAddresses(1);
+    /** mon-a's and mon-d's addresses. */
+    static String A, D;
 
     @TempDir static Path dir;
     static LabFleet fleet;
@@ -97,12 +95,14 @@ class RecoverCentralTest {
                 madeDirs.add(p);
             }
         }
+        A = lab.address("mon-a");
+        D = lab.address("mon-d");
         api = DigitalOceanStandIn.start();
         api.addDroplet(401, "mon-a", List.of(), "192.0.2.41", A);
         api.addDroplet(402, "mon-d", List.of(), "192.0.2.42", D);
-        fleet = LabFleet.start(dir.resolve("fleet"), List.copyOf(HOSTS.keySet()), 231);
+        fleet = lab.fleet();
         Path images = buildImages();
-        for (String host : HOSTS.keySet()) {
+        for (String host : HOSTS) {
             DockerEngine e = DockerEngine.start(fleet, host, dir.resolve("docker-" + host));
             engines.put(host, e);
             e.sh("for f in " + images + "/*.tar; do docker load -i \"$f\" >/dev/null; done");
@@ -122,7 +122,7 @@ class RecoverCentralTest {
         // Grafana's state as a real one would leave it in its volume, for the backup to carry.
         engines.get("mon-a").sh("echo grafana-state-from-mon-a > \"$(docker volume inspect -f '{{.Mountpoint}}' monitoring-central_grafana-data)/grafana.db\"");
         backups = dir.resolve("backups");
-        Rig backup = Rig.run(inventory, fleet.knownHosts(), "backup", "central", "-e", "@" + secrets, "--to", backups.toString(),
+        Rig backup = lab.rig("backup", "central", "-e", "@" + secrets, "--to", backups.toString(),
                 PLAYBOOKS.resolve("site.yml").toString());
         assertEquals(0, backup.exit(), backup::toString);
     }
@@ -134,14 +134,19 @@ class RecoverCentralTest {
         if (loki != null) loki.close();
         if (lokiOnA != null) lokiOnA.close();
         if (grafana != null) grafana.close();
-        if (fleet != null) fleet.close();
         if (api != null) api.close();
         for (Path p : madeDirs) Files.deleteIfExists(p);
     }
 
     @Test
-    @Order(1)
-    void recoveryOnANewHostBringsTheStackUpRepointsTheEdgesAndPassesVerify() throws Exception {
+    void centralDiesAndIsRecoveredOnANewHost() {
+        step("recover on mon-d", RecoverCentralTest::recoveryOnANewHostBringsTheStackUpRepointsTheEdgesAndPassesVerify);
+        step("backup's data on mon-d", RecoverCentralTest::theBackupsDataIsOnTheNewCentral);
+        step("second recovery", RecoverCentralTest::aSecondRecoveryChangesNothingAndSaysSoWithoutAnRto);
+        step("unreachable edge", RecoverCentralTest::anEdgeThatCannotReachTheNewCentralLeavesTheRecoveryIncompleteWithoutAnRto);
+    }
+
+    private static void recoveryOnANewHostBringsTheStackUpRepointsTheEdgesAndPassesVerify() throws Exception {
         String datasources = fleet.exec("mon-a", "cat /opt/monitoring/central/grafana/provisioning/datasources/datasources.yaml");
         for (String edge : List.of("edge-1", "edge-2")) fleet.exec(edge, "echo before-outage-" + edge + " >> /srv/app.log");
         for (String edge : List.of("edge-1", "edge-2")) {
@@ -226,9 +231,7 @@ class RecoverCentralTest {
         assertEquals("[402]", central.get("droplet_ids").toString());
     }
 
-    @Test
-    @Order(2)
-    void theBackupsDataIsOnTheNewCentral() throws Exception {
+    private static void theBackupsDataIsOnTheNewCentral() throws Exception {
         Path newest;
         try (Stream<Path> s = Files.list(backups)) {
             newest = s.filter(p -> p.getFileName().toString().matches("\\d{8}T\\d{6}Z")).max(Path::compareTo).orElseThrow();
@@ -240,9 +243,7 @@ class RecoverCentralTest {
         assertTrue(fleet.exec("mon-d", "ls /opt/monitoring/central/grafana/dashboards").contains("hosts.json"), "the provisioned dashboards");
     }
 
-    @Test
-    @Order(3)
-    void aSecondRecoveryChangesNothingAndSaysSoWithoutAnRto() {
+    private static void aSecondRecoveryChangesNothingAndSaysSoWithoutAnRto() {
         Rig again = recoverSkipping("docker,firewall", "--diff");
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.out().contains("was restored here before: nothing to do"), again::toString);
@@ -255,12 +256,10 @@ class RecoverCentralTest {
         assertTrue(again.out().contains("RECAP"), "--diff prints the engine's report\n" + again);
     }
 
-    @Test
-    @Order(4)
-    void anEdgeThatCannotReachTheNewCentralLeavesTheRecoveryIncompleteWithoutAnRto() throws IOException {
+    private static void anEdgeThatCannotReachTheNewCentralLeavesTheRecoveryIncompleteWithoutAnRto() throws IOException {
         // edge-2 is re-pointed at an address where nothing listens: its samples never reach mon-d.
-        Path vars = dir.resolve("inventory/host_vars/edge-2.yml");
-        Files.writeString(vars, Files.readString(vars) + "monitoring_central_address: 127.0.0.250\n");
+        Path vars = lab.inventory().resolve("host_vars/edge-2.yml");
+        Files.writeString(vars, Files.readString(vars) + "monitoring_central_address: " + lab.spareAddress(0) + "\n");
         Rig broken = rig(List.of("recover", "central", "--to", "mon-d", "--from-backup", backups.toString(), "--skip-tags", "docker,firewall",
                 "--playbooks", PLAYBOOKS.toString(), "--within", "10m", "--log-timeout", "5s", "--verify-timeout", "15s"), null);
         assertEquals(2, broken.exit(), broken::toString);
@@ -288,13 +287,12 @@ class RecoverCentralTest {
     }
 
     static Path writeInventory() throws IOException {
-        Path inv = dir.resolve("inventory");
-        fleet.writeInventory(inv.resolve("hosts.yml"), Map.of("central", List.of("mon-a"), "spare", List.of("mon-d"), "edge", List.of("edge-1", "edge-2")));
+        Path inv = lab.inventory();
         Files.createDirectories(inv.resolve("host_vars"));
         Files.createDirectories(inv.resolve("group_vars"));
         Files.writeString(inv.resolve("host_vars/mon-a.yml"), "private_ip: " + A + "\ndo_id: 401\ncaddy_bind: " + A + "\n");
         Files.writeString(inv.resolve("host_vars/mon-d.yml"), "private_ip: " + D + "\ndo_id: 402\ncaddy_bind: " + D + "\n");
-        for (String edge : List.of("edge-1", "edge-2")) Files.writeString(inv.resolve("host_vars/" + edge + ".yml"), "private_ip: " + HOSTS.get(edge) + "\n");
+        for (String edge : List.of("edge-1", "edge-2")) Files.writeString(inv.resolve("host_vars/" + edge + ".yml"), "private_ip: " + lab.address(edge) + "\n");
         Files.writeString(inv.resolve("group_vars/all.yml"), """
                 monitoring_network_mode: host
                 # the name follows central, as DNS would after the operator moves it
@@ -406,7 +404,7 @@ class RecoverCentralTest {
         List<String> more = new ArrayList<>(command.subList(1, command.size()));
         more.addAll(List.of("-e", "@" + secrets, "-e", "digitalocean_api_url=" + api.url(), "-e", "digitalocean_token=" + DigitalOceanStandIn.TOKEN));
         if (playbook != null) more.add(playbook.toString());
-        Rig r = Rig.run(inventory, fleet.knownHosts(), command.get(0), more.toArray(String[]::new));
+        Rig r = lab.rig(command.get(0), more.toArray(String[]::new));
         for (String secret : List.of(DigitalOceanStandIn.TOKEN, "dr-grafana-secret", "dr-push-secret")) {
             assertFalse(r.all().contains(secret), () -> "a secret was printed:\n" + r);
         }

@@ -1,17 +1,16 @@
 package dev.rig.docker;
 
-import dev.rig.testkit.Rig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.core.Shell;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * apt, service, user and the docker role through the rig command line against a real Debian 12
- * host with systemd as PID 1 ({@link SystemdHost} on 127.0.0.160, run by a Docker engine on the lab
- * host "sysengine", 127.0.0.169). Packages come from Debian's mirror, as the machine's own do.
+ * host with systemd as PID 1 ({@link SystemdHost} on a spare address of {@link LabHosts}, run by a Docker engine on the lab
+ * host "sysengine"). Packages come from Debian's mirror, as the machine's own do.
  *
  * <p>Docker inside that host is Debian's docker.io, installed and configured by the role. Its daemon
  * runs in an unprivileged container, where it may not create iptables rules nor mount overlayfs: the
@@ -38,9 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inside it would need privileges this container does not have, and is not tested here.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemdHostTest {
-    static final String ADDRESS = "127.0.0.160";
+    /** The lab host that runs the Docker engine, and a spare address for the systemd host's sshd. */
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("sysengine").withSpareAddresses(1);
+    static String ADDRESS;
     static final Path RESOURCES = Path.of("src/test/resources/docker").toAbsolutePath();
     static final Path ROLES = Path.of("playbooks/roles").toAbsolutePath();
     /** Distro packages without their recommends (git, apparmor...: minutes of downloads the test does not need). */
@@ -57,11 +59,12 @@ class SystemdHostTest {
 
     @BeforeAll
     static void start() throws IOException {
-        dir = Files.createTempDirectory("rig-systemd");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("sysengine"), 169);
+        dir = lab.dir();
+        fleet = lab.fleet();
+        ADDRESS = lab.spareAddress(0);
         engine = DockerEngine.start(fleet, "sysengine", dir.resolve("docker"));
         host = SystemdHost.start(engine, ADDRESS, dir.resolve("host"));
-        inventory = host.writeInventory(dir.resolve("inventory/hosts.yml"), "sys1");
+        inventory = host.writeInventory(dir.resolve("systemd-inventory/hosts.yml"), "sys1");
         // The role is found beside the playbook, as an operator's playbooks/ would have it.
         Path playbooks = Files.createDirectories(dir.resolve("playbooks"));
         Files.createSymbolicLink(playbooks.resolve("roles"), ROLES);
@@ -74,12 +77,7 @@ class SystemdHostTest {
         try {
             if (host != null) host.close();
         } finally {
-            try {
-                if (engine != null) engine.close();
-            } finally {
-                if (fleet != null) fleet.close();
-                TempTrees.delete(dir);
-            }
+            if (engine != null) engine.close(); // LabHosts then stops the fleet and removes dir
         }
     }
 
@@ -111,8 +109,17 @@ class SystemdHostTest {
     }
 
     @Test
-    @Order(1)
-    void aptInstallsARealPackageOnceAndThenIsOk() {
+    void theHostThroughItsModules() {
+        step("apt install", SystemdHostTest::aptInstallsARealPackageOnceAndThenIsOk);
+        step("apt waits for the lock", SystemdHostTest::aptWaitsForADpkgLockHeldByAnotherProcess);
+        step("apt lock timeout", SystemdHostTest::aptGivesUpOnALockHeldLongerThanItsTimeout);
+        step("service", SystemdHostTest::serviceStartsEnablesStopsAndDisablesARealUnit);
+        step("docker role, distro", SystemdHostTest::dockerRoleInstallsDistroDockerOnceAndRestartsItOnlyWhenItsConfigChanges);
+        step("docker role, official plan", SystemdHostTest::officialModePlansExactlyTheseFilesAndPackages);
+        step("unsupported OS", SystemdHostTest::anUnsupportedOsFailsBeforeAnyChange);
+    }
+
+    private static void aptInstallsARealPackageOnceAndThenIsOk() {
         Path playbook = RESOURCES.resolve("apt-playbook.yml");
         Rig plan = rig("plan", playbook, "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
@@ -128,9 +135,7 @@ class SystemdHostTest {
         assertEquals(0, second.recap("sys1", "changed"), "installed, and the cache is fresher than cache_valid_time:\n" + second);
     }
 
-    @Test
-    @Order(2)
-    void aptWaitsForADpkgLockHeldByAnotherProcess() {
+    private static void aptWaitsForADpkgLockHeldByAnotherProcess() {
         holdDpkgLock(4);
         long start = System.nanoTime();
         Rig remove = apply(RESOURCES.resolve("apt-playbook.yml"), "-e", "package_state=absent", "-e", "lock_timeout=60");
@@ -140,9 +145,7 @@ class SystemdHostTest {
         assertNotEquals("ii", packageStatus("hello"));
     }
 
-    @Test
-    @Order(3)
-    void aptGivesUpOnALockHeldLongerThanItsTimeout() {
+    private static void aptGivesUpOnALockHeldLongerThanItsTimeout() {
         holdDpkgLock(60);
         try {
             Rig install = rig("apply", RESOURCES.resolve("apt-playbook.yml"), "--yes", "-e", "lock_timeout=2");
@@ -157,9 +160,7 @@ class SystemdHostTest {
 
     static final String RENAMED = "unit_description=rig test sleeper, renamed";
 
-    @Test
-    @Order(4)
-    void serviceStartsEnablesStopsAndDisablesARealUnit() {
+    private static void serviceStartsEnablesStopsAndDisablesARealUnit() {
         Path playbook = RESOURCES.resolve("service-playbook.yml");
         Rig started = apply(playbook);
         assertEquals(2, started.recap("sys1", "changed"), started::toString);
@@ -182,9 +183,7 @@ class SystemdHostTest {
         assertEquals(0, apply(playbook, "-e", RENAMED, "-e", "unit_state=stopped", "-e", "unit_enabled=false").recap("sys1", "changed"));
     }
 
-    @Test
-    @Order(5)
-    void dockerRoleInstallsDistroDockerOnceAndRestartsItOnlyWhenItsConfigChanges() {
+    private static void dockerRoleInstallsDistroDockerOnceAndRestartsItOnlyWhenItsConfigChanges() {
         Rig first = apply(rolePlaybook, "-e", DISTRO_MODE);
         assertTrue(first.recap("sys1", "changed") >= 5, first::toString);
         assertEquals("ii", packageStatus("docker.io"));
@@ -208,9 +207,7 @@ class SystemdHostTest {
         assertEquals("active\n", host.sh("systemctl is-active docker"));
     }
 
-    @Test
-    @Order(6)
-    void officialModePlansExactlyTheseFilesAndPackages() throws IOException {
+    private static void officialModePlansExactlyTheseFilesAndPackages() throws IOException {
         String key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nrig-test-key\n-----END PGP PUBLIC KEY BLOCK-----\n";
         String vars = new ObjectMapper().writeValueAsString(Map.of("docker_install_source", "official", "docker_apt_keyring_content", key));
         Rig plan = rig("plan", rolePlaybook, "--json", "-e", vars);
@@ -246,15 +243,12 @@ class SystemdHostTest {
         assertFalse(host.sh("ls /etc/apt/sources.list.d/").contains("docker"), "a plan writes nothing");
     }
 
-    @Test
-    @Order(7)
-    void anUnsupportedOsFailsBeforeAnyChange() throws IOException {
+    private static void anUnsupportedOsFailsBeforeAnyChange() throws IOException {
         // The engine's lab host, told by its own /etc/os-release (bind-mounted in its namespace) that it is Alpine.
         fleet.exec("sysengine", "printf 'NAME=\"Alpine Linux\"\\nID=alpine\\nVERSION_ID=3.20.0\\nPRETTY_NAME=\"Alpine Linux v3.20\"\\n' > /run/os-release"
                 + " && mount --bind /run/os-release /etc/os-release");
-        Path labInventory = fleet.writeInventory(dir.resolve("lab-inventory/hosts.yml"), Map.of());
         Path roleOnly = Files.writeString(rolePlaybook.resolveSibling("docker-only.yml"), "- name: Docker host\n  hosts: all\n  roles: [docker]\n");
-        Rig plan = Rig.run(labInventory, fleet.knownHosts(), "plan", "-e", DISTRO_MODE, roleOnly.toString());
+        Rig plan = lab.rig("plan", "-e", DISTRO_MODE, roleOnly.toString());
         assertEquals(1, plan.exit(), plan::toString);
         assertTrue(plan.out().contains("the docker role supports Debian and Ubuntu; this host runs Alpine Linux v3.20 (ID=alpine)"), plan::toString);
         assertEquals(0, plan.recap("sysengine", "to_change"), "nothing before the check would change:\n" + plan);

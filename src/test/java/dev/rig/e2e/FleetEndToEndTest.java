@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.lab.LabFleet;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
@@ -22,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,10 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * rig against three real OpenSSH hosts (web1, web2, db1, on free addresses: testkit.LabHosts), each in its own
  * mount namespace: plan, apply, idempotence, drift by hand edit, host-key refusal, unreachable
- * hosts, secrets, and the promise that bad input touches no host.
+ * hosts, secrets, and the promise that bad input touches no host. The steps build on each other's
+ * state, so they are one test that runs them in order; a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetEndToEndTest {
     static final List<String> HOSTS = List.of("web1", "web2", "db1");
     static final String SECRET = "s3cr3t-pw-4711";
@@ -84,8 +82,22 @@ class FleetEndToEndTest {
     }
 
     @Test
-    @Order(1)
-    void inventoryShowsPrecedenceChain() throws IOException {
+    void theFleetStepByStep() {
+        step("inventory", FleetEndToEndTest::inventoryShowsPrecedenceChain);
+        step("plan", FleetEndToEndTest::planShowsChangesAndTouchesNothing);
+        step("first apply", FleetEndToEndTest::applyConvergesEveryHostWithItsOwnVariables);
+        step("second apply", FleetEndToEndTest::secondApplyChangesNothing);
+        step("hand edit", FleetEndToEndTest::handEditShowsAsChangeOnThatHostOnly);
+        step("json", FleetEndToEndTest::jsonModePrintsOneEventPerLineWithoutSecrets);
+        step("extra vars and limit", FleetEndToEndTest::extraVarsBeatEverythingAndLimitNarrowsHosts);
+        step("one failing host", FleetEndToEndTest::oneFailingHostDoesNotStopTheOthers);
+        step("undefined variable", FleetEndToEndTest::undefinedVariableNamesItAndWhereItIsUsed);
+        step("bad input", FleetEndToEndTest::badInputIsReportedWithPositionAndTouchesNoHost);
+        step("changed host key", FleetEndToEndTest::changedHostKeyRefusesThatHostWhileOthersConverge);
+        step("stopped host", FleetEndToEndTest::stoppedHostIsUnreachableAndTheRestConverge);
+    }
+
+    private static void inventoryShowsPrecedenceChain() throws IOException {
         ObjectMapper json = new ObjectMapper();
         assertEquals(20, json.readTree(inv("--host", "web1").out()).get("port").asInt(), "child group beats parent");
         assertEquals(30, json.readTree(inv("--host", "web2").out()).get("port").asInt(), "host_vars beat groups");
@@ -98,9 +110,7 @@ class FleetEndToEndTest {
         assertFalse(inv("--host", "db1").out().contains(SECRET));
     }
 
-    @Test
-    @Order(2)
-    void planShowsChangesAndTouchesNothing() {
+    private static void planShowsChangesAndTouchesNothing() {
         Rig plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
         assertEquals(2, plan.exit(), plan.toString());
         for (String h : HOSTS) {
@@ -112,9 +122,7 @@ class FleetEndToEndTest {
         assertFalse(plan.all().contains(SECRET), "secret printed:\n" + plan);
     }
 
-    @Test
-    @Order(3)
-    void applyConvergesEveryHostWithItsOwnVariables() {
+    private static void applyConvergesEveryHostWithItsOwnVariables() {
         Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(0, apply.exit(), apply.toString());
         assertEquals("host=web1\nport=20\nlevel=from-prod\nplay=from-play\nsecret=" + SECRET + "\n", onHost("web1", "cat /srv/app/app.conf"));
@@ -130,9 +138,7 @@ class FleetEndToEndTest {
         assertFalse(apply.all().contains(SECRET), "secret printed:\n" + apply);
     }
 
-    @Test
-    @Order(4)
-    void secondApplyChangesNothing() {
+    private static void secondApplyChangesNothing() {
         Rig again = rig("apply", "--yes", PLAYBOOK.toString());
         assertEquals(0, again.exit(), again.toString());
         for (String h : HOSTS) {
@@ -143,9 +149,7 @@ class FleetEndToEndTest {
         assertEquals(0, plan.exit(), plan.toString());
     }
 
-    @Test
-    @Order(5)
-    void handEditShowsAsChangeOnThatHostOnly() {
+    private static void handEditShowsAsChangeOnThatHostOnly() {
         onHost("web2", "echo 'edited by hand' >> /srv/app/app.conf");
         Rig plan = rig("plan", "--detailed-exitcode", PLAYBOOK.toString());
         assertEquals(2, plan.exit(), plan.toString());
@@ -164,9 +168,7 @@ class FleetEndToEndTest {
         assertEquals("restarted\n", onHost("web1", "cat /srv/app/restarts.log"));
     }
 
-    @Test
-    @Order(6)
-    void jsonModePrintsOneEventPerLineWithoutSecrets() throws IOException {
+    private static void jsonModePrintsOneEventPerLineWithoutSecrets() throws IOException {
         onHost("db1", "echo drift >> /srv/app/app.conf");
         Rig plan = rig("plan", "--json", PLAYBOOK.toString());
         assertEquals(0, plan.exit(), plan.toString());
@@ -184,9 +186,7 @@ class FleetEndToEndTest {
         rig("apply", "--yes", PLAYBOOK.toString());
     }
 
-    @Test
-    @Order(7)
-    void extraVarsBeatEverythingAndLimitNarrowsHosts() {
+    private static void extraVarsBeatEverythingAndLimitNarrowsHosts() {
         Rig apply = rig("apply", "--yes", "-l", "web1", "-e", "level=from-cli", PLAYBOOK.toString());
         assertEquals(0, apply.exit(), apply.toString());
         assertTrue(onHost("web1", "cat /srv/app/app.conf").contains("level=from-cli"));
@@ -195,9 +195,7 @@ class FleetEndToEndTest {
         assertEquals(0, rig("apply", "--yes", PLAYBOOK.toString()).exit());
     }
 
-    @Test
-    @Order(8)
-    void oneFailingHostDoesNotStopTheOthers() throws IOException {
+    private static void oneFailingHostDoesNotStopTheOthers() throws IOException {
         Path pb = dir.resolve("fail.yml");
         write(pb, """
                 - hosts: all
@@ -218,9 +216,7 @@ class FleetEndToEndTest {
         assertEquals("", onHost("db1", "ls /srv | grep after-failure || true"));
     }
 
-    @Test
-    @Order(9)
-    void undefinedVariableNamesItAndWhereItIsUsed() throws IOException {
+    private static void undefinedVariableNamesItAndWhereItIsUsed() throws IOException {
         Path pb = dir.resolve("undefined.yml");
         write(pb, """
                 - hosts: web1
@@ -238,9 +234,7 @@ class FleetEndToEndTest {
     }
 
     /** Each bad input: its file:line:column, exit 1, and not one SSH connection to any host. */
-    @Test
-    @Order(10)
-    void badInputIsReportedWithPositionAndTouchesNoHost() throws IOException {
+    private static void badInputIsReportedWithPositionAndTouchesNoHost() throws IOException {
         Map<String, Integer> before = new LinkedHashMap<>();
         for (String h : HOSTS) before.put(h, connections(h));
         Path tpl = dir.resolve("templates/broken.ftl");
@@ -281,9 +275,7 @@ class FleetEndToEndTest {
         for (String h : HOSTS) assertEquals(before.get(h), connections(h), "bad input must not connect to " + h);
     }
 
-    @Test
-    @Order(11)
-    void changedHostKeyRefusesThatHostWhileOthersConverge() throws IOException {
+    private static void changedHostKeyRefusesThatHostWhileOthersConverge() throws IOException {
         fleet.rotateHostKey("db1");
         onHost("web1", "echo drift >> /srv/app/extra.conf");
         Rig apply = rig("apply", "--yes", PLAYBOOK.toString());
@@ -305,9 +297,7 @@ class FleetEndToEndTest {
         assertEquals(0, rig("plan", "--detailed-exitcode", PLAYBOOK.toString()).exit());
     }
 
-    @Test
-    @Order(12)
-    void stoppedHostIsUnreachableAndTheRestConverge() {
+    private static void stoppedHostIsUnreachableAndTheRestConverge() {
         fleet.stop("web2");
         try {
             onHost("web1", "rm /srv/app/marker");

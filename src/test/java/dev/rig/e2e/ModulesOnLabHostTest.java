@@ -2,14 +2,13 @@ package dev.rig.e2e;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,19 +25,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * stat, blockinfile, get_url and validate/backup through the rig command line on a real lab host
- * (mods1, 127.0.0.71), downloading from an HTTP server on 127.0.0.79 that counts its requests; the host
- * settings (sysctl, hostname, time zone...) on a second one (mods2, 127.0.0.78) with a private /etc and a
- * network namespace of its own, so that its net.ipv4.ip_forward is not the machine's.
+ * (mods1), downloading from an HTTP server on a spare address that counts its requests; the host
+ * settings (sysctl, hostname, time zone...) on a second one (mods2) with a private /etc and a
+ * network namespace of its own, so that its net.ipv4.ip_forward is not the machine's. Addresses from
+ * {@link LabHosts}. The steps build on each other's files and request counts, so they are one test;
+ * a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModulesOnLabHostTest {
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("mods1").withSpareAddresses(1);
+    @RegisterExtension
+    static final LabHosts settingsLab = LabHosts.named("mods2").inOwnNetworks();
+    /** The test's HTTP server, on lab's spare address: the playbooks' base. */
+    static String base;
+
     static final Path PLAYBOOK = Path.of("src/test/resources/modules-lab/files-playbook.yml").toAbsolutePath();
     static final byte[] APP = "release 1.0\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
     static final String APP_SHA = sha256(APP);
@@ -56,13 +64,14 @@ class ModulesOnLabHostTest {
 
     @BeforeAll
     static void start() throws IOException {
-        dir = Files.createTempDirectory("rig-mods-lab");
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("mods1"), 71);
-        inventory = fleet.writeInventory(dir.resolve("inventory/hosts.yml"), Map.of());
+        dir = lab.dir();
+        fleet = lab.fleet();
+        inventory = lab.inventory().resolve("hosts.yml");
         machineForwarding = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"));
-        settingsFleet = LabFleet.startInOwnNetworks(dir.resolve("settings-fleet"), List.of("mods2"), 78);
-        settingsInventory = settingsFleet.writeInventory(dir.resolve("settings-inventory/hosts.yml"), Map.of());
-        http = HttpServer.create(new InetSocketAddress("127.0.0.79", 8080), 0);
+        settingsFleet = settingsLab.fleet();
+        settingsInventory = settingsLab.inventory().resolve("hosts.yml");
+        base = "http://" + lab.spareAddress(0) + ":8080";
+        http = HttpServer.create(new InetSocketAddress(lab.spareAddress(0), 8080), 0);
         http.createContext("/dl/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             requests.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
@@ -111,15 +120,7 @@ class ModulesOnLabHostTest {
 
     @AfterAll
     static void stop() throws IOException {
-        try {
-            if (http != null) http.stop(0);
-        } finally {
-            try {
-                if (fleet != null) fleet.close();
-            } finally {
-                if (settingsFleet != null) settingsFleet.close();
-            }
-        }
+        if (http != null) http.stop(0); // LabHosts stops both fleets after this
         assertMachineForwardingUntouched();
     }
 
@@ -131,7 +132,7 @@ class ModulesOnLabHostTest {
 
     static Rig rig(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(),
-                "-e", "app_sha=" + APP_SHA));
+                "-e", "app_sha=" + APP_SHA, "-e", "base=" + base));
         args.addAll(List.of(more));
         args.add(PLAYBOOK.toString());
         return Rig.run(args);
@@ -146,8 +147,18 @@ class ModulesOnLabHostTest {
     }
 
     @Test
-    @Order(1)
-    void firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges() {
+    void modulesOnLabHostsStepByStep() {
+        step("first apply", ModulesOnLabHostTest::firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges);
+        step("failing validation", ModulesOnLabHostTest::contentThatFailsValidationNeverReplacesTheFile);
+        step("changed remote file", ModulesOnLabHostTest::aChangedRemoteFileIsFetchedAgainOnlyWithForce);
+        step("host settings", ModulesOnLabHostTest::hostSettingsGitAndUnarchiveConvergeOnceThenStayOk);
+        step("drift and new versions", ModulesOnLabHostTest::driftAndNewVersionsAreSeenAndFixed);
+        step("uri", ModulesOnLabHostTest::uriReadsInThePlanAndPostsOnlyAtApply);
+        step("wget", ModulesOnLabHostTest::withoutCurlWgetDownloadsAndSha512Checks);
+        step("delegated uri", ModulesOnLabHostTest::uriDelegatedToLocalhostAsksFromTheOperatorsMachine);
+    }
+
+    private static void firstApplyWritesValidatedFilesAndDownloadsOnceThenNothingChanges() {
         onHost("printf 'HostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\nPort 22\\n' > /srv/app-sshd; true");
         onHost("mkdir -p /srv/app && cp /srv/app-sshd /srv/app/sshd_config");
         onHost("mkdir -p /srv/app/tree/sub && touch /srv/app/tree/sub/f && chmod 600 /srv/app/tree/sub/f && echo old > /srv/app/current");
@@ -183,9 +194,7 @@ class ModulesOnLabHostTest {
         assertEquals(sums + 1, requests("/dl/SHA256SUMS"));
     }
 
-    @Test
-    @Order(2)
-    void contentThatFailsValidationNeverReplacesTheFile() {
+    private static void contentThatFailsValidationNeverReplacesTheFile() {
         Rig badSudo = rig("apply", "--yes", "-e", "sudo_rule=deploy ALL=(ALL NOPASSWD");
         assertEquals(1, badSudo.exit(), badSudo::toString);
         assertTrue(badSudo.out().contains("failed to validate /srv/app/sudoers with visudo -cf %s"), badSudo::toString);
@@ -209,14 +218,12 @@ class ModulesOnLabHostTest {
         assertEquals("", onHost("ls -a /srv/app | grep '^\\.rig-' || true"), "no temp file left behind");
     }
 
-    @Test
-    @Order(3)
-    void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
+    private static void aChangedRemoteFileIsFetchedAgainOnlyWithForce() {
         motd = "welcome back\n".getBytes(StandardCharsets.UTF_8);
         onHost("echo edited by hand > /srv/flat/index.html");
         Rig plan = rig("plan", "--detailed-exitcode");
         assertEquals(2, plan.exit(), plan::toString);
-        assertTrue(plan.out().contains("download http://127.0.0.79:8080/dl/motd"), plan::toString);
+        assertTrue(plan.out().contains("download " + base + "/dl/motd"), plan::toString);
         assertTrue(plan.out().contains("write /srv/flat/index.html"), plan::toString);
         assertFalse(plan.out().contains("write /srv/flat/css/site.css"), () -> "only the file that differs\n" + plan);
         Rig apply = rig("apply", "--yes");
@@ -254,9 +261,7 @@ class ModulesOnLabHostTest {
                 + " && git push -q origin main && git rev-parse HEAD").strip();
     }
 
-    @Test
-    @Order(4)
-    void hostSettingsGitAndUnarchiveConvergeOnceThenStayOk() throws IOException {
+    private static void hostSettingsGitAndUnarchiveConvergeOnceThenStayOk() throws IOException {
         // A private /etc for this host (an overlay in its mount namespace): hostname, time zone and sysctl.d land there.
         onSettingsHost("mkdir -p /srv/etc-up /srv/etc-work && mount -t overlay overlay -o lowerdir=/etc,upperdir=/srv/etc-up,workdir=/srv/etc-work /etc"
                 + " && mkdir -p /root/.ssh && echo '" + OTHER_KEY + "' > /root/.ssh/authorized_keys");
@@ -289,9 +294,7 @@ class ModulesOnLabHostTest {
         assertTrue(again.out().matches("(?s).*mods2 +: ok=\\d+ +changed=0 .*"), again::toString);
     }
 
-    @Test
-    @Order(5)
-    void driftAndNewVersionsAreSeenAndFixed() throws IOException {
+    private static void driftAndNewVersionsAreSeenAndFixed() throws IOException {
         String second = commit("two");
         onSettingsHost("sysctl -qw net.ipv4.ip_forward=0; echo port=1 > /opt/app/conf/app.conf; echo edited > /opt/zip/rel/bin/tool");
         Rig plan = host("plan", "--detailed-exitcode");
@@ -319,10 +322,8 @@ class ModulesOnLabHostTest {
 
     static final Path URI_PLAYBOOK = Path.of("src/test/resources/modules-lab/uri-playbook.yml").toAbsolutePath();
 
-    @Test
-    @Order(6)
-    void uriReadsInThePlanAndPostsOnlyAtApply() {
-        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString());
+    private static void uriReadsInThePlanAndPostsOnlyAtApply() {
+        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "base=" + ModulesOnLabHostTest.base);
         Rig plan = Rig.run(concat("plan", base, "--detailed-exitcode", URI_PLAYBOOK.toString()));
         assertEquals(0, plan.exit(), "a POST has no state to compare: it will run, which is not drift\n" + plan);
         assertTrue(plan.out().contains("to_run=1"), plan::toString);
@@ -335,20 +336,18 @@ class ModulesOnLabHostTest {
 
         Rig missing = Rig.run(concat("apply", base, "--yes", "-e", "health_path=/api/nope", URI_PLAYBOOK.toString()));
         assertEquals(1, missing.exit(), missing::toString);
-        assertTrue(missing.out().contains("Status code was 404 and not [200]: http://127.0.0.79:8080/api/nope"), missing::toString);
+        assertTrue(missing.out().contains("Status code was 404 and not [200]: " + ModulesOnLabHostTest.base + "/api/nope"), missing::toString);
     }
 
     static final Path WGET_PLAYBOOK = Path.of("src/test/resources/modules-lab/wget-playbook.yml").toAbsolutePath();
 
-    @Test
-    @Order(7)
-    void withoutCurlWgetDownloadsAndSha512Checks() throws NoSuchAlgorithmException {
+    private static void withoutCurlWgetDownloadsAndSha512Checks() throws NoSuchAlgorithmException {
         // curl hidden on this host only: an overlay on /usr/bin in its mount namespace with a whiteout for it.
         onHost("mkdir -p /srv/ub-up /srv/ub-work && mknod /srv/ub-up/curl c 0 0"
                 + " && mount -t overlay overlay -o lowerdir=/usr/bin,upperdir=/srv/ub-up,workdir=/srv/ub-work /usr/bin");
         assertEquals("no curl\n", onHost("command -v curl >/dev/null || echo no curl"));
         String sha512 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(APP));
-        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString());
+        List<String> base = List.of("-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "base=" + ModulesOnLabHostTest.base);
         int before = requests("/dl/app.tgz");
         Rig apply = Rig.run(concat("apply", base, "--yes", "-e", "app_sha512=" + sha512, WGET_PLAYBOOK.toString()));
         assertEquals(0, apply.exit(), apply::toString);
@@ -370,10 +369,9 @@ class ModulesOnLabHostTest {
 
     static final Path URI_DELEGATED_PLAYBOOK = Path.of("src/test/resources/modules-lab/uri-delegated-playbook.yml").toAbsolutePath();
 
-    @Test
-    @Order(8)
-    void uriDelegatedToLocalhostAsksFromTheOperatorsMachine() throws IOException {
-        List<String> base = List.of("-i", settingsInventory.toString(), "--known-hosts", settingsFleet.knownHosts().toString());
+    private static void uriDelegatedToLocalhostAsksFromTheOperatorsMachine() throws IOException {
+        List<String> base = List.of("-i", settingsInventory.toString(), "--known-hosts", settingsFleet.knownHosts().toString(),
+                "-e", "base=" + ModulesOnLabHostTest.base);
         int before = requests("GET /api/health");
         Rig apply = Rig.run(concat("apply", base, "--yes", URI_DELEGATED_PLAYBOOK.toString()));
         assertEquals(0, apply.exit(), apply::toString);

@@ -1,11 +1,12 @@
 package dev.rig.e2e;
 
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
 import dev.rig.testkit.Rig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -32,18 +33,15 @@ class VaultMaskingEndToEndTest {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("vault1");
     static LabFleet fleet;
     static Path pass;
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("vault1"), 128);
+        fleet = lab.fleet();
         pass = Files.writeString(dir.resolve("vault-pass"), "e2e-vault-pass\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) fleet.close();
     }
 
     private static Path write(String name, String content) throws Exception {

@@ -1,17 +1,15 @@
 package dev.rig.stack;
 
-import dev.rig.testkit.Rig;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,10 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,13 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rig backup central against a real sshd host running Debian's Prometheus (admin API on, data in the
  * host's private /srv) with Grafana's and Caddy's data directories beside it: the snapshot is taken
  * through an SSH forward, archived on the host, pulled over SFTP with checksums, and restores into a
- * Prometheus that answers for the backed-up time; rig recover restores it on another host. Addresses
- * 127.0.0.211-212.
+ * Prometheus that answers for the backed-up time; rig recover restores it on another host. The hosts'
+ * addresses come from {@link LabHosts}. The steps build on each other (backup, restore, keep, fail,
+ * recover), so they are one test; a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupTest {
-    static final String CENTRAL = "127.0.0.211";
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("monitor-1", "monitor-2").group("central", "monitor-1").group("spare", "monitor-2");
+    /** monitor-1's and monitor-2's addresses. */
+    static String CENTRAL, SPARE;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -59,9 +60,10 @@ class BackupTest {
     @BeforeAll
     static void startCentral() throws Exception {
         daemons = new Daemons(dir.resolve("logs"));
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("monitor-1", "monitor-2"), 211);
-        inventory = dir.resolve("inventory");
-        fleet.writeInventory(inventory.resolve("hosts.yml"), Map.of("central", List.of("monitor-1"), "spare", List.of("monitor-2")));
+        fleet = lab.fleet();
+        CENTRAL = lab.address("monitor-1");
+        SPARE = lab.address("monitor-2");
+        inventory = lab.inventory();
         Files.createDirectories(inventory.resolve("host_vars"));
         Files.writeString(inventory.resolve("host_vars/monitor-1.yml"), """
                 private_ip: %s
@@ -71,12 +73,12 @@ class BackupTest {
                 backup_alertmanager_data_dir: /srv/alertmanager
                 """.formatted(CENTRAL));
         Files.writeString(inventory.resolve("host_vars/monitor-2.yml"), """
-                private_ip: 127.0.0.212
+                private_ip: %s
                 backup_prometheus_data_dir: /srv/prometheus
                 backup_grafana_data_dir: /srv/grafana
                 backup_caddy_data_dir: /srv/caddy
                 backup_alertmanager_data_dir: /srv/alertmanager
-                """);
+                """.formatted(SPARE));
         fleet.exec("monitor-1", "mkdir -p /srv/prometheus /srv/grafana/plugins /srv/caddy/certificates/local/" + CENTRAL
                 + " && printf 'SQLite format 3 (a stand-in for grafana.db)' > /srv/grafana/grafana.db"
                 + " && printf 'CERT' > /srv/caddy/certificates/local/" + CENTRAL + "/" + CENTRAL + ".crt"
@@ -99,12 +101,18 @@ class BackupTest {
     static void stop() {
         if (prometheus != null) prometheus.destroyForcibly();
         if (daemons != null) daemons.close();
-        if (fleet != null) fleet.close();
     }
 
     @Test
-    @Order(1)
-    void aBackupIsCompleteCheckedAndLeavesNothingOnCentral() throws Exception {
+    void backupRestoreAndRecover() {
+        step("backup", BackupTest::aBackupIsCompleteCheckedAndLeavesNothingOnCentral);
+        step("restore the snapshot", BackupTest::theSnapshotRestoresIntoAPrometheusThatAnswersForTheBackedUpTime);
+        step("keep the newest", BackupTest::onlyTheNewestBackupsAreKept);
+        step("failing snapshot", BackupTest::aBackupThatCannotSnapshotFailsClearlyAndAddsNothing);
+        step("recover on the spare", BackupTest::recoverRestoresTheBackupOnTheNewHostOnceAndSaysWhatIsLeftToDo);
+    }
+
+    private static void aBackupIsCompleteCheckedAndLeavesNothingOnCentral() throws Exception {
         Instant before = Instant.now();
         Rig r = backup("--keep", "2");
         assertEquals(0, r.exit(), r::toString);
@@ -129,9 +137,7 @@ class BackupTest {
         }
     }
 
-    @Test
-    @Order(2)
-    void theSnapshotRestoresIntoAPrometheusThatAnswersForTheBackedUpTime() throws Exception {
+    private static void theSnapshotRestoresIntoAPrometheusThatAnswersForTheBackedUpTime() throws Exception {
         Path b = backupDirs().get(0);
         JsonNode manifest = JSON.readTree(b.resolve("manifest.json").toFile());
         Path restore = Files.createDirectories(dir.resolve("restore"));
@@ -139,16 +145,14 @@ class BackupTest {
         Path tsdb = restore.resolve(manifest.get("prometheus_snapshot").asText());
         Path empty = Files.writeString(dir.resolve("empty.yml"), "global: {}\n");
         Daemons.Daemon restored = daemons.start("restored", List.of("/usr/bin/prometheus", "--config.file=" + empty, "--storage.tsdb.path=" + tsdb,
-                "--web.listen-address=127.0.0.212:9090"));
-        Daemons.awaitStart(restored, Duration.ofSeconds(30), () -> count("http://127.0.0.212:9090", "vector(1)", null) > 0);
+                "--web.listen-address=" + SPARE + ":9090"));
+        Daemons.awaitStart(restored, Duration.ofSeconds(30), () -> count("http://" + SPARE + ":9090", "vector(1)", null) > 0);
         long at = Instant.parse(manifest.get("time").asText()).getEpochSecond() + 1; // the snapshot was taken before the manifest time
-        assertTrue(count("http://127.0.0.212:9090", "up{job=\"self\"}", at) > 0, "samples from before the backup are in the restored TSDB\n" + restored.tail());
+        assertTrue(count("http://" + SPARE + ":9090", "up{job=\"self\"}", at) > 0, "samples from before the backup are in the restored TSDB\n" + restored.tail());
         restored.stop();
     }
 
-    @Test
-    @Order(3)
-    void onlyTheNewestBackupsAreKept() throws Exception {
+    private static void onlyTheNewestBackupsAreKept() throws Exception {
         for (int i = 0; i < 2; i++) {
             Thread.sleep(1100); // backups are named by the second
             Rig r = backup("--keep", "2");
@@ -158,9 +162,7 @@ class BackupTest {
         assertEquals(2, backupDirs().size());
     }
 
-    @Test
-    @Order(4)
-    void aBackupThatCannotSnapshotFailsClearlyAndAddsNothing() throws Exception {
+    private static void aBackupThatCannotSnapshotFailsClearlyAndAddsNothing() throws Exception {
         List<Path> before = backupDirs();
         prometheus.destroy();
         prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -170,9 +172,7 @@ class BackupTest {
         assertEquals(before, backupDirs());
     }
 
-    @Test
-    @Order(5)
-    void recoverRestoresTheBackupOnTheNewHostOnceAndSaysWhatIsLeftToDo() throws Exception {
+    private static void recoverRestoresTheBackupOnTheNewHostOnceAndSaysWhatIsLeftToDo() throws Exception {
         // The spare host has no Docker daemon (no images can be pulled here): the restore runs for real, the
         // stack's deploy then fails, and recovery says so; its data is checked with a real Prometheus.
         Path newest = backupDirs().get(backupDirs().size() - 1);
@@ -186,11 +186,11 @@ class BackupTest {
         assertEquals("", fleet.exec("monitor-2", "ls -d /var/tmp/rig-restore.* 2>/dev/null || true").strip(), "no staging directory left");
         Path empty = Files.writeString(dir.resolve("empty-spare.yml"), "global: {}\n");
         Process restored = fleet.spawn("monitor-2", List.of("/usr/bin/prometheus", "--config.file=" + empty, "--storage.tsdb.path=/srv/prometheus",
-                "--web.listen-address=127.0.0.212:9090"), dir.resolve("spare-prometheus.log"));
+                "--web.listen-address=" + SPARE + ":9090"), dir.resolve("spare-prometheus.log"));
         try {
-            eventually(() -> count("http://127.0.0.212:9090", "vector(1)", null) > 0, "the restored Prometheus starts");
+            eventually(() -> count("http://" + SPARE + ":9090", "vector(1)", null) > 0, "the restored Prometheus starts");
             long at = Instant.parse(JSON.readTree(newest.resolve("manifest.json").toFile()).get("time").asText()).getEpochSecond() + 1;
-            assertTrue(count("http://127.0.0.212:9090", "up{job=\"self\"}", at) > 0, "central's samples are on the new host");
+            assertTrue(count("http://" + SPARE + ":9090", "up{job=\"self\"}", at) > 0, "central's samples are on the new host");
         } finally {
             restored.destroy();
             restored.waitFor(10, TimeUnit.SECONDS);

@@ -1,17 +1,15 @@
 package dev.rig.stack;
 
-import dev.rig.testkit.Rig;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rig.lab.LabFleet;
+import dev.rig.testkit.LabHosts;
+import dev.rig.testkit.Rig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
@@ -35,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import static dev.rig.testkit.Steps.step;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,16 +45,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ships what rig's canary command appends on that host; a Grafana stand-in serving the rendered
  * datasource provisioning; real Caddy with the rendered basic auth for the HTTPS path. cAdvisor has no
  * package: a second node-exporter per edge answers its scrape target, so the cadvisor job's up is real.
- * Addresses 127.0.0.201-204 only.
+ * The hosts' addresses come from {@link LabHosts}, with two spares for Caddy and the webhook receiver.
+ * The steps change the pipeline as they go (an agent stopped, a pusher stopped, central gone), so they
+ * are one test that runs them in order; a failure names its step.
  */
 @Tag("integration")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VerifyEndToEndTest {
     static final Path SITE = Path.of("playbooks/site.yml").toAbsolutePath();
-    static final String CENTRAL = "127.0.0.201";
-    static final String CADDY = "127.0.0.204";
-    static final String HOOK = "127.0.0.205";
     static final List<String> EDGES = List.of("edge-a", "edge-b");
+    @RegisterExtension
+    static final LabHosts lab = LabHosts.named("central", "edge-a", "edge-b").group("central", "central").group("edge", "edge-a", "edge-b")
+            .withSpareAddresses(2);
+    /** central's address, Caddy's and the webhook receiver's (the spares). */
+    static String CENTRAL, CADDY, HOOK;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -74,9 +76,12 @@ class VerifyEndToEndTest {
 
     @BeforeAll
     static void startThePipeline() throws Exception {
+        CENTRAL = lab.address("central");
+        CADDY = lab.spareAddress(0);
+        HOOK = lab.spareAddress(1);
         daemons = new Daemons(dir.resolve("logs"));
         hook = new AlertWebhookReceiver(HOOK, 9099);
-        fleet = LabFleet.start(dir.resolve("fleet"), List.of("central", "edge-a", "edge-b"), 201);
+        fleet = lab.fleet();
         inventory = writeInventory();
         secrets = Files.writeString(dir.resolve("secrets.yml"), "grafana_admin_password: verify-grafana-secret\nmonitoring_push_password: verify-push-secret\n");
 
@@ -93,7 +98,7 @@ class VerifyEndToEndTest {
         Path edges = render("edge", dir.resolve("render-edges"));
         for (int i = 0; i < EDGES.size(); i++) {
             String host = EDGES.get(i);
-            String ip = "127.0.0." + (202 + i);
+            String ip = lab.address(EDGES.get(i));
             for (String port : List.of("9100", "9101")) {
                 Daemons.Daemon exporter = daemons.start("node-exporter-" + host + "-" + port, List.of("/usr/bin/prometheus-node-exporter",
                         "--web.listen-address=" + ip + ":" + port, "--collector.disable-defaults", "--collector.loadavg", "--collector.meminfo"));
@@ -115,12 +120,25 @@ class VerifyEndToEndTest {
         if (loki != null) loki.close();
         if (grafana != null) grafana.close();
         if (hook != null) hook.close();
-        if (fleet != null) fleet.close();
     }
 
     @Test
-    @Order(1)
-    void everySignalIsOkThroughAnSshForwardAndTheReportsSayTheSame() throws Exception {
+    void verifyThroughThePipelineAsItBreaks() {
+        step("all ok, with reports", VerifyEndToEndTest::everySignalIsOkThroughAnSshForwardAndTheReportsSayTheSame);
+        step("json", VerifyEndToEndTest::jsonIsOneObjectPerHostAndSignal);
+        step("through Caddy", VerifyEndToEndTest::throughCaddyWithThePushCredentials);
+        step("wrong credentials", VerifyEndToEndTest::wrongCredentialsAreAClearErrorNotMissingData);
+        step("apply --verify", VerifyEndToEndTest::applyWithVerifyChecksTheFlowAfterConverging);
+        step("stopped agent", VerifyEndToEndTest::aStoppedAgentTurnsItsHostStaleAndTheOtherStaysOk);
+        step("samples before the moment", VerifyEndToEndTest::samplesScrapedBeforeTheGivenMomentDoNotCountWhateverWithinSays);
+        step("stopped logs", VerifyEndToEndTest::logsThatStopArrivingAreMissingWithTheNewestLineAge);
+        step("fire test", VerifyEndToEndTest::aFireTestReachesTheWebhookReceiverAndIsResolved);
+        step("refusing receiver", VerifyEndToEndTest::aReceiverThatRefusesTheFireTestIsAnError);
+        step("missing receiver", VerifyEndToEndTest::anAlertmanagerWithoutTheInventorysReceiversIsMissing);
+        step("central gone", VerifyEndToEndTest::withCentralGoneEveryEdgeIsListedAsUnknown);
+    }
+
+    private static void everySignalIsOkThroughAnSshForwardAndTheReportsSayTheSame() throws Exception {
         Path junit = dir.resolve("verify.xml");
         Path metrics = dir.resolve("verify.prom");
         Rig r = rig("verify", "--within", "20s", "--log-timeout", "20s", "--junit", junit.toString(), "--metrics-file", metrics.toString());
@@ -140,9 +158,7 @@ class VerifyEndToEndTest {
         for (String host : EDGES) assertTrue(fleet.exec(host, "cat /srv/app.log").contains("rig-verify-canary-"), host);
     }
 
-    @Test
-    @Order(2)
-    void jsonIsOneObjectPerHostAndSignal() throws Exception {
+    private static void jsonIsOneObjectPerHostAndSignal() throws Exception {
         Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "20s");
         assertEquals(0, r.exit(), r::toString);
         List<String> lines = r.out().lines().toList();
@@ -154,9 +170,7 @@ class VerifyEndToEndTest {
         }
     }
 
-    @Test
-    @Order(3)
-    void throughCaddyWithThePushCredentials() {
+    private static void throughCaddyWithThePushCredentials() {
         Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "20s", "-e", "monitoring_verify_via=https", "-e", "@" + caVars,
                 "-e", "monitoring_verify_grafana_url=https://" + CADDY);
         assertEquals(0, r.exit(), r::toString);
@@ -164,9 +178,7 @@ class VerifyEndToEndTest {
         assertEquals(10, r.out().lines().filter(l -> l.contains("\"status\":\"ok\"")).count(), r::toString);
     }
 
-    @Test
-    @Order(4)
-    void wrongCredentialsAreAClearErrorNotMissingData() {
+    private static void wrongCredentialsAreAClearErrorNotMissingData() {
         Rig r = rig("verify", "--within", "20s", "--log-timeout", "5s", "-e", "monitoring_verify_via=https", "-e", "@" + caVars,
                 "-e", "monitoring_verify_grafana_url=https://" + CADDY, "-e", "monitoring_push_password=not-the-push-secret");
         assertEquals(1, r.exit(), r::toString);
@@ -175,9 +187,7 @@ class VerifyEndToEndTest {
         assertFalse(r.all().contains("not-the-push-secret"), "the password is masked");
     }
 
-    @Test
-    @Order(5)
-    void applyWithVerifyChecksTheFlowAfterConverging() throws IOException {
+    private static void applyWithVerifyChecksTheFlowAfterConverging() throws IOException {
         Path playbooks = Files.createDirectories(dir.resolve("deploy"));
         Files.createSymbolicLink(playbooks.resolve("roles"), SITE.getParent().resolve("roles"));
         Path deploy = Files.writeString(playbooks.resolve("deploy.yml"), """
@@ -191,9 +201,7 @@ class VerifyEndToEndTest {
         assertTrue(r.out().contains("VERIFY") && r.out().contains("10 of 10 signals ok"), r::toString);
     }
 
-    @Test
-    @Order(6)
-    void aStoppedAgentTurnsItsHostStaleAndTheOtherStaysOk() throws IOException {
+    private static void aStoppedAgentTurnsItsHostStaleAndTheOtherStaysOk() throws IOException {
         agents.get("edge-b").stop();
         Daemons.pause(7000); // longer than --within 5s: edge-b's newest samples age past it, edge-a's keep coming every 2 s
         Rig r = rig("verify", "--json", "--within", "5s", "--log-timeout", "10s");
@@ -209,9 +217,7 @@ class VerifyEndToEndTest {
         assertEquals(2, rig(deploy, "apply", "--yes", "--verify", "--within", "5s", "--log-timeout", "10s", "--verify-timeout", "0s").exit());
     }
 
-    @Test
-    @Order(7)
-    void samplesScrapedBeforeTheGivenMomentDoNotCountWhateverWithinSays() {
+    private static void samplesScrapedBeforeTheGivenMomentDoNotCountWhateverWithinSays() {
         // rig recover's rule: edge-b's samples are seconds old (well within 10m) but from before the moment; edge-a's keep coming.
         Instant moment = Instant.now();
         Daemons.pause(4000);
@@ -238,9 +244,7 @@ class VerifyEndToEndTest {
         return out;
     }
 
-    @Test
-    @Order(8)
-    void logsThatStopArrivingAreMissingWithTheNewestLineAge() throws IOException {
+    private static void logsThatStopArrivingAreMissingWithTheNewestLineAge() throws IOException {
         pushers.get("edge-a").stop();
         Rig r = rig("verify", "--json", "--within", "5s", "--log-timeout", "3s", "-l", "edge-a");
         assertEquals(2, r.exit(), r::toString);
@@ -250,9 +254,7 @@ class VerifyEndToEndTest {
         assertFalse(status.containsKey("edge-b/logs"), "--limit narrows the edges checked");
     }
 
-    @Test
-    @Order(9)
-    void aFireTestReachesTheWebhookReceiverAndIsResolved() throws IOException {
+    private static void aFireTestReachesTheWebhookReceiverAndIsResolved() throws IOException {
         Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "3s", "-l", "edge-a", "--fire-test", "--fire-timeout", "30s");
         Map<String, String> status = statuses(r.out());
         assertEquals("ok", status.get("central/fire-test"), r::toString);
@@ -268,9 +270,7 @@ class VerifyEndToEndTest {
         assertEquals(List.of(), hook.protocolErrors());
     }
 
-    @Test
-    @Order(10)
-    void aReceiverThatRefusesTheFireTestIsAnError() throws IOException {
+    private static void aReceiverThatRefusesTheFireTestIsAnError() throws IOException {
         hook.refusing = true;
         try {
             Rig r = rig("verify", "--json", "--within", "20s", "--log-timeout", "3s", "-l", "edge-a", "--fire-test", "--fire-timeout", "30s");
@@ -282,9 +282,7 @@ class VerifyEndToEndTest {
         }
     }
 
-    @Test
-    @Order(11)
-    void anAlertmanagerWithoutTheInventorysReceiversIsMissing() throws IOException {
+    private static void anAlertmanagerWithoutTheInventorysReceiversIsMissing() throws IOException {
         Path more = Files.writeString(dir.resolve("more-receivers.yml"), """
                 alertmanager_receivers:
                   - {name: hook, webhook: {url: "%s"}, severities: [critical, warning]}
@@ -296,9 +294,7 @@ class VerifyEndToEndTest {
         assertTrue(r.out().contains("lacks the receivers pager of the inventory (has blackhole, hook)"), r::toString);
     }
 
-    @Test
-    @Order(12)
-    void withCentralGoneEveryEdgeIsListedAsUnknown() {
+    private static void withCentralGoneEveryEdgeIsListedAsUnknown() {
         fleet.stop("central");
         Rig r = rig("verify", "--within", "5s", "--log-timeout", "3s", "--connect-timeout", "3");
         assertEquals(1, r.exit(), r::toString);
@@ -310,13 +306,12 @@ class VerifyEndToEndTest {
     // ---- the pipeline ----
 
     static Path writeInventory() throws IOException {
-        Path inv = dir.resolve("inventory");
-        fleet.writeInventory(inv.resolve("hosts.yml"), Map.of("central", List.of("central"), "edge", EDGES));
+        Path inv = lab.inventory();
         Files.createDirectories(inv.resolve("host_vars"));
         Files.createDirectories(inv.resolve("group_vars"));
         Files.writeString(inv.resolve("host_vars/central.yml"), "private_ip: " + CENTRAL + "\n");
         for (int i = 0; i < EDGES.size(); i++) {
-            String ip = "127.0.0." + (202 + i);
+            String ip = lab.address(EDGES.get(i));
             Files.writeString(inv.resolve("host_vars/" + EDGES.get(i) + ".yml"), "edge_agent_target: " + ip + ":9090\n"
                     + "edge_node_exporter_target: " + ip + ":9100\nedge_cadvisor_target: " + ip + ":9101\n");
         }
@@ -390,7 +385,7 @@ class VerifyEndToEndTest {
     }
 
     static Rig rig(Path playbook, String command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", fleet.knownHosts().toString(), "-e", "@" + secrets));
+        List<String> args = new ArrayList<>(List.of(command, "-i", inventory.toString(), "--known-hosts", lab.knownHosts().toString(), "-e", "@" + secrets));
         args.addAll(List.of(more));
         args.add(playbook.toString());
         Rig r = Rig.run(args).explainedBy(() -> "daemons:\n" + daemons.logs());

@@ -51,6 +51,7 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
     private final List<String> names;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private int spares;
+    private boolean ownNetworks;
     private Path dir;
     private Reservation reservation;
     private LabFleet fleet;
@@ -84,11 +85,23 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Gives each host a network namespace of its own, reached on its address through a relay
+     * ({@link LabFleet#startInOwnNetworks}): for tests that change per-network kernel settings. Such hosts
+     * cannot reach servers on the machine's loopback.
+     */
+    public LabHosts inOwnNetworks() {
+        ownNetworks = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("rig-" + context.getRequiredTestClass().getSimpleName() + "-");
         reservation = reserve(names.size() + spares);
-        fleet = LabFleet.start(dir.resolve("fleet"), names, NETWORK, reservation.firstOctet(), false);
+        fleet = ownNetworks
+                ? LabFleet.startInOwnNetworks(dir.resolve("fleet"), names, NETWORK, reservation.firstOctet())
+                : LabFleet.start(dir.resolve("fleet"), names, NETWORK, reservation.firstOctet(), false);
         inventory = dir.resolve("inventory");
         fleet.writeInventory(inventory.resolve("hosts.yml"), groups);
         knownHosts = dir.resolve("known_hosts");
