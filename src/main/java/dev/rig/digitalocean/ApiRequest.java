@@ -1,5 +1,6 @@
 package dev.rig.digitalocean;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rig.plan.LocalEffect;
 
@@ -9,9 +10,9 @@ import java.util.Map;
 /**
  * One API write as a value: the API it goes to, method, path and body as data (never the token in
  * what a plan shows), and what it is for. A plan computes these without any I/O; the engine sends
- * one only when it runs the effect during apply.
+ * one only when it runs the effect during apply. The API (and its token) stays out of any JSON made of it.
  */
-public record ApiRequest(ApiAccess api, String method, String path, Map<String, Object> body, String purpose) implements LocalEffect {
+public record ApiRequest(@JsonIgnore ApiAccess api, String method, String path, Map<String, Object> body, String purpose) implements LocalEffect {
     @Override
     public String description() {
         return method + " " + path + " (" + purpose + ")";

@@ -93,6 +93,8 @@ class FirewallPlanTest {
         assertEquals("PUT /v2/firewalls/fw-1 (update firewall 'web')", put.description());
         assertEquals(List.of("name", "inbound_rules", "outbound_rules", "droplet_ids", "tags"), List.copyOf(put.body().keySet()));
         assertEquals(API, put.api(), "the request goes to the API the firewall was read from");
+        assertTrue(!JSON.valueToTree(put).toString().contains("dop_v1_test") && !put.toString().contains("dop_v1_test")
+                && !put.data().toString().contains("dop_v1_test"), "the token is in no rendering of the request");
     }
 
     @Test
