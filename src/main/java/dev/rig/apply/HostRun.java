@@ -7,6 +7,7 @@ import dev.rig.facts.Probe;
 import dev.rig.inventory.Host;
 import dev.rig.modules.Args;
 import dev.rig.modules.FileProducer;
+import dev.rig.modules.LocalFactModule;
 import dev.rig.modules.Module;
 import dev.rig.modules.ModuleContext;
 import dev.rig.modules.Modules;
@@ -584,7 +585,8 @@ final class HostRun {
                 }
                 probeText = out.text();
             }
-            Outcome outcome = module.plan(args, probeText, ctx);
+            Outcome outcome = module instanceof LocalFactModule<?> local ? LocalFactModule.readAndPlan(local, args, ctx)
+                    : module.plan(args, probeText, ctx);
             outcome.facts().forEach(state.facts::put);
             showDebug(task, module, outcome);
             if (outcome.failed()) return failed(task, label, outcome.message(), handler, outcome.result());

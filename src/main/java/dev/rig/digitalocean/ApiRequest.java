@@ -1,5 +1,6 @@
 package dev.rig.digitalocean;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rig.plan.LocalEffect;
 
@@ -7,32 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One API write as a plan shows it: method, path and body as data (never the token), sent only
- * when the engine runs the effect during apply.
+ * One API write as a value: the API it goes to, method, path and body as data (never the token in
+ * what a plan shows), and what it is for. A plan computes these without any I/O; the engine sends
+ * one only when it runs the effect during apply. The API (and its token) stays out of any JSON made of it.
  */
-public final class ApiRequest implements LocalEffect {
-    private final DigitalOceanClient client;
-    private final String method;
-    private final String path;
-    private final Map<String, Object> body;
-    private final String purpose;
-
-    ApiRequest(DigitalOceanClient client, String method, String path, Map<String, Object> body, String purpose) {
-        this.client = client;
-        this.method = method;
-        this.path = path;
-        this.body = body;
-        this.purpose = purpose;
-    }
-
-    public String method() {
-        return method;
-    }
-
-    public String path() {
-        return path;
-    }
-
+public record ApiRequest(@JsonIgnore ApiAccess api, String method, String path, Map<String, Object> body, String purpose) implements LocalEffect {
     @Override
     public String description() {
         return method + " " + path + " (" + purpose + ")";
@@ -51,7 +31,7 @@ public final class ApiRequest implements LocalEffect {
     @Override
     public String run() {
         try {
-            JsonNode answer = client.send(method, path, body);
+            JsonNode answer = new DigitalOceanClient(api).send(method, path, body);
             return answer.isMissingNode() ? "" : answer.toString();
         } catch (DigitalOceanException e) {
             throw e.withoutRequest(); // the engine prefixes the failure with description(), which names the request

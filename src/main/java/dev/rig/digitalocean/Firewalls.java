@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 
-/** The firewall endpoints rig uses (resources/firewalls in the contract): read by name, create, replace, delete. */
+/**
+ * The firewall endpoints rig uses (resources/firewalls in the contract): read by name (I/O, with a
+ * client), and create, replace, delete as {@link ApiRequest} values (no I/O until apply runs them).
+ */
 public final class Firewalls {
     static final String PATH = "/v2/firewalls";
 
@@ -29,16 +32,16 @@ public final class Firewalls {
         return found.stream().findFirst().map(Firewall::fromApi);
     }
 
-    public ApiRequest create(Firewall desired) {
-        return new ApiRequest(client, "POST", PATH, desired.requestBody(), "create firewall '" + desired.name() + "'");
+    public static ApiRequest create(ApiAccess api, Firewall desired) {
+        return new ApiRequest(api, "POST", PATH, desired.requestBody(), "create firewall '" + desired.name() + "'");
     }
 
     /** PUT replaces the whole firewall, so the body is the full desired firewall. */
-    public ApiRequest replace(String id, Firewall desired) {
-        return new ApiRequest(client, "PUT", PATH + "/" + id, desired.requestBody(), "update firewall '" + desired.name() + "'");
+    public static ApiRequest replace(ApiAccess api, String id, Firewall desired) {
+        return new ApiRequest(api, "PUT", PATH + "/" + id, desired.requestBody(), "update firewall '" + desired.name() + "'");
     }
 
-    public ApiRequest delete(Firewall current) {
-        return new ApiRequest(client, "DELETE", PATH + "/" + current.id(), null, "delete firewall '" + current.name() + "'");
+    public static ApiRequest delete(ApiAccess api, Firewall current) {
+        return new ApiRequest(api, "DELETE", PATH + "/" + current.id(), null, "delete firewall '" + current.name() + "'");
     }
 }

@@ -21,11 +21,19 @@ public record DockerImageInfo(String name, boolean dockerInstalled, String id, S
         return id != null;
     }
 
-    /** id=ID, id=absent, id=no-docker, or error=MESSAGE (the first line of it: docker's errors are one line). */
+    /**
+     * id=ID, id=absent, id=no-docker, or error=MESSAGE: the rest of the output, stripped (docker 2x prints an
+     * empty line before "Cannot connect to the Docker daemon ...", so the first line alone would say nothing).
+     */
     static DockerImageInfo parse(String name, String output) {
         String id = null;
-        for (String line : (output == null ? "" : output).split("\n")) {
-            if (line.startsWith("error=")) return new DockerImageInfo(name, true, null, line.substring(6));
+        String out = output == null ? "" : output;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("error=")) {
+                int at = out.startsWith("error=") ? 0 : out.indexOf("\nerror=") + 1;
+                String message = out.substring(at + 6).strip();
+                return new DockerImageInfo(name, true, null, message.isEmpty() ? "docker failed and said nothing" : message);
+            }
             if (line.startsWith("id=")) id = line.substring(3).strip();
         }
         if (id == null) throw new IllegalStateException("unexpected probe output: " + output);

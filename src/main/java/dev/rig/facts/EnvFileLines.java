@@ -4,6 +4,8 @@ import dev.rig.core.Shell;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A KEY=value file that holds secrets (a compose project's .env), read without its values leaving the
@@ -11,6 +13,8 @@ import java.util.TreeMap;
  * variables that change, never their values. An absent file has no lines.
  */
 public record EnvFileLines(Map<String, String> lineSha256) {
+    private static final Pattern LINE = Pattern.compile("env=(.*) ([0-9a-f]{64})");
+
     public EnvFileLines {
         lineSha256 = java.util.Collections.unmodifiableMap(new TreeMap<>(lineSha256));
     }
@@ -21,12 +25,20 @@ public record EnvFileLines(Map<String, String> lineSha256) {
                 EnvFileLines::parse);
     }
 
-    /** env=NAME SHA256 lines; a later line for the same name wins, as it does for compose. */
+    /**
+     * env=NAME SHA256 lines (NAME is the line up to its first '=', so it may hold spaces); a later line for
+     * the same name wins, as it does for compose. Comment lines ('#' first), which compose ignores, are
+     * left out. Any other line is refused: a host whose sha256sum printed nothing must not read as a file
+     * whose variables are all unchanged or all gone.
+     */
     static EnvFileLines parse(String output) {
         Map<String, String> lines = new TreeMap<>();
         for (String line : (output == null ? "" : output).split("\n")) {
-            if (!line.startsWith("env=") || line.indexOf(' ') < 0) continue;
-            lines.put(line.substring(4, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1).strip());
+            if (line.isEmpty()) continue;
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) throw new IllegalStateException("unexpected line in the probe of an env file: " + line);
+            if (m.group(1).startsWith("#")) continue;
+            lines.put(m.group(1), m.group(2));
         }
         return new EnvFileLines(lines);
     }

@@ -2,13 +2,12 @@ package dev.rig.modules;
 
 import dev.rig.digitalocean.ApiAccess;
 import dev.rig.digitalocean.ApiRequest;
-import dev.rig.digitalocean.DigitalOceanClient;
-import dev.rig.digitalocean.DigitalOceanException;
+import dev.rig.digitalocean.CurrentFirewall;
 import dev.rig.digitalocean.Firewall;
 import dev.rig.digitalocean.FirewallRule;
 import dev.rig.digitalocean.FirewallRule.Direction;
 import dev.rig.digitalocean.Firewalls;
-import dev.rig.facts.Probe;
+import dev.rig.facts.LocalFact;
 import dev.rig.plan.Action;
 import dev.rig.plan.Change;
 import dev.rig.plan.Diff;
@@ -29,12 +28,12 @@ import static dev.rig.playbook.ArgSpec.ArgType.STRING;
 /**
  * A DigitalOcean Cloud Firewall, found by name: created, replaced as a whole (the API's PUT
  * resets what it is not given), or deleted. Runs on the operator's machine ({@code hosts:
- * localhost}); reading the firewall happens in plan, every write is an {@link ApiRequest} effect
- * that only apply sends. Rules are compared as sets of canonical rules, so what the API rewrites
+ * localhost}); the firewall is read in the facts step before plan ({@link CurrentFirewall}), plan is
+ * pure desired-vs-fact, and every write is an {@link ApiRequest} value, an effect that only apply sends. Rules are compared as sets of canonical rules, so what the API rewrites
  * (ports, address spelling, order) never shows as a change. A firewall beyond DigitalOcean's
  * limits is refused before any request.
  */
-public final class DigitalOceanFirewallModule implements Module {
+public final class DigitalOceanFirewallModule implements LocalFactModule<CurrentFirewall> {
     @Override
     public String name() {
         return "digitalocean_firewall";
@@ -58,42 +57,46 @@ public final class DigitalOceanFirewallModule implements Module {
         }
     }
 
+    /**
+     * The facts step, before plan: the desired firewall is checked (its values and DigitalOcean's limits)
+     * and the API access resolved, so that a refused firewall sends not a single request; then the
+     * firewall of this name is what the engine reads.
+     */
     @Override
-    public Probe probe(Args args, ModuleContext ctx) {
-        return null; // nothing to read on a host: the state lives behind the API, read in plan()
+    public LocalFact<CurrentFirewall> localFact(Args args, ModuleContext ctx) {
+        String name = args.string("name");
+        if (present(args)) {
+            List<String> problems = desired(args).limitProblems();
+            if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return CurrentFirewall.of(ApiAccess.resolve(ctx.vars().get(ApiAccess.URL_VARIABLE),
+                ctx.vars().get(ApiAccess.TOKEN_VARIABLE), System.getenv()), name);
     }
 
+    /** Desired vs the firewall read: the diffs and the one request (POST, PUT or DELETE) that converges it, as values. */
     @Override
-    public Outcome plan(Args args, String probeOutput, ModuleContext ctx) {
+    public Outcome plan(Args args, CurrentFirewall fact, ModuleContext ctx) {
         String name = args.string("name");
-        boolean present = args.string("state", "present").equals("present");
+        if (!name.equals(fact.name())) throw new IllegalArgumentException("the firewall read is '" + fact.name() + "', not '" + name + "'");
         Firewall desired = null;
-        DigitalOceanClient client;
-        try {
-            if (present) {
+        if (present(args)) {
+            try {
                 desired = desired(args);
-                List<String> problems = desired.limitProblems();
-                if (!problems.isEmpty()) return Outcome.fail(String.join("; ", problems));
+            } catch (IllegalArgumentException e) {
+                return Outcome.fail(e.getMessage());
             }
-            client = new DigitalOceanClient(ApiAccess.resolve(ctx.vars().get(ApiAccess.URL_VARIABLE),
-                    ctx.vars().get(ApiAccess.TOKEN_VARIABLE), System.getenv()));
-        } catch (IllegalArgumentException e) {
-            return Outcome.fail(e.getMessage());
+            List<String> problems = desired.limitProblems();
+            if (!problems.isEmpty()) return Outcome.fail(String.join("; ", problems));
         }
-        Firewalls firewalls = new Firewalls(client);
-        Optional<Firewall> current;
-        try {
-            current = firewalls.findByName(name);
-        } catch (DigitalOceanException | IllegalArgumentException e) {
-            return Outcome.fail("cannot read firewall '" + name + "': " + e.getMessage());
-        }
+        ApiAccess api = fact.api();
+        Optional<Firewall> current = fact.firewall();
         String resource = "digitalocean_firewall." + name;
-        if (!present) {
+        if (desired == null) {
             if (current.isEmpty()) return Outcome.ok("firewall '" + name + "' is absent");
             Firewall f = current.get();
             List<Diff> diffs = new ArrayList<>(List.of(Diff.attributes(resource, Map.of("state", "present"), Map.of("state", "absent"))));
             diffs.addAll(ruleDiffs(resource, f, null));
-            return Outcome.of(Change.local(Action.DELETE, List.of(firewalls.delete(f)), diffs, "delete firewall '" + name + "'"))
+            return Outcome.of(Change.local(Action.DELETE, List.of(Firewalls.delete(api, f)), diffs, "delete firewall '" + name + "'"))
                     .withResult(Map.of("id", f.id()));
         }
         if (current.isEmpty()) {
@@ -103,14 +106,18 @@ public final class DigitalOceanFirewallModule implements Module {
             int rules = desired.inbound().size() + desired.outbound().size();
             String summary = "create firewall '" + name + "' (" + rules + " " + plural(rules, "rule") + ": "
                     + desired.inbound().size() + " inbound, " + desired.outbound().size() + " outbound)";
-            return Outcome.of(Change.local(Action.CREATE, List.of(firewalls.create(desired)), diffs, summary));
+            return Outcome.of(Change.local(Action.CREATE, List.of(Firewalls.create(api, desired)), diffs, summary));
         }
         Firewall f = current.get();
         List<Diff> diffs = new ArrayList<>(ruleDiffs(resource, f, desired));
         diffs.addAll(memberDiffs(resource, f, desired));
         if (diffs.isEmpty()) return Outcome.ok("firewall '" + name + "' is as wanted").withResult(Map.of("id", f.id()));
-        return Outcome.of(Change.local(Action.UPDATE, List.of(firewalls.replace(f.id(), desired)), diffs,
+        return Outcome.of(Change.local(Action.UPDATE, List.of(Firewalls.replace(api, f.id(), desired)), diffs,
                 "update firewall '" + name + "' (" + changeSummary(f, desired) + ")")).withResult(Map.of("id", f.id()));
+    }
+
+    private static boolean present(Args args) {
+        return args.string("state", "present").equals("present");
     }
 
     private static Firewall desired(Args args) {

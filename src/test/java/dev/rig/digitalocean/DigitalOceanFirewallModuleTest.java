@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rig.modules.Args;
 import dev.rig.modules.DigitalOceanFirewallModule;
+import dev.rig.modules.LocalFactModule;
 import dev.rig.modules.ModuleContext;
 import dev.rig.modules.Outcome;
 import dev.rig.plan.Action;
@@ -26,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The digitalocean_firewall module against the stand-in, as the engine drives it: plan() reads,
- * the effects it returns are the only writes, and they are sent only when a test "applies" them.
+ * The digitalocean_firewall module against the stand-in, as the engine drives it: the facts step reads,
+ * plan() only compares, the effects it returns are the only writes, and they are sent only when a test
+ * "applies" them.
  */
 @Tag("integration")
 class DigitalOceanFirewallModuleTest {
@@ -77,8 +79,9 @@ class DigitalOceanFirewallModuleTest {
         return r;
     }
 
+    /** What HostRun does for the task: check the arguments, read the firewall (the facts step), plan from it. */
     private Outcome plan(Args args) {
-        return module.plan(args, null, ctx);
+        return LocalFactModule.readAndPlan(module, args, ctx);
     }
 
     /** What HostRun.applyChange does with a change's effects. */
@@ -218,7 +221,7 @@ class DigitalOceanFirewallModuleTest {
         Outcome o = plan(central());
         String everything = o.message() + o.change().diffs() + o.change().effects().stream().map(e -> e.description() + e.data()).toList();
         assertFalse(everything.contains(DigitalOceanStandIn.TOKEN));
-        Outcome bad = module.plan(central(), null, ModuleContext.forTest(Map.of(ApiAccess.URL_VARIABLE, api.url(),
+        Outcome bad = LocalFactModule.readAndPlan(module, central(), ModuleContext.forTest(Map.of(ApiAccess.URL_VARIABLE, api.url(),
                 ApiAccess.TOKEN_VARIABLE, "dop_v1_not_the_right_one"), List.of()));
         assertTrue(bad.failed());
         assertEquals("cannot read firewall 'central': GET /v2/firewalls?per_page=200: 401 unauthorized: Unable to authenticate you.",

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the crontab answers come from).
  */
 class ShellFactParsersTest {
-    private static String fixture(String fact, String name) {
+    static String fixture(String fact, String name) {
         try (InputStream in = ShellFactParsersTest.class.getResourceAsStream("/facts/" + fact + "/" + name + ".out")) {
             if (in == null) throw new AssertionError("no fixture " + fact + "/" + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
