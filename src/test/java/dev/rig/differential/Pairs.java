@@ -331,7 +331,7 @@ final class Pairs {
                 "- command: id -un\n  become: true\n  become_user: nobody\n  register: who\n  delegate_to: d1\n"
                         + "- copy: {dest: /srv/t/who, content: \"${who.stdout} for ${inventory_hostname}\"}"));
         // Both hosts add a line to one file on d1. throttle 1 keeps Ansible's own result whole (its forks' lineinfile at the same
-        // moment can lose a line); rig's turn-taking on a delegate without throttle is DelegateIT's. Sorted after, as the order is the race's.
+        // moment can lose a line); rig's turn-taking on a delegate without throttle is DelegationTest's. Sorted after, as the order is the race's.
         String guests = HEAD + "  tasks:\n    - lineinfile: {path: /srv/t/guests, line: \"%s was here\", create: true, mode: '0644'}\n"
                 + "      delegate_to: d1\n      throttle: 1\n- hosts: d1\n  gather_facts: false\n  tasks:\n    - shell: sort -o /srv/t/guests /srv/t/guests\n";
         p.add(plays("delegate_to: lineinfile from both hosts into one file on the delegate",
