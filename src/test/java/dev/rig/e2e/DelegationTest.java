@@ -103,13 +103,20 @@ class DelegationTest {
                     - name: After
                       file: {path: /srv/dg/after, state: touch}
                 """);
+        Path ignoring = playbook("to-down-ignored.yml", Files.readString(pb).replace("      delegate_to: dg3\n",
+                "      delegate_to: dg3\n      ignore_unreachable: true\n").replace("/srv/dg/after", "/srv/dg/after-ignored"));
         lab.fleet().stop("dg3");
         Rig run;
+        Rig ignored;
         try {
             run = lab.rig("apply", "--yes", pb.toString());
+            ignored = lab.rig("apply", "--yes", ignoring.toString());
         } finally {
             lab.fleet().restart("dg3");
         }
+        assertTrue(ignored.out().contains("unreachable (ignored): task 'Ask dg3' delegated to dg3: "), ignored.toString());
+        assertEquals("yes\n", lab.exec("dg1", "test -e /srv/dg/after-ignored && echo yes || echo no"),
+                "ignore_unreachable keeps the host in the play, on its own connection:\n" + ignored);
         assertEquals(1, run.exit(), run.toString());
         assertTrue(run.all().contains("task 'Ask dg3' delegated to dg3: "), run.toString());
         assertEquals(1, run.recap("dg1", "unreachable"), run.toString());
