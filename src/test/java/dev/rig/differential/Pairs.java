@@ -334,6 +334,11 @@ final class Pairs {
         // moment can lose a line); rig's turn-taking on a delegate without throttle is DelegationTest's. Sorted after, as the order is the race's.
         String guests = HEAD + "  tasks:\n    - lineinfile: {path: /srv/t/guests, line: \"%s was here\", create: true, mode: '0644'}\n"
                 + "      delegate_to: d1\n      throttle: 1\n- hosts: d1\n  gather_facts: false\n  tasks:\n    - shell: sort -o /srv/t/guests /srv/t/guests\n";
+        p.add(pair("delegate_to another host with run_once: run once, on the delegate, with the first host's variables, registered for all",
+                "- shell: echo \"{{ inventory_hostname }}\" >> /srv/t/once; wc -l < /srv/t/once\n  register: n\n  run_once: true\n  delegate_to: d2\n"
+                        + "- copy: {dest: /srv/t/n, content: \"{{ n.stdout | trim }} {{ n.changed }}\"}",
+                "- shell: echo \"${inventory_hostname}\" >> /srv/t/once; wc -l < /srv/t/once\n  register: n\n  run_once: true\n  delegate_to: d2\n"
+                        + "- copy: {dest: /srv/t/n, content: \"${n.stdout?trim} ${n.changed?c?cap_first}\"}"));
         p.add(plays("delegate_to: lineinfile from both hosts into one file on the delegate",
                 guests.formatted("{{ inventory_hostname }}"), guests.formatted("${inventory_hostname}"), Map.of(), Map.of()));
     }
