@@ -57,6 +57,8 @@ public final class Engine {
         this.options = options;
         this.ctx = new Context(options.mode(), modules, templates, connector, secrets, sink, options.extraVars(),
                 options.tags(), options.skipTags(), options.commandTimeout(), magicVars(inventory));
+        ctx.delegates = new Delegates(ctx, inventory, options.lockTimeout(), () -> HostLock.owner(startedAt));
+        ctx.takesLocks = options.mode() == Mode.APPLY;
     }
 
     /**
@@ -65,6 +67,7 @@ public final class Engine {
      */
     public Engine keepingLocks(HeldLocks locks) {
         keptLocks = locks;
+        ctx.takesLocks = true;
         ctx.locks = locks.locks;
         ctx.sameMachine = locks.sameMachine;
         return this;
@@ -90,6 +93,37 @@ public final class Engine {
         private Map<String, String> sameMachine = new ConcurrentHashMap<>();
         /** One per machine: the tasks of its inventory names never run at the same time. */
         private final Map<String, java.util.concurrent.locks.ReentrantLock> machineLocks = new ConcurrentHashMap<>();
+        /** The hosts tasks are delegated to: their connections, locks and turns. */
+        Delegates delegates;
+        /** The run takes host locks (an apply, or a plan keeping them for the apply that follows): its hosts' and its delegates'. */
+        boolean takesLocks;
+        /** One per host name: its lock is taken once, whether by its own play or by a task delegated to it. */
+        private final Map<String, Object> lockGuards = new ConcurrentHashMap<>();
+
+        Object lockGuard(String host) {
+            return lockGuards.computeIfAbsent(host, k -> new Object());
+        }
+
+        boolean holdsLock(String host) {
+            return locks.containsKey(host);
+        }
+
+        void holdLock(String host, AutoCloseable lock) {
+            locks.put(host, lock);
+        }
+
+        /** The machine an inventory name is (the name that holds its lock for this run). */
+        String machineOf(String host) {
+            return sameMachine.getOrDefault(host, host);
+        }
+
+        /** host turned out to be the machine holder already holds the lock of: share it, and take turns with that name. */
+        void sameMachineAs(String host, String holder) {
+            sameMachine.put(host, sameMachine.getOrDefault(holder, holder));
+            locks.put(host, () -> { });
+            sink.emit(new Event.Warning(host + " is the same machine as " + holder
+                    + ": this run holds its lock once, for both names, and runs their tasks one name at a time"));
+        }
 
         Context(Mode mode, Modules modules, Templates templates, Connector connector, Secrets secrets, EventSink sink,
                 Map<String, Object> extraVars, Set<String> tags, Set<String> skipTags, Duration commandTimeout,
@@ -305,7 +339,11 @@ public final class Engine {
         }
         HostRun hostRun = new HostRun(ctx, play, host, state, remote);
         // connection: local changes the operator's machine, not the host: the host's lock is not the one to take.
-        if ((options.mode() == Mode.APPLY || keptLocks != null) && !runsLocally(play, host) && !ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
+        if (ctx.takesLocks && !runsLocally(play, host)) {
+            synchronized (ctx.lockGuard(host.name())) { // a task delegated to this host may be taking its lock right now
+                if (!ctx.locks.containsKey(host.name()) && !lock(play, host, state, remote, hostRun)) return;
+            }
+        }
         var machine = ctx.machineLocks.computeIfAbsent(ctx.sameMachine.getOrDefault(host.name(), host.name()), k -> new java.util.concurrent.locks.ReentrantLock());
         BatchLockstep lockstep = ctx.lockstep(host.name());
         if (!machine.tryLock()) {
@@ -376,11 +414,7 @@ public final class Engine {
             String said = String.valueOf(e.getMessage()).strip();
             if (said.startsWith(HostLock.SAME_RUN)) {
                 // Another inventory name of this run holds this machine's lock: share it, and take turns with that name.
-                String holder = said.substring(HostLock.SAME_RUN.length()).strip();
-                ctx.sameMachine.put(host.name(), ctx.sameMachine.getOrDefault(holder, holder));
-                ctx.locks.put(host.name(), () -> { });
-                ctx.sink.emit(new Event.Warning(host.name() + " is the same machine as " + holder
-                        + ": this run holds its lock once, for both names, and runs their tasks one name at a time"));
+                ctx.sameMachineAs(host.name(), said.substring(HostLock.SAME_RUN.length()).strip());
                 return true;
             }
             String message = e.kind() == SshException.Kind.UNREACHABLE ? e.getMessage() : "cannot take the host lock: " + e.getMessage();

@@ -14,15 +14,15 @@ public sealed interface Event {
 
     /**
      * One task (or one loop item) on one host. {@code commands} are the descriptions of what
-     * was (apply) or would be (plan) run; diffs are data.
-     */
-    /**
-     * scripts: the sha256 of each script the task's commands run (HostCommand.digest), for saved plans;
-     * not part of the event stream (--json) or of what reporters show.
+     * was (apply) or would be (plan) run; diffs are data. {@code delegate}: the host a delegated
+     * task ran on ({@code delegate_to}, shown as Ansible's [web1 -> db1]), null otherwise.
+     * {@code scripts}: the sha256 of each script the task's commands run (HostCommand.digest), for
+     * saved plans; not part of the event stream (--json) or of what reporters show.
      */
     record TaskDone(String host, String play, String task, String item, Status status, Action action,
                     String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler,
-                    @com.fasterxml.jackson.annotation.JsonIgnore List<String> scripts)
+                    @com.fasterxml.jackson.annotation.JsonIgnore List<String> scripts,
+                    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String delegate)
             implements Event {
         public TaskDone {
             scripts = scripts == null ? List.of() : List.copyOf(scripts);
@@ -30,11 +30,21 @@ public sealed interface Event {
 
         public TaskDone(String host, String play, String task, String item, Status status, Action action,
                         String message, List<Diff> diffs, List<String> commands, boolean ignored, boolean handler) {
-            this(host, play, task, item, status, action, message, diffs, commands, ignored, handler, List.of());
+            this(host, play, task, item, status, action, message, diffs, commands, ignored, handler, List.of(), null);
+        }
+
+        public TaskDone(String host, String play, String task, String item, Status status, Action action, String message,
+                        List<Diff> diffs, List<String> commands, boolean ignored, boolean handler, List<String> scripts) {
+            this(host, play, task, item, status, action, message, diffs, commands, ignored, handler, scripts, null);
         }
 
         public TaskDone withScripts(List<String> digests) {
-            return new TaskDone(host, play, task, item, status, action, message, diffs, commands, ignored, handler, digests);
+            return new TaskDone(host, play, task, item, status, action, message, diffs, commands, ignored, handler, digests, delegate);
+        }
+
+        /** Where the task ran as Ansible prints it: the host, or "host -> delegate". */
+        public String where() {
+            return delegate == null ? host : host + " -> " + delegate;
         }
     }
 

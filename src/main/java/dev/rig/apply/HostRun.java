@@ -574,14 +574,64 @@ final class HostRun {
             ModuleContext ctx = new ModuleContext(host.name(), vars, run.templates, task.fileDirs(), task.templateDirs(),
                     task.source(), task.noLog(), new HashMap<>());
             if (run.mode == Mode.RENDER) return render(task, label, module, args, ctx, handler);
-            RemoteCommands.Become become = become(task);
+            if (task.control().delegateTo() == null || module.offline()) return probeAndChange(task, label, module, args, ctx, vars, become(task, host), handler, lookahead, null);
+            Host delegate = delegateOf(task, vars);
+            shownDelegate = delegate.name();
+            Remote on = run.delegates.connect(delegate);
+            run.delegates.lock(delegate, on);
+            var turn = run.delegates.turn(delegate);
+            turn.lock(); // two hosts' tasks on one delegate take turns: their reads and writes never interleave
+            try {
+                return probeAndChange(task, label, module, args, ctx, vars, become(task, delegate), handler, lookahead, new Delegated(delegate, on));
+            } finally {
+                turn.unlock();
+            }
+        } catch (KnownAfterApplyException e) {
+            report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), handler, false, List.of());
+            return new ItemResult(Status.KNOWN_AFTER_APPLY, new UnknownValue("task '" + task.displayName() + "'"), false);
+        } catch (TemplateError | Args.ArgumentException | Delegates.Refused e) {
+            return failed(task, label, e.getMessage(), handler);
+        } catch (SshException e) {
+            // A delegate that cannot be reached fails the host whose task it is, as in Ansible ("web1 -> db1 | UNREACHABLE").
+            String message = shownDelegate == null ? e.getMessage() : "task '" + task.displayName() + "' delegated to " + shownDelegate + ": " + e.getMessage();
+            if (task.control().lockstep().ignoreUnreachable()) return unreachableIgnored(task, label, message, handler, shownDelegate == null);
+            unreachable(message);
+            return new ItemResult(Status.UNREACHABLE, Map.of("failed", true, "unreachable", true), true);
+        } catch (RuntimeException e) {
+            return failed(task, label, "internal error: " + e, handler);
+        } finally {
+            shownDelegate = null;
+        }
+    }
+
+    /** The host a task is delegated to, its delegate_to rendered with the task's (and item's) variables, as Ansible does. */
+    private Host delegateOf(Task task, Map<String, Object> vars) {
+        Task.Delegation d = task.control().delegateTo();
+        Object name = run.templates.renderValue(d.to(), d.source(), vars);
+        if (name instanceof UnknownValue u) throw new KnownAfterApplyException("delegate_to " + u);
+        String to = String.valueOf(name).strip();
+        if (to.isEmpty()) throw new Delegates.Refused("delegate_to at " + d.source() + " is empty for this host");
+        return run.delegates.resolve(to, d.source());
+    }
+
+    /** A delegated task's delegate and its connection. */
+    private record Delegated(Host host, Remote remote) {}
+
+    /** The delegate of the item being run, for its output lines ([web1 -> db1]); null when the task is not delegated. */
+    private String shownDelegate;
+
+    /** The task's probe (read on the delegate when delegated, never batched with the host's), the module's plan, then its change. */
+    private ItemResult probeAndChange(Task task, String label, Module module, Args args, ModuleContext ctx, Map<String, Object> vars,
+                                      RemoteCommands.Become become, boolean handler, Lookahead lookahead, Delegated delegated) throws SshException {
+        {
             Probe probe = module.probe(args, ctx);
             String probeText = null;
             if (probe != null) {
                 PendingProbe wanted = PendingProbe.of(probe, withEnvironment(task, vars, probe.script()), become);
-                ProbeBatch.Output out = task.control().delegateToLocalhost() ? localProbe(wanted) : probeOutput(wanted, lookahead);
+                ProbeBatch.Output out = delegated != null ? delegateProbe(delegated, wanted) : probeOutput(wanted, lookahead);
                 if (out.exitCode() != 0) {
-                    return failed(task, label, "could not read the host's state: " + clean(out.text(), become), handler);
+                    String whose = delegated == null ? "the host's" : delegated.host().name() + "'s";
+                    return failed(task, label, "could not read " + whose + " state: " + clean(out.text(), become), handler);
                 }
                 probeText = out.text();
             }
@@ -600,18 +650,7 @@ final class HostRun {
                 return new ItemResult(status, reg, false);
             }
             if (run.mode == Mode.PLAN || Boolean.TRUE.equals(task.control().checkMode())) return planned(task, label, change, outcome, handler);
-            return applyChange(task, label, change, outcome, vars, become, handler);
-        } catch (KnownAfterApplyException e) {
-            report(task, label, Status.KNOWN_AFTER_APPLY, Change.none(e.getMessage()), e.getMessage(), handler, false, List.of());
-            return new ItemResult(Status.KNOWN_AFTER_APPLY, new UnknownValue("task '" + task.displayName() + "'"), false);
-        } catch (TemplateError | Args.ArgumentException e) {
-            return failed(task, label, e.getMessage(), handler);
-        } catch (SshException e) {
-            if (task.control().lockstep().ignoreUnreachable()) return unreachableIgnored(task, label, e.getMessage(), handler);
-            unreachable(e.getMessage());
-            return new ItemResult(Status.UNREACHABLE, Map.of("failed", true, "unreachable", true), true);
-        } catch (RuntimeException e) {
-            return failed(task, label, "internal error: " + e, handler);
+            return applyChange(task, label, change, outcome, vars, become, handler, delegated);
         }
     }
 
@@ -653,15 +692,15 @@ final class HostRun {
     }
 
     private ItemResult applyChange(Task task, String label, Change change, Outcome outcome, Map<String, Object> vars,
-                                   RemoteCommands.Become become, boolean handler) throws SshException {
+                                   RemoteCommands.Become become, boolean handler, Delegated delegated) throws SshException {
         ExecResult last = null;
         // The host is about to change: answers read ahead that it may make stale go (all of them, unless the change says what it touches).
-        boolean delegated = task.control().delegateToLocalhost();
-        if (!delegated) probeCache.touched(touches(change));
+        if (delegated == null) probeCache.touched(touches(change));
+        else if (!change.commands().isEmpty()) run.delegates.changed(delegated.host().name()); // its own run reads it again
         for (HostCommand cmd : change.commands()) {
             RemoteCommands.Invocation inv = RemoteCommands.scriptReading(withEnvironment(task, vars, cmd.script()), cmd.input(), become)
                     .doing(cmd.writes() != null ? "writing " + cmd.writes() : "running task '" + task.displayName() + "'");
-            last = (delegated ? local() : remote()).exec(inv, run.commandTimeout);
+            last = (delegated != null ? delegated.remote() : remote()).exec(inv, run.commandTimeout);
             if (last.exitCode() != 0 && task.failedWhen() == null) {
                 Map<String, Object> reg = registered(outcome, true, last);
                 reg.put("failed", true);
@@ -768,10 +807,10 @@ final class HostRun {
      * ignore_unreachable: the task is reported unreachable and counted ignored, and the host stays in
      * the play; what was read ahead may be stale, and the next command connects again.
      */
-    private ItemResult unreachableIgnored(Task task, String label, String message, boolean handler) {
+    private ItemResult unreachableIgnored(Task task, String label, String message, boolean handler, boolean ownConnection) {
         report(task, label, Status.UNREACHABLE, Change.none(message), "unreachable (ignored): " + message, handler, true, List.of());
         probeCache.clear();
-        connectionLost = true;
+        if (ownConnection) connectionLost = true; // a delegate's lost connection is not the host's
         unreachableIgnored = true;
         Map<String, Object> reg = new LinkedHashMap<>();
         reg.put("unreachable", true);
@@ -795,7 +834,15 @@ final class HostRun {
 
     // ---- probes: one batch per round trip, refilled when the host changed ----
 
+    /** Delegated changes of this host seen so far: one more means answers read ahead may be stale. */
+    private int delegatedChangesSeen;
+
     private ProbeBatch.Output probeOutput(PendingProbe wanted, Lookahead lookahead) throws SshException {
+        int delegatedChanges = run.delegates.changes(host.name());
+        if (delegatedChanges != delegatedChangesSeen) {
+            delegatedChangesSeen = delegatedChanges;
+            probeCache.clear();
+        }
         ProbeBatch.Output cached = probeCache.take(cacheKey(wanted));
         if (cached != null) return cached;
         List<PendingProbe> batch = batchFor(wanted, lookahead.probes());
@@ -816,19 +863,12 @@ final class HostRun {
         return mine;
     }
 
-    /** The operator's machine, for tasks delegated to localhost; made when first needed. */
-    private Remote localRemote;
-
-    private Remote local() {
-        if (localRemote == null) localRemote = new LocalRemote();
-        return localRemote;
-    }
-
-    /** A delegated task's probe, read on the operator's machine on its own: never batched with, nor cached as, the host's. */
-    private ProbeBatch.Output localProbe(PendingProbe wanted) throws SshException {
+    /** A delegated task's probe, read on the delegate on its own: never batched with, nor cached as, the host's. */
+    private ProbeBatch.Output delegateProbe(Delegated delegated, PendingProbe wanted) throws SshException {
         List<PendingProbe> one = List.of(wanted);
-        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(one), null, wanted.become()).doing("reading localhost's state");
-        ExecResult result = local().exec(inv, run.commandTimeout);
+        RemoteCommands.Invocation inv = RemoteCommands.script(batchScript(one), null, wanted.become())
+                .doing("reading " + delegated.host().name() + "'s state");
+        ExecResult result = delegated.remote().exec(inv, run.commandTimeout);
         ProbeBatch.Output mine = ProbeBatch.parse(result.out(), run.nonce()).get(0);
         if (mine == null) {
             String err = clean(result.err(), wanted.become());
@@ -891,7 +931,7 @@ final class HostRun {
                 } else {
                     items.add(null);
                 }
-                if (t.control().delegateToLocalhost()) continue; // read on the operator's machine when it runs
+                if (t.control().delegateTo() != null) continue; // read on its delegate when it runs
                 Module module = run.modules.get(t.module());
                 for (int i = 0; i < items.size(); i++) {
                     Map<String, Object> v = t.loop() == null ? vars : vars(t, item(t, items, i));
@@ -899,7 +939,7 @@ final class HostRun {
                     ModuleContext ctx = new ModuleContext(host.name(), v, run.templates, t.fileDirs(), t.templateDirs(),
                             t.source(), t.noLog(), new HashMap<>());
                     Probe p = module.probe(new Args(renderArgs(t, v)), ctx);
-                    if (p != null) out.add(PendingProbe.of(p, withEnvironment(t, v, p.script()), become(t)));
+                    if (p != null) out.add(PendingProbe.of(p, withEnvironment(t, v, p.script()), become(t, host)));
                 }
             } catch (RuntimeException e) {
                 // Not knowable yet (a register, a later set_fact, an error reported when the task runs).
@@ -1013,12 +1053,21 @@ final class HostRun {
 
     /** The task's become, or the play's when {@code task} is null. */
     private RemoteCommands.Become become(Task task) {
+        return become(task, host);
+    }
+
+    /**
+     * The task's become on {@code on}: the host, or the delegate, whose own become variables, login user
+     * and become password count when the task and play say nothing, as Ansible reads a delegated task's
+     * connection variables from the delegate.
+     */
+    private RemoteCommands.Become become(Task task, Host on) {
         Boolean taskBecome = task == null ? null : task.become();
         String taskUser = task == null ? null : task.becomeUser();
-        boolean become = taskBecome != null ? taskBecome : play.become() != null ? play.become() : host.become();
+        boolean become = taskBecome != null ? taskBecome : play.become() != null ? play.become() : on.become();
         if (!become) return null;
-        String user = taskUser != null ? taskUser : play.becomeUser() != null ? play.becomeUser() : host.becomeUser();
-        return RemoteCommands.Become.asUser(user, run.connector.loginUser(host), host, run.nonce());
+        String user = taskUser != null ? taskUser : play.becomeUser() != null ? play.becomeUser() : on.becomeUser();
+        return RemoteCommands.Become.asUser(user, run.connector.loginUser(on), on, run.nonce());
     }
 
     /** Host and play variables with secret names: their values are masked in every output of the run. */
@@ -1059,7 +1108,7 @@ final class HostRun {
         boolean hide = task.noLog();
         run.sink.emit(new Event.TaskDone(host.name(), play.displayName(), task.displayName(), hide && label != null ? "(item hidden by no_log)" : label,
                 status, change.action(), hide ? "(output hidden by no_log)" : message, hide ? List.of() : change.diffs(),
-                hide ? List.of() : commands, ignored, handler, change.scriptDigests()));
+                hide ? List.of() : commands, ignored, handler, change.scriptDigests(), shownDelegate));
     }
 
     private static List<String> describe(Change change) {

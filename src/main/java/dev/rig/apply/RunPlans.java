@@ -25,12 +25,12 @@ public final class RunPlans {
             commands.add(new PlannedCommand(i < t.commands().size() ? t.commands().get(i) : null, i < t.scripts().size() ? t.scripts().get(i) : null));
         }
         return PlannedTask.of(t.play(), t.task(), t.item(), PlannedTask.Status.valueOf(t.status().name()), t.action(), t.message(),
-                t.diffs(), commands, t.ignored(), t.handler());
+                t.diffs(), commands, t.ignored(), t.handler(), t.delegate());
     }
 
     /** Back to a task result, for reporters that render plans the way they render runs. */
     public static Event.TaskDone event(String host, PlannedTask t) {
         return new Event.TaskDone(host, t.play(), t.task(), t.item(), Status.valueOf(t.status().name()), t.action(), t.message(),
-                t.diffs(), t.descriptions(), t.ignored(), t.handler(), t.scripts());
+                t.diffs(), t.descriptions(), t.ignored(), t.handler(), t.scripts(), t.delegate());
     }
 }

@@ -37,30 +37,39 @@ public final class SshConnector implements Connector {
         this.defaultKey = defaultKey;
     }
 
+    /** One per host name: its own run and the tasks other hosts delegate to it may ask for its connection at the same moment. */
+    private final Map<String, Object> connecting = new ConcurrentHashMap<>();
+
     @Override
     public Remote connect(Host host) throws SshException {
         Remote r = open.get(host.name());
         if (r != null) return r;
-        SshException earlier = failed.get(host.name());
-        if (earlier != null) throw earlier;
-        try {
-            Connection c = transport.connect(target(host));
-            Remote remote = new SshRemote(c);
-            open.put(host.name(), remote);
-            return remote;
-        } catch (SshException e) {
-            failed.put(host.name(), e);
-            throw e;
+        synchronized (connecting.computeIfAbsent(host.name(), k -> new Object())) {
+            r = open.get(host.name());
+            if (r != null) return r;
+            SshException earlier = failed.get(host.name());
+            if (earlier != null) throw earlier;
+            try {
+                Connection c = transport.connect(target(host));
+                Remote remote = new SshRemote(c);
+                open.put(host.name(), remote);
+                return remote;
+            } catch (SshException e) {
+                failed.put(host.name(), e);
+                throw e;
+            }
         }
     }
 
     /** Drops the host's lost connection (and an earlier failure to connect) and connects again. */
     @Override
     public Remote reconnect(Host host) throws SshException {
-        Remote lost = open.remove(host.name());
-        if (lost != null) lost.close();
-        failed.remove(host.name());
-        return connect(host);
+        synchronized (connecting.computeIfAbsent(host.name(), k -> new Object())) {
+            Remote lost = open.remove(host.name());
+            if (lost != null) lost.close();
+            failed.remove(host.name());
+            return connect(host);
+        }
     }
 
     /** The inventory's user, else -u, else ssh_config's User, else the local user. */

@@ -138,6 +138,7 @@ public final class Inputs {
                 }
             }
         }
+        if (inventory != null) errors.addAll(unknownDelegates(inventory, playbooks));
         String limit = request.limit();
         if (limitMustMatch && inventory != null && limit != null && inventory.select(limit).isEmpty() && !Engine.limitNamesLocalhost(limit)) {
             errors.add(new InputError(new Source("--limit " + limit, 0, 0), "matches no host in " + request.inventory()));
@@ -153,6 +154,23 @@ public final class Inputs {
         Inputs inputs = new Inputs(request, inventory, playbooks, extra, modules, templates);
         inputs.secrets.addAll(prompted);
         return inputs;
+    }
+
+    /** A delegate_to written as a name (not a template) that names no host rig can delegate to: refused before any host is touched. */
+    private static List<InputError> unknownDelegates(Inventory inventory, List<Playbook> playbooks) {
+        List<InputError> out = new ArrayList<>();
+        for (Playbook pb : playbooks) {
+            for (Play p : pb.plays()) {
+                List<dev.rig.playbook.Task> tasks = new ArrayList<>(p.tasks());
+                tasks.addAll(p.handlers());
+                for (dev.rig.playbook.Task t : tasks) {
+                    dev.rig.playbook.Task.Delegation d = t.control().delegateTo();
+                    if (d == null || Templates.isTemplated(d.to()) || dev.rig.apply.Delegates.resolve(inventory, d.to()).isPresent()) continue;
+                    out.add(new InputError(d.source(), dev.rig.apply.Delegates.notInInventory(d.to())));
+                }
+            }
+        }
+        return out;
     }
 
     private static String notInInventory(String name) {

@@ -74,6 +74,7 @@ public final class PlanCodec {
                 for (PlannedCommand c : t.commands()) commands.addObject().put("description", c.description()).put("sha256", c.sha256());
                 task.put("ignored", t.ignored());
                 task.put("handler", t.handler());
+                if (t.delegate() != null) task.put("delegate", t.delegate()); // absent when not delegated, as in files written before delegation
                 task.put("fingerprint", t.fingerprint());
             }
         }
@@ -170,7 +171,15 @@ public final class PlanCodec {
         return new PlannedTask(text(t, "play"), text(t, "task"), t.path("item").isTextual() ? t.get("item").asText() : null,
                 PlannedTask.Status.valueOf(text(t, "status")), Action.valueOf(text(t, "action")),
                 t.path("message").isTextual() ? t.get("message").asText() : null, diffs, commands,
-                t.path("ignored").asBoolean(), t.path("handler").asBoolean(), text(t, "fingerprint"));
+                t.path("ignored").asBoolean(), t.path("handler").asBoolean(), delegate(t), text(t, "fingerprint"));
+    }
+
+    /** A task's delegate: absent (not delegated, or a file written before delegation to hosts) or a host name. */
+    private static String delegate(JsonNode t) {
+        JsonNode d = t.get("delegate");
+        if (d == null || d.isNull()) return null;
+        if (!d.isTextual() || d.asText().isBlank()) throw new IllegalArgumentException("\"delegate\" is not a host name");
+        return d.asText();
     }
 
     private static String text(JsonNode node, String field) {

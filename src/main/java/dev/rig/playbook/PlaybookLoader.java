@@ -240,8 +240,8 @@ public final class PlaybookLoader {
                 "local".equals(connection), prompts);
     }
 
-    /** The names of the operator's machine a task may be delegated to; another inventory host is not supported yet. */
-    static final Set<String> LOCALHOST_NAMES = Set.of("localhost", "127.0.0.1");
+    /** The names of the operator's machine when the inventory does not name them (Ansible's C.LOCALHOST). */
+    public static final Set<String> LOCALHOST_NAMES = Set.of("localhost", "127.0.0.1", "::1");
 
     private int throttle(Path file, NodeTuple t) {
         Integer n = integer(file, t);
@@ -253,13 +253,18 @@ public final class PlaybookLoader {
         return n;
     }
 
-    private boolean delegateToLocalhost(Path file, NodeTuple t) {
-        if (t == null) return false;
+    /** delegate_to: a host name or a template for one; whether the inventory has it is checked at load (Inputs) or, when templated, as the task runs. */
+    private Task.Delegation delegateTo(Path file, NodeTuple t) {
+        if (t == null) return null;
         String to = string(file, t);
-        if (to != null && LOCALHOST_NAMES.contains(to)) return true;
-        errors.add(YamlFiles.source(file, t.getValueNode()), "delegate_to '" + to + "' is not supported: rig delegates to localhost"
-                + " (the operator's machine) only");
-        return false;
+        if (to == null) return null;
+        Source src = textSource(file, t.getValueNode());
+        if (to.isBlank()) {
+            errors.add(src, "expected a host name for 'delegate_to', found an empty string");
+            return null;
+        }
+        checkTemplates(to, src);
+        return new Task.Delegation(to, src);
     }
 
     static final Set<String> VARS_PROMPT_KEYS = Set.of("name", "prompt", "private", "default");
@@ -778,7 +783,7 @@ public final class PlaybookLoader {
                 changedWhen, failedWhen, Boolean.TRUE.equals(ignore != null ? ignore : up.ignoreErrors()),
                 Boolean.TRUE.equals(noLog), allVars, scope.role(), scope.fileDirs(), scope.templateDirs(), listen, up.conditions(),
                 new Task.Control(environment, until, retries == null ? 3 : retries, delay == null ? 5 : delay, checkMode, indexVar, pause, extended,
-                        delegateToLocalhost(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle")),
+                        delegateTo(file, keywords.get("delegate_to")), throttle(file, keywords.get("throttle")),
                         up.flags().over(this, file, keywords, false).lockstep()),
                 scope.roleVars()));
     }

@@ -55,20 +55,20 @@ public record Task(
      * {@code retries} and {@code delay} (seconds), {@code checkMode} (true: planned only, even by an
      * apply; rig's plan never changes a host, so false changes nothing), and loop_control's
      * {@code indexVar}, {@code pause} (seconds between items) and {@code extended} (ansible_loop);
-     * {@code delegateToLocalhost}: {@code delegate_to: localhost}, the task's probe and commands run on
-     * the operator's machine while its variables stay the host's; {@code throttle}: at most that many
+     * {@code delegateTo}: {@code delegate_to} (null when the task has none), the task's probe and commands
+     * run on that host's connection while its variables stay the host's; {@code throttle}: at most that many
      * hosts run the task at once (0: no limit); {@code lockstep}: how the task runs with the other hosts of its batch.
      */
     public record Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
-                          String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle, Lockstep lockstep) {
+                          String indexVar, int pause, boolean extended, Delegation delegateTo, int throttle, Lockstep lockstep) {
         public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
                        String indexVar, int pause, boolean extended) {
-            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, false, 0, Lockstep.NONE);
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, null, 0, Lockstep.NONE);
         }
 
         public Control(java.util.Map<String, Object> environment, String until, int retries, int delay, Boolean checkMode,
-                       String indexVar, int pause, boolean extended, boolean delegateToLocalhost, int throttle) {
-            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, delegateToLocalhost, throttle, Lockstep.NONE);
+                       String indexVar, int pause, boolean extended, Delegation delegateTo, int throttle) {
+            this(environment, until, retries, delay, checkMode, indexVar, pause, extended, delegateTo, throttle, Lockstep.NONE);
         }
     }
 
@@ -87,6 +87,9 @@ public record Task(
             return runOnce || anyErrorsFatal;
         }
     }
+
+    /** A task's {@code delegate_to}: a host name, possibly with {@code ${...}} rendered for each host and item, and where it is written. */
+    public record Delegation(String to, Source source) {}
 
     /** A when of an enclosing block, checked before the task's own. */
     public record Condition(String expression, Source source) {}

@@ -77,7 +77,7 @@ public final class HumanReporter implements EventSink {
     private void task(Event.TaskDone e) {
         String word = mode == Mode.PLAN && e.status() == Status.CHANGED && e.action() == Action.RUN ? "will run" : word(e.status(), e.ignored());
         StringBuilder line = new StringBuilder();
-        line.append(colour(colourOf(e.status(), e.ignored()), word)).append(" [").append(e.host()).append("] ");
+        line.append(colour(colourOf(e.status(), e.ignored()), word)).append(" [").append(e.where()).append("] ");
         if (e.handler()) line.append("handler: ");
         line.append(e.task());
         if (e.item() != null) line.append(" (item=").append(e.item()).append(')');

@@ -219,6 +219,7 @@ final class Pairs {
                 "- file: {path: /srv/t/marker, state: touch}\n- shell: test -e /srv/t/marker && echo host-side || echo controller-side\n"
                         + "  register: where\n  delegate_to: localhost\n- stat: {path: /srv/t/marker}\n  register: s\n  delegate_to: localhost\n"
                         + "- copy: {dest: /srv/t/where, content: \"${where.stdout} ${inventory_hostname} ${s.stat.exists?c?cap_first}\"}"));
+        delegation(p);
         // Both hosts' runs of the task meet on the operator's machine: with throttle 1 they never overlap.
         String throttled = "- shell: mkdir /tmp/rig-differential-throttle && sleep 2 && rmdir /tmp/rig-differential-throttle && echo alone || echo overlap\n"
                 + "  register: t\n  delegate_to: localhost\n  throttle: 1\n";
@@ -288,6 +289,58 @@ final class Pairs {
                 "- block:\n    - " + DROP_CONNECTION + "\n      when: inventory_hostname == \"d1\"\n  ignore_unreachable: true\n"
                         + "- file: {path: /srv/t/after, state: touch}\n- " + DROP_CONNECTION + "\n  when: inventory_hostname == \"d2\"\n"
                         + "- file: {path: /srv/t/last, state: touch}"));
+    }
+
+    /** delegate_to another inventory host: connection the delegate's, variables and results the original host's. */
+    private static void delegation(List<Pair> p) {
+        p.add(pair("delegate_to the other host: each host's file, named after it, lands on the other",
+                "- copy: {dest: \"/srv/t/from-{{ inventory_hostname }}\", content: \"{{ inventory_hostname }}\\n\"}\n"
+                        + "  delegate_to: \"{{ 'd2' if inventory_hostname == 'd1' else 'd1' }}\"",
+                "- copy: {dest: \"/srv/t/from-${inventory_hostname}\", content: \"${inventory_hostname}\\n\"}\n"
+                        + "  delegate_to: \"${(inventory_hostname == 'd1')?then('d2', 'd1')}\""));
+        p.add(pair("delegate_to templated: the first host of a group, and a plain name",
+                "- file: {path: \"/srv/t/first-{{ inventory_hostname }}\", state: touch, mode: '0640'}\n  delegate_to: \"{{ groups['all'][0] }}\"\n"
+                        + "- file: {path: \"/srv/t/by-name-{{ inventory_hostname }}\", state: directory}\n  delegate_to: d2",
+                "- file: {path: \"/srv/t/first-${inventory_hostname}\", state: touch, mode: '0640'}\n  delegate_to: \"${groups['all'][0]}\"\n"
+                        + "- file: {path: \"/srv/t/by-name-${inventory_hostname}\", state: directory}\n  delegate_to: d2"));
+        p.add(pair("delegate_to per loop item: the item picks the host",
+                "- copy: {dest: \"/srv/t/{{ inventory_hostname }}-{{ item }}\", content: \"{{ item }}\"}\n  loop: [a, b]\n"
+                        + "  delegate_to: \"{{ 'd2' if item == 'b' else 'd1' }}\"",
+                "- copy: {dest: \"/srv/t/${inventory_hostname}-${item}\", content: \"${item}\"}\n  loop: [a, b]\n"
+                        + "  delegate_to: \"${(item == 'b')?then('d2', 'd1')}\""));
+        String idPlay = HEAD + "  tasks:\n    - copy: {dest: /srv/t/id, content: \"%s\"}\n";
+        p.add(plays("delegate_to: a delegated command's registered result used on the original host",
+                idPlay.formatted("{{ inventory_hostname }}") + HEAD + "  tasks:\n"
+                        + "    - command: cat /srv/t/id\n      register: peer\n      delegate_to: \"{{ 'd2' if inventory_hostname == 'd1' else 'd1' }}\"\n"
+                        + "    - copy: {dest: /srv/t/peer, content: \"{{ inventory_hostname }} read {{ peer.stdout }} rc={{ peer.rc }} changed={{ peer.changed }}\"}\n",
+                idPlay.formatted("${inventory_hostname}") + HEAD + "  tasks:\n"
+                        + "    - command: cat /srv/t/id\n      register: peer\n      delegate_to: \"${(inventory_hostname == 'd1')?then('d2', 'd1')}\"\n"
+                        + "    - copy: {dest: /srv/t/peer, content: \"${inventory_hostname} read ${peer.stdout} rc=${peer.rc} changed=${peer.changed?c?cap_first}\"}\n",
+                Map.of(), Map.of()));
+        // The probe is the delegate's: d2's stat reads d1's /srv/t, not its own (a probe batched with d2's own would say False).
+        String touchOnD1 = HEAD + "  tasks:\n    - file: {path: /srv/t/only-on-d1, state: touch}\n      when: inventory_hostname == %s\n";
+        p.add(plays("delegate_to: a delegated stat reads the delegate's state",
+                touchOnD1.formatted("'d1'") + HEAD + "  tasks:\n    - stat: {path: /srv/t/only-on-d1}\n      register: s\n      delegate_to: d1\n"
+                        + "    - copy: {dest: /srv/t/seen, content: \"{{ inventory_hostname }} {{ s.stat.exists }}\"}\n",
+                touchOnD1.formatted("\"d1\"") + HEAD + "  tasks:\n    - stat: {path: /srv/t/only-on-d1}\n      register: s\n      delegate_to: d1\n"
+                        + "    - copy: {dest: /srv/t/seen, content: \"${inventory_hostname} ${s.stat.exists?c?cap_first}\"}\n",
+                Map.of(), Map.of()));
+        p.add(pair("delegate_to with become: the delegated command runs as the become user on the delegate",
+                "- command: id -un\n  become: true\n  become_user: nobody\n  register: who\n  delegate_to: d1\n"
+                        + "- copy: {dest: /srv/t/who, content: \"{{ who.stdout }} for {{ inventory_hostname }}\"}",
+                "- command: id -un\n  become: true\n  become_user: nobody\n  register: who\n  delegate_to: d1\n"
+                        + "- copy: {dest: /srv/t/who, content: \"${who.stdout} for ${inventory_hostname}\"}"));
+        // Both hosts add a line to one file on d1. throttle 1 keeps Ansible's own result whole (its forks' lineinfile at the same
+        // moment can lose a line); rig's turn-taking on a delegate without throttle is DelegationTest's. Sorted after, as the order is the race's.
+        String guests = HEAD + "  tasks:\n    - lineinfile: {path: /srv/t/guests, line: \"%s was here\", create: true, mode: '0644'}\n"
+                + "      delegate_to: d1\n      throttle: 1\n- hosts: d1\n  gather_facts: false\n  tasks:\n    - shell: sort -o /srv/t/guests /srv/t/guests\n";
+        p.add(pair("delegate_to another host with run_once: run once, on the delegate, with the first host's variables, registered for all",
+                "- shell: echo \"{{ inventory_hostname }}\" >> /srv/t/once; wc -l < /srv/t/once\n  register: n\n  run_once: true\n  delegate_to: d2\n"
+                        + "- copy: {dest: /srv/t/n, content: \"{{ n.stdout | trim }} {{ n.changed }}\"}",
+                "- shell: echo \"${inventory_hostname}\" >> /srv/t/once; wc -l < /srv/t/once\n  register: n\n  run_once: true\n  delegate_to: d2\n"
+                        + "- copy: {dest: /srv/t/n, content: \"${n.stdout?trim} ${n.changed?c?cap_first}\"}"));
+        p.add(plays("delegate_to: lineinfile from both hosts into one file on the delegate",
+                guests.formatted("{{ inventory_hostname }}"), guests.formatted("${inventory_hostname}"), Map.of(), Map.of()));
     }
 
     private static Pair tasksWithFiles(String name, String ansibleTasks, String rigTasks, Map<String, String> ansibleFiles, Map<String, String> rigFiles,

@@ -141,4 +141,37 @@ class ChannelBudgetTest {
             assertEquals(9, run.recap(h, "changed"), run.toString());
         }
     }
+
+    private static long logins(String host) throws Exception {
+        Path log = lab.fleet().sshdLog(host);
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(line -> line.contains("Accepted publickey for")).count() : 0;
+    }
+
+    @Test
+    void aNoOpWithATaskDelegatedToTheOtherHostKeepsOneConnectionPerHost() throws Exception {
+        Path pb = playbook("delegated.yml", """
+                - hosts: all
+                  tasks:
+                    - name: Directory
+                      file: { path: /srv/budget, state: directory }
+                    - name: cb2's marker, kept on cb1
+                      copy: { content: "from ${inventory_hostname}\\n", dest: "/srv/budget/from-${inventory_hostname}" }
+                      delegate_to: cb1
+                      when: inventory_hostname == "cb2"
+                """);
+        Rig first = lab.rig("apply", "--yes", pb.toString());
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("from cb2\n", lab.exec("cb1", "cat /srv/budget/from-cb2"));
+
+        long cb1 = logins("cb1"), cb2 = logins("cb2");
+        Rig noop = lab.rig("apply", "--yes", "--stats", pb.toString());
+        assertEquals(0, noop.exit(), noop.toString());
+        assertEquals(0, noop.recap("cb2", "changed"), noop.toString());
+        assertEquals(1, logins("cb1") - cb1, "cb1's own run and cb2's task on it share one connection: " + noop);
+        assertEquals(1, logins("cb2") - cb2, noop.toString());
+        int[] n = channels(noop);
+        // cb2: the lock and its state read in one channel; cb1: that, and the delegated task's own read (never batched with cb1's)
+        assertEquals(1, n[0], noop.err());
+        assertEquals(2, n[1], noop.err());
+    }
 }

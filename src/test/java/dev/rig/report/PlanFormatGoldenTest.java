@@ -185,4 +185,36 @@ class PlanFormatGoldenTest {
         assertTrue(damaged.getMessage().contains("damaged saved plan"), damaged.getMessage());
         assertThrows(InvalidInputException.class, () -> PlanCodec.read("{\"format\": \"tfplan\"}", "other.json"));
     }
+
+    @Test
+    void aDelegatedTaskKeepsItsDelegateThroughTheFileAndAPlanWithoutOneKeepsItsFingerprints() {
+        List<Event> events = events(true);
+        Event.TaskDone app = (Event.TaskDone) events.get(3);
+        Event.TaskDone delegated = new Event.TaskDone(app.host(), app.play(), app.task(), app.item(), app.status(), app.action(), app.message(),
+                app.diffs(), app.commands(), app.ignored(), app.handler(), app.scripts(), "web1");
+        PlannedTask plain = RunPlans.task(app);
+        PlannedTask onWeb1 = RunPlans.task(delegated);
+        assertNull(plain.delegate());
+        assertEquals("web1", onWeb1.delegate());
+        assertEquals("db1 -> web1", onWeb1.where("db1"));
+        assertFalse(plain.fingerprint().equals(onWeb1.fingerprint()), "where a task runs is part of what was reviewed");
+
+        events.set(3, delegated);
+        String json = PlanCodec.write(new Plan("0.1.0", Instant.parse("2026-11-25T12:00:00Z"), plan().inputs(), Map.of(), hosts(events)));
+        assertEquals(1, json.split("\"delegate\" : \"web1\"", -1).length - 1, json);
+        Plan read = PlanCodec.read(json, "delegated.json").plan();
+        PlannedTask back = read.byHost().get("db1").tasks().get(0);
+        assertEquals(onWeb1, back, "the delegate and the fingerprint come back as written");
+        assertNull(read.byHost().get("web1").tasks().get(0).delegate());
+        assertNull(read.byHost().get("db1").staleReason(hosts(events).get(1), HostPlan.Reviewed.SAVED));
+        assertTrue(show(new PlanCodec.Saved(3, read)).contains("[db1 -> web1] App dir"), show(new PlanCodec.Saved(3, read)));
+
+        // A file without "delegate" (written before delegation to hosts) reads as not delegated, its fingerprints unchanged.
+        String old = PlanCodec.write(plan());
+        assertFalse(old.contains("\"delegate\""), old);
+        assertEquals(plan().hosts(), PlanCodec.read(old, "old.json").plan().hosts());
+        InvalidInputException damaged = assertThrows(InvalidInputException.class,
+                () -> PlanCodec.read(json.replace("\"delegate\" : \"web1\"", "\"delegate\" : 7"), "edited.json"));
+        assertTrue(damaged.getMessage().contains("damaged saved plan: \"delegate\" is not a host name"), damaged.getMessage());
+    }
 }
