@@ -22,6 +22,9 @@ public final class PathFact {
         public static Want checksum() { return new Want(true, null, 0, false); }
         public static Want contentIfDifferent(String expectedSha, long max) { return new Want(true, expectedSha, max, false); }
         public static Want content(long max) { return new Want(true, null, max, true); }
+
+        /** Whether a regular file's sha256 is read: asked for, or needed to send content back. */
+        boolean needsChecksum() { return sha256 || contentAlways; }
     }
 
     public record State(String kind, String mode, String owner, String group, long size, String target,
@@ -35,9 +38,7 @@ public final class PathFact {
     }
 
     /** A path and what is wanted of it: what a batch needs to read many paths at once. */
-    public record Query(String path, Want want) {
-        boolean needsChecksum() { return want.sha256() || want.contentAlways(); }
-    }
+    public record Query(String path, Want want) {}
 
     /**
      * One stat and, for a regular file whose checksum is wanted, one sha256sum; no subshell, no exit
@@ -61,7 +62,7 @@ public final class PathFact {
 
     /** The sha256 line and the content for a regular file, given how the checksum is got into rig_h and the size. */
     private static String checksumAndContent(Want want, String hashIntoRigH, String size) {
-        if (!want.sha256() && !want.contentAlways()) return "";
+        if (!want.needsChecksum()) return "";
         StringBuilder s = new StringBuilder();
         // a regular file, not a link (the link case is taken first above)
         s.append(" && { [ \"$rig_k\" != file ] || { ").append(hashIntoRigH).append(" && echo sha256=$rig_h");
@@ -92,7 +93,7 @@ public final class PathFact {
         java.util.Set<Integer> hashed = new java.util.TreeSet<>();
         for (Query q : queries) {
             int j = index.computeIfAbsent(q.path(), p -> { paths.add(p); return paths.size() - 1; });
-            if (q.needsChecksum()) hashed.add(j);
+            if (q.want().needsChecksum()) hashed.add(j);
         }
         StringBuilder pre = new StringBuilder("rig_bad=; rig_x=; set --\n");
         for (int j = 0; j < paths.size(); j++) {

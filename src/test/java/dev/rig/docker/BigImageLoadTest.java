@@ -55,7 +55,7 @@ class BigImageLoadTest {
     @AfterAll
     static void stop() {
         if (engine != null) engine.close();
-        TempTrees.delete(dir);
+        LabHosts.deleteTree(dir);
     }
 
     private static Rig apply(Path playbook) throws Exception {

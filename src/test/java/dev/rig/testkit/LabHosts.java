@@ -203,8 +203,8 @@ public final class LabHosts implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** rm, not a Java walk: Docker data-roots under a test's directory hold device nodes and root-only modes. */
-    static void deleteTree(Path dir) {
+    /** rm, not a Java walk: Docker data-roots under a test's directory hold device nodes and root-only modes; --one-file-system never leaves the tree. */
+    public static void deleteTree(Path dir) {
         if (dir == null) return;
         try {
             Process rm = new ProcessBuilder("rm", "-rf", "--one-file-system", "--", dir.toString()).inheritIO().start();
